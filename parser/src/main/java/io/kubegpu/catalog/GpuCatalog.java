@@ -28,24 +28,33 @@ public final class GpuCatalog {
 
     private GpuCatalog(List<GpuModel> models) {
         this.models = List.copyOf(models);
-        Map<String, GpuModel> keys = new HashMap<>();
         Map<String, List<GpuModel>> families = new HashMap<>();
+        for (GpuModel model : models) {
+            families.computeIfAbsent(ModelKeys.normalize(model.family()), k -> new ArrayList<>()).add(model);
+        }
+        Map<String, GpuModel> keys = new HashMap<>();
         for (GpuModel model : models) {
             index(keys, model.id(), model);
             for (String alias : model.aliases()) {
                 index(keys, alias, model);
+            }
+        }
+        for (GpuModel model : models) {
+            for (String alias : model.aliases()) {
+                // Older drivers omit the vendor prefix, so "NVIDIA A100-SXM4-40GB" is also "A100-SXM4-40GB".
+                // Such a derived key never shadows a family: "NVIDIA H800" is the SXM card, "H800" the family.
                 String key = ModelKeys.normalize(alias);
-                if (key.startsWith(ModelKeys.VENDOR_PREFIX) && key.length() > ModelKeys.VENDOR_PREFIX.length()) {
-                    index(keys, key.substring(ModelKeys.VENDOR_PREFIX.length()), model);
+                String bare = key.startsWith(ModelKeys.VENDOR_PREFIX) ? key.substring(ModelKeys.VENDOR_PREFIX.length()) : "";
+                if (!bare.isEmpty() && !families.containsKey(bare)) {
+                    index(keys, bare, model);
                 }
             }
-            families.computeIfAbsent(ModelKeys.normalize(model.family()), k -> new ArrayList<>()).add(model);
         }
         families.forEach((family, members) -> {
             GpuModel exact = keys.get(family);
-            if (exact != null && !members.contains(exact)) {
+            if (exact != null && !members.equals(List.of(exact))) {
                 throw new CatalogException("family '" + members.get(0).family() + "' has the same name as model " + exact.id()
-                        + ", which is not in it");
+                        + "; a family of several models needs a name of its own");
             }
         });
         this.byKey = Map.copyOf(keys);
