@@ -32,8 +32,10 @@ final class NormalizedInput {
     }
 
     static NormalizedInput of(String raw) {
-        if (raw.length() > GrammarConfig.MAX_INPUT_LENGTH) {
-            throw tooLong(raw.length(), GrammarConfig.MAX_INPUT_LENGTH + 1);
+        // The limit counts characters (code points), like columns do; a code point is at most two chars.
+        if (raw.length() > GrammarConfig.MAX_INPUT_LENGTH
+                && (raw.length() > 2 * GrammarConfig.MAX_INPUT_LENGTH || raw.codePointCount(0, raw.length()) > GrammarConfig.MAX_INPUT_LENGTH)) {
+            throw tooLong(GrammarConfig.MAX_INPUT_LENGTH + 1);
         }
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -60,7 +62,7 @@ final class NormalizedInput {
             }
             String piece = cp < 0x80 ? String.valueOf((char) cp) : Normalizer.normalize(Character.toString(cp), Normalizer.Form.NFKC);
             if (out.length() + piece.length() > GrammarConfig.MAX_INPUT_LENGTH) {
-                throw tooLong(out.length() + piece.length(), column);
+                throw tooLong(column);
             }
             for (int k = 0; k < piece.length(); k++) {
                 char c = piece.charAt(k);
@@ -81,10 +83,10 @@ final class NormalizedInput {
         return cp != '\t' && Character.getType(cp) == Character.CONTROL;
     }
 
-    private static InvalidGpuRequestException tooLong(int length, int column) {
+    private static InvalidGpuRequestException tooLong(int column) {
         return new InvalidGpuRequestException(new ParseError(ErrorCode.TOO_LONG,
-                "input is " + length + " characters long; a GPU request is at most " + GrammarConfig.MAX_INPUT_LENGTH,
-                column));
+                "input is longer than " + GrammarConfig.MAX_INPUT_LENGTH + " characters (after normalization); "
+                        + "a GPU request is short, e.g. 2(V100) or 8G,0.5", column));
     }
 
     private static InvalidGpuRequestException controlCharacter(int cp, int column) {

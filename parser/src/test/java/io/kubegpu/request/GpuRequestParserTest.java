@@ -228,6 +228,18 @@ class GpuRequestParserTest {
     }
 
     @Test
+    void countsTheLengthLimitInCharactersNotUtf16Units() {
+        // Found by the fuzzer: 245 characters outside the BMP are 490 UTF-16 units but within the limit,
+        // and any column reported must lie inside the input.
+        String bold = "\uD835\uDFD0".repeat(245);
+        ParseError error = errorOf(bold);
+        assertThat(error.code()).isEqualTo(ErrorCode.TOO_MANY_GPUS);
+        assertThat(error.column()).isEqualTo(1);
+        assertThat(errorOf("\uD835\uDFD0".repeat(257)).code()).isEqualTo(ErrorCode.TOO_LONG);
+        assertThat(errorOf("x".repeat(100_000)).column()).isEqualTo(GrammarConfig.MAX_INPUT_LENGTH + 1);
+    }
+
+    @Test
     void refusesInputThatNormalizationExpandsPastTheLimit() {
         // U+FB03 (the ffi ligature) becomes three ASCII letters under NFKC: 101 characters in, 301 out.
         ParseError error = errorOf("1" + "\uFB03".repeat(100));
