@@ -1,0 +1,58 @@
+package io.kubegpu.app.cli;
+
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line: {@code parse}, {@code guard} and {@code catalog}. Streams are passed in so
+ * tests drive exactly what a user runs.
+ */
+@Command(name = "kube-gpu-extender", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "GPU-aware scheduling for Kubernetes: request grammar, GPU catalog and memory guard.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Cli implements Runnable {
+    /** Exit status when every input was valid (and, for guard, something fits). */
+    public static final int OK = 0;
+    /** guard: the request is valid but no model can ever fit it. */
+    public static final int NO_FIT = 1;
+    /** Some input was invalid. */
+    public static final int INVALID_INPUT = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CommandLine commandLine = new CommandLine(new Cli())
+                .addSubcommand(new ParseCommand(in))
+                .addSubcommand(new GuardCommand())
+                .addSubcommand(new CatalogCommand())
+                .setOut(outWriter)
+                .setErr(errWriter);
+        // A malformed command line is invalid input too.
+        commandLine.getCommandSpec().exitCodeOnInvalidInput(INVALID_INPUT);
+        int status = commandLine.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return status;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"kube-gpu-extender " + (version == null ? "development build" : version)};
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.kubegpu.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the command line exactly as a user or a script does: arguments, stdin, stdout, exit status. */
+class CliTest {
+    private record Run(int status, String out, String err) {
+        List<JsonObject> jsonLines() {
+            return out.lines().map(line -> JsonParser.parseString(line).getAsJsonObject()).toList();
+        }
+    }
+
+    private static Run run(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Cli.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void parsePrintsTheContractShapeWithNullsForAbsentParts() {
+        Run run = run("", "parse", "2(V100)", "8G,0.5(nvidia,T4|L4)");
+        assertThat(run.status()).isZero();
+        assertThat(run.out().lines()).containsExactly(
+                "{\"input\":\"2(V100)\",\"ok\":true,\"canonical\":\"2(V100)\",\"gpus\":2,\"shareMilli\":null,\"memoryMiB\":null,"
+                        + "\"vendor\":null,\"resource\":\"nvidia.com/gpu\",\"models\":[\"V100\"]}",
+                "{\"input\":\"8G,0.5(nvidia,T4|L4)\",\"ok\":true,\"canonical\":\"8G,0.5(nvidia,T4|L4)\",\"gpus\":null,\"shareMilli\":500,"
+                        + "\"memoryMiB\":8192,\"vendor\":\"nvidia\",\"resource\":\"nvidia.com/gpu\",\"models\":[\"T4\",\"L4\"]}");
+    }
+
+    @Test
+    void parseReportsErrorsAndExitsTwo() {
+        Run run = run("", "parse", "1", "1.5");
+        assertThat(run.status()).isEqualTo(Cli.INVALID_INPUT);
+        JsonObject error = run.jsonLines().get(1);
+        assertThat(error.keySet()).containsExactly("input", "ok", "code", "message", "column");
+        assertThat(error.get("ok").getAsBoolean()).isFalse();
+        assertThat(error.get("code").getAsString()).isEqualTo("FRACTIONAL_GPUS");
+        assertThat(error.get("column").getAsInt()).isEqualTo(1);
+        assertThat(error.get("message").getAsString()).contains("use 2, or 0.5");
+    }
+
+    @Test
+    void parseReadsOneRequestPerLineFromStdinInUtf8() {
+        Run run = run("2\r\n２（Ｖ１００）\n\n0.5,8G\n", "parse", "--stdin");
+        assertThat(run.status()).isEqualTo(Cli.INVALID_INPUT);
+        List<JsonObject> lines = run.jsonLines();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0).get("canonical").getAsString()).isEqualTo("2");
+        assertThat(lines.get(1).get("input").getAsString()).isEqualTo("２（Ｖ１００）");
+        assertThat(lines.get(1).get("canonical").getAsString()).isEqualTo("2(V100)");
+        assertThat(lines.get(2).get("code").getAsString()).isEqualTo("EMPTY");
+        assertThat(lines.get(3).get("code").getAsString()).isEqualTo("MEMORY_FIRST");
+        assertThat(run("2\n0.5\n", "parse", "--stdin").status()).isZero();
+    }
+
+    @Test
+    void parseNeedsArgumentsOrStdinButNotBoth() {
+        assertThat(run("", "parse").status()).isEqualTo(Cli.INVALID_INPUT);
+        Run both = run("1\n", "parse", "--stdin", "2");
+        assertThat(both.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(both.err()).contains("give REQUEST arguments or --stdin");
+    }
+
+    @Test
+    void parseHonoursConfiguredVendorsAndCap() {
+        Run run = run("", "parse", "--vendor", "nvidia,gpu=nvidia.com/gpu", "--vendor", "mthreads,mt=mthreads.com/vgpu",
+                "--max-gpus", "8", "1(mt,S4000)", "9");
+        assertThat(run.jsonLines().get(0).get("resource").getAsString()).isEqualTo("mthreads.com/vgpu");
+        assertThat(run.jsonLines().get(1).get("code").getAsString()).isEqualTo("TOO_MANY_GPUS");
+        Run bad = run("", "parse", "--vendor", "nvidia", "1");
+        assertThat(bad.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(bad.err()).contains("NAME[,ALIAS...]=RESOURCE");
+    }
+
+    @Test
+    void guardSaysWhichModelsFitAndWhyOthersDoNot() {
+        Run run = run("", "guard", "40G,0.5(T4|A100-80G|A1000)");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("fits: A100-80GB")
+                .contains("no:   T4 has 16 GiB per GPU; 40G,0.5 needs 40 GiB on one GPU")
+                .contains("unknown GPU model 'A1000'");
+    }
+
+    @Test
+    void guardExitsOneWhenNothingCanEverFit() {
+        Run run = run("", "guard", "300G");
+        assertThat(run.status()).isEqualTo(Cli.NO_FIT);
+        assertThat(run.out()).contains("no GPU model can ever satisfy this request").contains("MI355X has 288 GiB per GPU");
+        assertThat(run.out().lines().count()).isEqualTo(4);
+    }
+
+    @Test
+    void guardAppliesTheMinimumMemoryAnnotationAndSpeaksJson() {
+        Run run = run("", "guard", "2(T4|L4)", "--min-gpu-memory", "40G", "--json");
+        assertThat(run.status()).isZero();
+        JsonObject result = run.jsonLines().get(0);
+        assertThat(result.get("minGpuMemoryMiB").getAsInt()).isEqualTo(40960);
+        var models = result.getAsJsonArray("models");
+        assertThat(models.get(0).getAsJsonObject().get("fits").getAsBoolean()).isFalse();
+        assertThat(models.get(0).getAsJsonObject().get("reason").getAsString()).contains("2 × T4 have 32 GiB");
+        assertThat(models.get(1).getAsJsonObject().get("fits").getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void guardRejectsInvalidInputWithTheParseError() {
+        Run run = run("", "guard", "0.5,8G", "--json");
+        assertThat(run.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(run.jsonLines().get(0).get("code").getAsString()).isEqualTo("MEMORY_FIRST");
+        Run badMemory = run("", "guard", "1", "--min-gpu-memory", "40");
+        assertThat(badMemory.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(badMemory.err()).contains("invalid '40'").contains("MISSING_UNIT");
+    }
+
+    @Test
+    void catalogListsModelsAndAppliesOverrides(@TempDir Path dir) throws IOException {
+        Run table = run("", "catalog");
+        assertThat(table.status()).isZero();
+        assertThat(table.out().lines().count()).isGreaterThan(40);
+        assertThat(table.out()).contains("V100S").contains("Tesla V100S-PCIE-32GB");
+
+        Path overrides = dir.resolve("catalog.yaml");
+        Files.writeString(overrides, "models:\n  - {id: GB10, vendor: nvidia, memoryMiB: 122880, powerWatts: 140, aliases: [NVIDIA GB10]}\n");
+        Run json = run("", "catalog", "--json", "--catalog", overrides.toString());
+        assertThat(json.jsonLines()).anySatisfy(m -> assertThat(m.get("id").getAsString()).isEqualTo("GB10"));
+        Run guard = run("", "guard", "100G(GB10)", "--catalog", overrides.toString());
+        assertThat(guard.status()).isZero();
+
+        Files.writeString(overrides, "models:\n  - {id: X, vendor: nvidia, powerWatts: 1}\n");
+        Run broken = run("", "catalog", "--catalog", overrides.toString());
+        assertThat(broken.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(broken.err()).contains("models[0] (X): give exactly one of memoryGiB and memoryMiB");
+    }
+}
