@@ -385,35 +385,47 @@ public final class GpuRequestParser {
         }
 
         private Vendor vendorAt(int[] part) {
-            for (int i = part[0]; i < part[1]; i++) {
-                if (!isLetter(s.charAt(i)) && !isDigit(s.charAt(i))) {
-                    return null;
-                }
-            }
-            return config.vendors().find(text(part)).orElse(null);
+            return config.vendors().findIn(s, part[0], part[1]);
         }
 
         private List<String> models(int[] part) {
+            if (s.indexOf('|', part[0]) < 0 || s.indexOf('|', part[0]) >= part[1]) {
+                return List.of(model(part, part));
+            }
             List<int[]> alternatives = splitTrimmed(part[0], part[1], '|');
             List<String> models = new ArrayList<>(alternatives.size());
             for (int[] alt : alternatives) {
-                if (alt[0] == alt[1]) {
-                    throw fail(ErrorCode.EMPTY_SPEC_PART, "empty model alternative in '" + text(part) + "'", alt[0]);
-                }
-                for (int i = alt[0]; i < alt[1]; i++) {
-                    char c = s.charAt(i);
-                    if (!isLetter(c) && !isDigit(c) && c != '.' && c != '_' && c != '-') {
-                        String why = c == ' ' || c == '\t' ? "contains a space; write it with '-', e.g. "
-                                + text(alt).trim().replaceAll("\\s+", "-") : "may only contain letters, digits, '.', '_' and '-'";
-                        throw fail(ErrorCode.INVALID_MODEL_TOKEN, "model '" + text(alt) + "' " + why, i);
-                    }
-                }
-                String model = text(alt).toUpperCase(Locale.ROOT);
+                String model = model(alt, part);
                 if (!models.contains(model)) {
                     models.add(model);
                 }
             }
             return models;
+        }
+
+        /** One model alternative, validated and upper-cased. */
+        private String model(int[] alt, int[] expression) {
+            if (alt[0] == alt[1]) {
+                throw fail(ErrorCode.EMPTY_SPEC_PART, "empty model alternative in '" + text(expression) + "'", alt[0]);
+            }
+            boolean upper = true;
+            for (int i = alt[0]; i < alt[1]; i++) {
+                char c = s.charAt(i);
+                if (!isLetter(c) && !isDigit(c) && c != '.' && c != '_' && c != '-') {
+                    String why = c == ' ' || c == '\t' ? "contains a space; write it with '-', e.g. "
+                            + text(alt).trim().replaceAll("\\s+", "-") : "may only contain letters, digits, '.', '_' and '-'";
+                    throw fail(ErrorCode.INVALID_MODEL_TOKEN, "model '" + text(alt) + "' " + why, i);
+                }
+                upper &= c < 'a' || c > 'z';
+            }
+            Vendor vendor = config.vendors().findIn(s, alt[0], alt[1]);
+            if (vendor != null) {
+                // "(amd|AMD)" would canonicalize to "(AMD)", which means the vendor: refuse the ambiguity.
+                throw fail(ErrorCode.INVALID_MODEL_TOKEN, "'" + text(alt) + "' is a vendor, not a model; write ("
+                        + vendor.name() + ") for any of its GPUs or (" + vendor.name() + ",MODEL) for one model", alt[0]);
+            }
+            String model = text(alt);
+            return upper ? model : model.toUpperCase(Locale.ROOT);
         }
 
         /** Splits [from, to) on a separator; each part as [start, end) with surrounding space trimmed. */

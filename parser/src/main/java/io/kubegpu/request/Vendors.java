@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 public final class Vendors {
     private final List<Vendor> all;
     private final Map<String, Vendor> byName;
+    /** The same names as flat arrays: a linear scan of a handful of names beats hashing a fresh substring. */
+    private final String[] names;
+    private final Vendor[] namedVendors;
 
     private Vendors(List<Vendor> all) {
         if (all.isEmpty()) {
@@ -28,6 +31,11 @@ public final class Vendors {
             vendor.aliases().forEach(alias -> register(index, alias, vendor));
         }
         this.byName = Map.copyOf(index);
+        this.names = index.keySet().toArray(String[]::new);
+        this.namedVendors = new Vendor[names.length];
+        for (int i = 0; i < names.length; i++) {
+            namedVendors[i] = index.get(names[i]);
+        }
     }
 
     private static void register(Map<String, Vendor> index, String key, Vendor vendor) {
@@ -53,6 +61,20 @@ public final class Vendors {
     /** Looks a vendor up by any of its names, ignoring ASCII case. */
     public Optional<Vendor> find(String name) {
         return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The vendor named by {@code text[from, to)}, ignoring ASCII case, or {@code null}. Allocation-free:
+     * the parser probes every spec part with it.
+     */
+    Vendor findIn(String text, int from, int to) {
+        int length = to - from;
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].length() == length && text.regionMatches(true, from, names[i], 0, length)) {
+                return namedVendors[i];
+            }
+        }
+        return null;
     }
 
     public Vendor defaultVendor() {

@@ -199,6 +199,11 @@ class GpuRequestParserTest {
         "2(Tesla T4) | INVALID_MODEL_TOKEN | 8",
         "2(V100;) | INVALID_MODEL_TOKEN | 7",
         "2(nvidia,A100/H100) | INVALID_MODEL_TOKEN | 14",
+        // Found by the fuzzer: (amd|AMD) deduplicated to the model AMD, whose canonical (AMD) means the vendor.
+        "'1(amd|AMD)' | INVALID_MODEL_TOKEN | 3",
+        "'1(V100|nvidia)' | INVALID_MODEL_TOKEN | 8",
+        "'1(gpu,npu)' | MULTIPLE_VENDORS | 7",
+        "'1(gpu,A100|npu)' | INVALID_MODEL_TOKEN | 12",
         "2 3 | TRAILING_INPUT | 3",
         "2(V100) x | TRAILING_INPUT | 9",
         "8G5 | UNKNOWN_UNIT | 2",
