@@ -51,13 +51,26 @@ public final class MemoryGuard {
 
     /**
      * Fit on a GPU whose memory was reported by the node (GFD {@code nvidia.com/gpu.memory}, MiB),
-     * optionally with the product it reported.
+     * optionally with the product it reported. See {@link #reportedNominalMiB} for how the report is read.
      */
     public Verdict checkReported(GpuRequest request, int minTotalMiB, String product, int reportedMiB) {
         Optional<ModelMatch> model = product == null ? Optional.empty() : catalog.resolve(product);
         String name = model.map(m -> m.smallest().id()).orElse(product == null ? "this GPU" : product);
         String vendor = model.map(ModelMatch::vendor).orElse(null);
-        return judge(request, minTotalMiB, name, nominalMiB(reportedMiB), vendor);
+        return judge(request, minTotalMiB, name, reportedNominalMiB(reportedMiB, product, model.orElse(null)), vendor);
+    }
+
+    /**
+     * The nominal size a node's memory report stands for. With a known product, the report counts as
+     * the size of that model (or family member) it is within {@value #TOLERANCE_PERCENT}% below; with
+     * no product at all, as any catalog size ({@link #nominalMiB(int)}); with a product the catalog does
+     * not know, as reported: rounding it up to some other card's size could promise memory that is not there.
+     */
+    public int reportedNominalMiB(int reportedMiB, String product, ModelMatch model) {
+        if (model != null) {
+            return roundUp(reportedMiB, model.models().stream().map(GpuModel::memoryMiB).sorted().toList());
+        }
+        return product == null ? nominalMiB(reportedMiB) : reportedMiB;
     }
 
     /**
@@ -65,7 +78,11 @@ public final class MemoryGuard {
      * the report is within {@value #TOLERANCE_PERCENT}% below that size, else the report itself.
      */
     public int nominalMiB(int reportedMiB) {
-        for (int size : nominalSizes) {
+        return roundUp(reportedMiB, nominalSizes);
+    }
+
+    private static int roundUp(int reportedMiB, List<Integer> ascendingSizes) {
+        for (int size : ascendingSizes) {
             if (size >= reportedMiB) {
                 return (long) reportedMiB * 100 >= (long) size * (100 - TOLERANCE_PERCENT) ? size : reportedMiB;
             }

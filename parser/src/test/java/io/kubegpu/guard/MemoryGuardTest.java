@@ -112,6 +112,24 @@ class MemoryGuardTest {
     }
 
     @Test
+    void roundsAReportOnlyToTheSizesOfTheReportedProduct() {
+        // A known product: its own size (A100 40GB reporting 39538 MiB is 40 GiB).
+        var a100 = CATALOG.resolve("NVIDIA-A100-SXM4-40GB").orElseThrow();
+        assertThat(GUARD.reportedNominalMiB(39538, "NVIDIA-A100-SXM4-40GB", a100)).isEqualTo(40960);
+        // A family: the member the report is within 8 % of.
+        var v100 = CATALOG.resolve("V100").orElseThrow();
+        assertThat(GUARD.reportedNominalMiB(32510, "V100", v100)).isEqualTo(32768);
+        assertThat(GUARD.reportedNominalMiB(16160, "V100", v100)).isEqualTo(16384);
+        // A MIG slice of a known card is far below its size: taken as reported.
+        assertThat(GUARD.reportedNominalMiB(9728, "NVIDIA-A100-SXM4-40GB", a100)).isEqualTo(9728);
+        // An unknown product (a GB10 reporting 122000 MiB) is never rounded up to another card's 128 GiB.
+        assertThat(GUARD.reportedNominalMiB(122000, "NVIDIA-GB10", null)).isEqualTo(122000);
+        assertThat(GUARD.checkReported(PARSER.parse("125G"), 0, "NVIDIA-GB10", 122000).fits()).isFalse();
+        // No product at all: any catalog size.
+        assertThat(GUARD.reportedNominalMiB(122000, null, null)).isEqualTo(131072);
+    }
+
+    @Test
     void listsTheModelsThatCouldEverFit() {
         var verdicts = GUARD.feasibility(PARSER.parse("40G,0.5"), 0);
         assertThat(verdicts).hasSize(CATALOG.models().size());

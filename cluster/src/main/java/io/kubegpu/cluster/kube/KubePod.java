@@ -1,0 +1,52 @@
+package io.kubegpu.cluster.kube;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.util.List;
+import java.util.Map;
+
+/** A Pod as the API server sends it, trimmed to what GPU accounting reads. */
+public final class KubePod implements KubernetesObject {
+    String apiVersion;
+    String kind;
+    V1ObjectMeta metadata;
+    Spec spec;
+    Status status;
+
+    static final class Spec {
+        String nodeName;
+        String schedulerName;
+        List<Container> containers;
+        List<Container> initContainers;
+        Map<String, String> overhead;
+    }
+
+    static final class Container {
+        String name;
+        Resources resources;
+    }
+
+    static final class Resources {
+        Map<String, String> requests;
+        Map<String, String> limits;
+    }
+
+    static final class Status {
+        String phase;
+    }
+
+    @Override
+    public V1ObjectMeta getMetadata() {
+        return metadata;
+    }
+
+    @Override
+    public String getApiVersion() {
+        return apiVersion;
+    }
+
+    @Override
+    public String getKind() {
+        return kind;
+    }
+}

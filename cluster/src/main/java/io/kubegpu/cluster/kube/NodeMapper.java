@@ -1,0 +1,112 @@
+package io.kubegpu.cluster.kube;
+
+import io.kubegpu.catalog.ModelMatch;
+import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.Taint;
+import io.kubegpu.guard.MemoryGuard;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns a Node into the {@link GpuNode} scheduling reads. Pure apart from a debug log. */
+public final class NodeMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMapper.class);
+
+    private final ClusterConfig config;
+    private final MemoryGuard guard;
+
+    public NodeMapper(ClusterConfig config) {
+        this.config = config;
+        this.guard = new MemoryGuard(config.catalog());
+    }
+
+    public GpuNode map(KubeNode node) {
+        String name = node.metadata == null ? null : node.metadata.getName();
+        if (name == null) {
+            throw new IllegalArgumentException("a Node without metadata.name");
+        }
+        Map<String, String> labels = node.metadata.getLabels() == null ? Map.of() : node.metadata.getLabels();
+        Map<String, Long> allocatable = allocatable(node);
+
+        String modelLabel = null;
+        ModelMatch model = null;
+        int memoryMiB = 0;
+        int count = -1;
+        for (ModelLabelSource source : config.modelSources()) {
+            String value = labels.get(source.modelLabel());
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            modelLabel = value;
+            model = config.catalog().resolve(value).orElse(null);
+            if (model == null) {
+                LOG.debug("node {}: GPU model label {}={} is not in the catalog", name, source.modelLabel(), value);
+            }
+            long reported = source.memoryLabel() == null ? -1 : Quantities.wholeAmount(labels.get(source.memoryLabel()));
+            if (reported > 0 && reported <= Integer.MAX_VALUE) {
+                memoryMiB = guard.reportedNominalMiB((int) reported, value, model);
+            } else if (model != null) {
+                memoryMiB = model.smallest().memoryMiB();
+            }
+            count = source.countLabel() == null ? -1 : (int) Math.min(Integer.MAX_VALUE, Quantities.wholeAmount(labels.get(source.countLabel())));
+            break;
+        }
+        if (count < 0) {
+            count = (int) Math.min(Integer.MAX_VALUE, physicalGpus(allocatable));
+        }
+        boolean ready = false;
+        if (node.status != null && node.status.conditions != null) {
+            for (KubeNode.Condition condition : node.status.conditions) {
+                if ("Ready".equals(condition.type)) {
+                    ready = "True".equals(condition.status);
+                }
+            }
+        }
+        boolean unschedulable = node.spec != null && Boolean.TRUE.equals(node.spec.unschedulable);
+        return new GpuNode(name, ready, unschedulable, taints(node), modelLabel, model, memoryMiB, count, allocatable);
+    }
+
+    /** Allocatable amounts of the GPU resources (capacity when a node reports no allocatable). */
+    private Map<String, Long> allocatable(KubeNode node) {
+        Map<String, Long> out = new HashMap<>();
+        if (node.status == null) {
+            return out;
+        }
+        Map<String, String> source = node.status.allocatable != null ? node.status.allocatable : node.status.capacity;
+        if (source == null) {
+            return out;
+        }
+        for (String resource : config.gpuResources()) {
+            long amount = Quantities.wholeAmount(source.get(resource));
+            if (amount > 0) {
+                out.put(resource, amount);
+            }
+        }
+        return out;
+    }
+
+    private long physicalGpus(Map<String, Long> allocatable) {
+        long gpushareCount = allocatable.getOrDefault(config.gpushare().countResource(), 0L);
+        long whole = 0;
+        for (var vendor : config.vendors().all()) {
+            whole = Math.max(whole, allocatable.getOrDefault(vendor.resource(), 0L));
+        }
+        return Math.max(whole, gpushareCount);
+    }
+
+    private static List<Taint> taints(KubeNode node) {
+        if (node.spec == null || node.spec.taints == null) {
+            return List.of();
+        }
+        List<Taint> out = new ArrayList<>(node.spec.taints.size());
+        for (KubeNode.TaintJson taint : node.spec.taints) {
+            if (taint.key != null && taint.effect != null) {
+                out.add(new Taint(taint.key, taint.value, taint.effect));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,271 @@
+package io.kubegpu.cluster.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class ClusterStateTest {
+    private static final String GPU = "nvidia.com/gpu";
+    private static final String GPU_MEM = "aliyun.com/gpu-mem";
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final ClusterState state = new ClusterState(clock);
+
+    private static GpuNode node(String name, int gpus) {
+        return new GpuNode(name, true, false, List.of(), null, null, 16384, gpus, Map.of(GPU, (long) gpus));
+    }
+
+    private static GpuPod pod(String uid, String nodeName, long gpus) {
+        return new GpuPod(uid, "ns", "pod-" + uid, nodeName, false, Map.of(GPU, gpus), List.of());
+    }
+
+    private static GpuPod shared(String uid, String nodeName, GpuSlice... slices) {
+        int memory = 0;
+        for (GpuSlice slice : slices) {
+            memory += slice.memoryMiB() / 1024;
+        }
+        return new GpuPod(uid, "ns", "pod-" + uid, nodeName, false, Map.of(GPU_MEM, (long) memory), List.of(slices));
+    }
+
+    private NodeState nodeState(String name) {
+        return state.snapshot().node(name).orElseThrow();
+    }
+
+    @Test
+    void countsBoundPodsOnTheirNode() {
+        state.upsertNode(node("n1", 8));
+        state.upsertPod(pod("a", "n1", 2));
+        state.upsertPod(pod("b", "n1", 3));
+        state.upsertPod(pod("pending", null, 4));
+        assertThat(nodeState("n1").used(GPU)).isEqualTo(5);
+        assertThat(nodeState("n1").pods()).extracting(GpuPod::uid).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void finishedDeletedAndRescheduledPodsAreAccountedCorrectly() {
+        state.upsertNode(node("n1", 8));
+        state.upsertNode(node("n2", 8));
+        state.upsertPod(pod("a", "n1", 2));
+        state.upsertPod(new GpuPod("a", "ns", "pod-a", "n1", true, Map.of(GPU, 2L), List.of()));
+        assertThat(nodeState("n1").used(GPU)).as("Succeeded/Failed pods hold nothing").isZero();
+
+        state.upsertPod(pod("b", "n1", 1));
+        state.upsertPod(pod("b", "n2", 1));
+        assertThat(nodeState("n1").used(GPU)).isZero();
+        assertThat(nodeState("n2").used(GPU)).isEqualTo(1);
+
+        state.deletePod("b");
+        assertThat(nodeState("n2").used(GPU)).isZero();
+        assertThat(state.pod("b")).isNull();
+    }
+
+    @Test
+    void keepsUsageOfPodsThatArriveBeforeTheirNode() {
+        state.upsertPod(pod("a", "late-node", 2));
+        assertThat(nodeState("late-node").node()).isNull();
+        assertThat(nodeState("late-node").used(GPU)).isEqualTo(2);
+        assertThat(state.snapshot().nodeCount()).isZero();
+
+        state.upsertNode(node("late-node", 4));
+        assertThat(nodeState("late-node").node().gpuCount()).isEqualTo(4);
+        assertThat(nodeState("late-node").used(GPU)).isEqualTo(2);
+        assertThat(state.snapshot().nodeCount()).isEqualTo(1);
+    }
+
+    @Test
+    void deletingANodeKeepsItsPodsUntilTheyGo() {
+        state.upsertNode(node("n1", 8));
+        state.upsertPod(pod("a", "n1", 2));
+        state.deleteNode("n1");
+        assertThat(nodeState("n1").node()).isNull();
+        assertThat(nodeState("n1").used(GPU)).isEqualTo(2);
+        state.deletePod("a");
+        assertThat(state.snapshot().node("n1")).isEmpty();
+    }
+
+    @Test
+    void sumsSharedMemoryAndComputePerGpu() {
+        state.upsertNode(node("t4", 4));
+        state.upsertPod(shared("a", "t4", new GpuSlice(0, 8192, 500)));
+        state.upsertPod(shared("b", "t4", new GpuSlice(0, 4096, 250), new GpuSlice(2, 2048, 0)));
+        NodeState t4 = nodeState("t4");
+        assertThat(t4.sharedMemoryMiB(0)).isEqualTo(12288);
+        assertThat(t4.sharedMilli(0)).isEqualTo(750);
+        assertThat(t4.sharedHolders(0)).isEqualTo(2);
+        assertThat(t4.sharedMemoryMiB(1)).isZero();
+        assertThat(t4.sharedMemoryMiB(2)).isEqualTo(2048);
+        assertThat(t4.sharedMemoryMiB(9)).isZero();
+        assertThat(t4.sharedGpusInUse()).isEqualTo(2);
+        assertThat(t4.used(GPU_MEM)).isEqualTo(14);
+    }
+
+    @Test
+    void snapshotsAreImmutableAndVersioned() {
+        state.upsertNode(node("n1", 8));
+        ClusterSnapshot before = state.snapshot();
+        state.upsertPod(pod("a", "n1", 2));
+        state.upsertNode(node("n2", 8));
+        ClusterSnapshot after = state.snapshot();
+        assertThat(before.node("n1").orElseThrow().used(GPU)).isZero();
+        assertThat(before.node("n2")).isEmpty();
+        assertThat(before.nodes()).hasSize(1);
+        assertThat(after.node("n1").orElseThrow().used(GPU)).isEqualTo(2);
+        assertThat(after.version()).isGreaterThan(before.version());
+        assertThat(after.nodes()).hasSize(2);
+    }
+
+    @Test
+    void anUnchangedPodUpdatePublishesNothing() {
+        state.upsertNode(node("n1", 8));
+        state.upsertPod(pod("a", "n1", 2));
+        long version = state.snapshot().version();
+        state.upsertPod(pod("a", "n1", 2));
+        assertThat(state.snapshot().version()).isEqualTo(version);
+    }
+
+    @Test
+    void reservationsCountUntilTheWatchShowsThePodBound() {
+        state.upsertNode(node("n1", 8));
+        state.upsertPod(pod("a", null, 2));
+        state.reserve(new Reservation("a", "ns/pod-a", "n1", Map.of(GPU, 2L), List.of(), clock.instant().plusSeconds(30)));
+        assertThat(nodeState("n1").used(GPU)).isEqualTo(2);
+        assertThat(nodeState("n1").reservations()).hasSize(1);
+
+        // The watch shows it bound: the pod replaces the reservation, never both.
+        state.upsertPod(pod("a", "n1", 2));
+        assertThat(nodeState("n1").used(GPU)).isEqualTo(2);
+        assertThat(nodeState("n1").reservations()).isEmpty();
+    }
+
+    @Test
+    void reservationsEndWhenThePodIsDeletedReleasedOrExpired() {
+        state.upsertNode(node("n1", 8));
+        state.reserve(new Reservation("a", "ns/a", "n1", Map.of(GPU, 1L), List.of(), clock.instant().plusSeconds(30)));
+        state.deletePod("a");
+        assertThat(nodeState("n1").used(GPU)).isZero();
+
+        state.reserve(new Reservation("b", "ns/b", "n1", Map.of(GPU, 1L), List.of(), clock.instant().plusSeconds(30)));
+        state.release("b");
+        assertThat(nodeState("n1").used(GPU)).isZero();
+
+        state.reserve(new Reservation("c", "ns/c", "n1", Map.of(GPU, 1L), List.of(new GpuSlice(1, 1024, 100)), clock.instant().plusSeconds(30)));
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(state.expireReservations()).isZero();
+        assertThat(nodeState("n1").sharedMemoryMiB(1)).isEqualTo(1024);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(state.expireReservations()).isEqualTo(1);
+        assertThat(nodeState("n1").used(GPU)).isZero();
+        assertThat(nodeState("n1").sharedMemoryMiB(1)).isZero();
+    }
+
+    @Test
+    void aNewReservationForThePodReplacesTheOldOne() {
+        state.upsertNode(node("n1", 8));
+        state.upsertNode(node("n2", 8));
+        state.reserve(new Reservation("a", "ns/a", "n1", Map.of(GPU, 2L), List.of(), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("a", "ns/a", "n2", Map.of(GPU, 2L), List.of(), clock.instant().plusSeconds(30)));
+        assertThat(nodeState("n1").used(GPU)).isZero();
+        assertThat(nodeState("n2").used(GPU)).isEqualTo(2);
+    }
+
+    @Test
+    void syncedFlagIsPublished() {
+        assertThat(state.snapshot().synced()).isFalse();
+        state.markSynced(true);
+        assertThat(state.snapshot().synced()).isTrue();
+    }
+
+    @Test
+    void concurrentWritersNeverLoseUpdatesAndReadersSeeConsistentNodes() throws Exception {
+        int nodes = 50;
+        int podsPerWriter = 400;
+        int writers = 4;
+        for (int n = 0; n < nodes; n++) {
+            state.upsertNode(node("n" + n, 1_000_000));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch start = new CountDownLatch(1);
+        Future<Integer> reader = pool.submit(() -> {
+            start.await();
+            int checked = 0;
+            while (!done.get()) {
+                for (NodeState node : state.snapshot().nodes()) {
+                    long fromPods = node.pods().stream().mapToLong(p -> p.request(GPU)).sum()
+                            + node.reservations().stream().mapToLong(r -> r.requests().getOrDefault(GPU, 0L)).sum();
+                    assertThat(node.used(GPU)).isEqualTo(fromPods);
+                    checked++;
+                }
+            }
+            return checked;
+        });
+        List<Future<?>> writes = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            writes.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < podsPerWriter; i++) {
+                    String uid = writer + "-" + i;
+                    String nodeName = "n" + (i % nodes);
+                    if (i % 3 == 0) {
+                        state.reserve(new Reservation(uid, uid, nodeName, Map.of(GPU, 1L), List.of(), clock.instant().plusSeconds(60)));
+                    }
+                    state.upsertPod(pod(uid, nodeName, 1));
+                    if (i % 5 == 0) {
+                        state.deletePod(uid);
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> write : writes) {
+            write.get(60, TimeUnit.SECONDS);
+        }
+        done.set(true);
+        assertThat(reader.get(60, TimeUnit.SECONDS)).isPositive();
+        pool.shutdown();
+
+        long expected = writers * (podsPerWriter - (podsPerWriter + 4) / 5);
+        long total = state.snapshot().nodes().stream().mapToLong(n -> n.used(GPU)).sum();
+        assertThat(total).isEqualTo(expected);
+        assertThat(state.snapshot().nodes()).allSatisfy(n -> assertThat(n.reservations()).isEmpty());
+    }
+}
