@@ -19,19 +19,13 @@ public final class ClusterSnapshot {
     private final boolean synced;
     private final int nodeCount;
 
-    ClusterSnapshot(NodeState[] slots, Map<String, Integer> slotOf, long version, Instant takenAt, boolean synced) {
+    ClusterSnapshot(NodeState[] slots, Map<String, Integer> slotOf, int nodeCount, long version, Instant takenAt, boolean synced) {
         this.slots = slots;
         this.slotOf = slotOf;
+        this.nodeCount = nodeCount;
         this.version = version;
         this.takenAt = takenAt;
         this.synced = synced;
-        int count = 0;
-        for (NodeState state : slots) {
-            if (state != null && state.node() != null) {
-                count++;
-            }
-        }
-        this.nodeCount = count;
     }
 
     /** The state of a node by name, if it has been seen (as a node, or through pods bound to it). */

@@ -24,6 +24,8 @@ public final class ClusterState {
     private final Map<String, Integer> slotOf = new ConcurrentHashMap<>();
     private NodeState[] slots = new NodeState[16];
     private int slotCount;
+    /** Slots whose Node object has been seen; kept here so publishing never walks the nodes. */
+    private int nodeCount;
     private final Map<String, GpuPod> podsByUid = new HashMap<>();
     private final Map<String, Reservation> reservationsByUid = new HashMap<>();
     private long version;
@@ -32,7 +34,7 @@ public final class ClusterState {
 
     public ClusterState(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.snapshot = new ClusterSnapshot(new NodeState[0], slotOf, 0, clock.instant(), false);
+        this.snapshot = new ClusterSnapshot(new NodeState[0], slotOf, 0, 0, clock.instant(), false);
     }
 
     /** The latest published state. Lock-free. */
@@ -168,11 +170,12 @@ public final class ClusterState {
         }
         NodeState current = slots[slot] == null ? NodeState.empty(nodeName) : slots[slot];
         NodeState next = change.apply(current);
+        nodeCount += (next.node() != null ? 1 : 0) - (current.node() != null ? 1 : 0);
         slots[slot] = next.isEmpty() ? null : next;
     }
 
     private void publish() {
         version++;
-        snapshot = new ClusterSnapshot(Arrays.copyOf(slots, slotCount), slotOf, version, clock.instant(), synced);
+        snapshot = new ClusterSnapshot(Arrays.copyOf(slots, slotCount), slotOf, nodeCount, version, clock.instant(), synced);
     }
 }

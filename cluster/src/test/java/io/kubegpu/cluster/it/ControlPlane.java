@@ -1,0 +1,98 @@
+package io.kubegpu.cluster.it;
+
+import io.kubegpu.cluster.kube.KubeClients;
+import io.kubernetes.client.openapi.ApiClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Kubernetes API server the integration tests talk to: the cluster named by
+ * {@value #KUBECONFIG_ENV} when set, otherwise a real kube-apiserver 1.20 and etcd on loopback,
+ * provisioned on first use by {@code scripts/control-plane/start.sh} (which builds the binaries once and
+ * caches them outside the repository).
+ */
+public final class ControlPlane {
+    /** Point the integration tests at an existing cluster instead of the local control plane. */
+    public static final String KUBECONFIG_ENV = "KUBEGPU_TEST_KUBECONFIG";
+
+    private static Path kubeconfig;
+
+    private ControlPlane() {
+    }
+
+    /** The kubeconfig of the cluster under test, starting the local control plane if needed. */
+    public static synchronized Path kubeconfig() {
+        if (kubeconfig == null) {
+            String external = System.getenv(KUBECONFIG_ENV);
+            kubeconfig = external != null && !external.isBlank() ? Path.of(external) : Path.of(runScript("start.sh"));
+        }
+        return kubeconfig;
+    }
+
+    /** True when the tests started the control plane themselves, so they may stop and restart it. */
+    public static boolean isLocal() {
+        String external = System.getenv(KUBECONFIG_ENV);
+        return external == null || external.isBlank();
+    }
+
+    public static ApiClient client() throws IOException {
+        return KubeClients.forWatching(kubeconfig());
+    }
+
+    /** Stops the local API server and etcd (data kept). */
+    public static void stop() {
+        runScript("stop.sh");
+    }
+
+    /** Starts the local control plane again after {@link #stop()}. */
+    public static void start() {
+        runScript("start.sh");
+    }
+
+    /** Directory of the local control plane's state (certificates, kubeconfig, logs). */
+    public static Path stateDir() {
+        return kubeconfig().getParent();
+    }
+
+    /** Runs a control-plane script and returns the last line it printed. */
+    private static String runScript(String name) {
+        Path script = scripts().resolve(name);
+        try {
+            Path log = Files.createTempFile("control-plane-" + name, ".log");
+            Process process = new ProcessBuilder("bash", script.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            // The first start builds Kubernetes from source (several minutes); later ones take seconds.
+            if (!process.waitFor(20, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(script + " did not finish in 20 minutes; log: " + log);
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0 || lines.isEmpty()) {
+                throw new IllegalStateException(script + " failed with exit " + process.exitValue() + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+            return lines.get(lines.size() - 1).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + script, e);
+        }
+    }
+
+    private static Path scripts() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("scripts/control-plane");
+            if (Files.isRegularFile(candidate.resolve("start.sh"))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("scripts/control-plane/start.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
