@@ -38,10 +38,16 @@ public final class Cli implements Runnable {
                 .addSubcommand(new ParseCommand(in))
                 .addSubcommand(new GuardCommand())
                 .addSubcommand(new CatalogCommand())
+                .addSubcommand(new StateCommand())
                 .setOut(outWriter)
                 .setErr(errWriter);
         // A malformed command line is invalid input too.
         commandLine.getCommandSpec().exitCodeOnInvalidInput(INVALID_INPUT);
+        // Bad files and unreachable clusters are the user's to fix: one line, no stack trace.
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return INVALID_INPUT;
+        });
         int status = commandLine.execute(args);
         outWriter.flush();
         errWriter.flush();

@@ -145,4 +145,33 @@ class CliTest {
         assertThat(broken.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(broken.err()).contains("models[0] (X): give exactly one of memoryGiB and memoryMiB");
     }
+
+    @Test
+    void statePrintsTheSampleClusterByDefault() {
+        Run run = run("", "state");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("11 nodes");
+        assertThat(run.out().lines().filter(l -> l.startsWith("gpu-t4-1 ")).findFirst().orElseThrow())
+                .contains("T4").contains("team-cv/infer-ocr").contains("Ready");
+        assertThat(run.out().lines().filter(l -> l.startsWith("gpu-l40s-1 ")).findFirst().orElseThrow()).contains("NotReady");
+    }
+
+    @Test
+    void stateReadsManifestsAndReportsBadOnes(@TempDir Path dir) throws IOException {
+        Path manifests = dir.resolve("cluster.yaml");
+        Files.writeString(manifests, """
+                kind: Node
+                apiVersion: v1
+                metadata: {name: lab-1, labels: {gpu-type: RTX4090}}
+                status: {allocatable: {nvidia.com/gpu: "2"}, conditions: [{type: Ready, status: "True"}]}
+                """);
+        Run run = run("", "state", "--manifests", manifests.toString());
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("lab-1").contains("RTX-4090").contains("1 nodes");
+
+        Files.writeString(manifests, "kind: Node\nmetadata: {}\n");
+        Run bad = run("", "state", "--manifests", manifests.toString());
+        assertThat(bad.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(bad.err()).startsWith("error: ").contains("cluster.yaml").contains("metadata.name").doesNotContain("\tat ");
+    }
 }
