@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,12 @@ public final class KubeClusterWatcher implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private SharedIndexInformer<KubeNode> nodeInformer;
-    private SharedIndexInformer<KubePod> podInformer;
+    private final SharedIndexInformer<KubeNode> nodeInformer;
+    private final SharedIndexInformer<KubePod> podInformer;
+    /** Objects our handlers have processed; see {@link #caughtUp}. */
+    private final AtomicLong nodesHandled = new AtomicLong();
+    private final AtomicLong podsHandled = new AtomicLong();
+    private volatile boolean synced;
 
     public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config) {
         MetadataTrimming.install();
@@ -47,8 +52,8 @@ public final class KubeClusterWatcher implements AutoCloseable {
         var podApi = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
         this.nodeInformer = factory.sharedIndexInformerFor(nodeApi, KubeNode.class, 0);
         this.podInformer = factory.sharedIndexInformerFor(podApi, KubePod.class, 0);
-        nodeInformer.addEventHandler(new Handler<>(this::applyNode, this::removeNode));
-        podInformer.addEventHandler(new Handler<>(this::applyPod, this::removePod));
+        nodeInformer.addEventHandler(new Handler<>(this::applyNode, this::removeNode, nodesHandled));
+        podInformer.addEventHandler(new Handler<>(this::applyPod, this::removePod, podsHandled));
     }
 
     /** Starts watching; returns at once. Reservations are expired every second from here on. */
@@ -59,11 +64,24 @@ public final class KubeClusterWatcher implements AutoCloseable {
 
     private void housekeep() {
         try {
-            state.markSynced(nodeInformer.hasSynced() && podInformer.hasSynced());
+            if (!synced) {
+                // Once synced, stay ready: after a relist the informer redelivers and the state catches up.
+                synced = caughtUp(nodeInformer, nodesHandled) && caughtUp(podInformer, podsHandled);
+                state.markSynced(synced);
+            }
             state.expireReservations();
         } catch (RuntimeException e) {
             LOG.warn("cluster state housekeeping failed", e);
         }
+    }
+
+    /**
+     * The informer has listed everything and our handler has processed at least as many objects as its
+     * cache holds. {@code hasSynced()} alone is not enough: handlers are fed asynchronously through
+     * per-listener queues, so right after it turns true our state may still lack most of the list.
+     */
+    private static boolean caughtUp(SharedIndexInformer<?> informer, AtomicLong handled) {
+        return informer.hasSynced() && handled.get() >= informer.getIndexer().list().size();
     }
 
     private void applyNode(KubeNode node) {
@@ -105,15 +123,18 @@ public final class KubeClusterWatcher implements AutoCloseable {
     private static final class Handler<T extends io.kubernetes.client.common.KubernetesObject> implements ResourceEventHandler<T> {
         private final java.util.function.Consumer<T> apply;
         private final java.util.function.Consumer<T> remove;
+        private final AtomicLong added;
 
-        Handler(java.util.function.Consumer<T> apply, java.util.function.Consumer<T> remove) {
+        Handler(java.util.function.Consumer<T> apply, java.util.function.Consumer<T> remove, AtomicLong added) {
             this.apply = apply;
             this.remove = remove;
+            this.added = added;
         }
 
         @Override
         public void onAdd(T obj) {
             apply.accept(obj);
+            added.incrementAndGet();
         }
 
         @Override
