@@ -53,7 +53,7 @@ public final class PodMapper {
      * and the sum of the app containers, plus the pod overhead. A container's request defaults to its
      * limit, as the API server does for extended resources.
      */
-    Map<String, Long> effectiveRequests(KubePod pod) {
+    public Map<String, Long> effectiveRequests(KubePod pod) {
         Map<String, Long> out = new HashMap<>();
         if (pod.spec == null) {
             return out;

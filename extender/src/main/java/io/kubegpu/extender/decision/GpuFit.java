@@ -1,0 +1,189 @@
+package io.kubegpu.extender.decision;
+
+import io.kubegpu.catalog.ModelKeys;
+import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.GpuSlice;
+import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.guard.MemoryGuard;
+import io.kubegpu.guard.Verdict;
+import io.kubegpu.request.Vendor;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether a pod's GPU demand fits one node, given the node's GPUs and what already holds them. Pure:
+ * the same inputs always give the same verdict, so the HTTP filter, bind and the trace simulator share it.
+ */
+public final class GpuFit {
+    private final MemoryGuard guard;
+    private final List<Vendor> vendors;
+
+    public GpuFit(MemoryGuard guard, List<Vendor> vendors) {
+        this.guard = guard;
+        this.vendors = List.copyOf(vendors);
+    }
+
+    /**
+     * @param node  the node's GPU properties, or {@code null} when the node is unknown to us
+     * @param usage what holds the node's GPUs (pods and reservations); {@code null} means nothing
+     */
+    public NodeVerdict judge(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
+        switch (demand.kind()) {
+            case NONE:
+                return NodeVerdict.fits(nodeName);
+            case INVALID:
+                return NodeVerdict.unresolvable(nodeName, demand.problem());
+            default:
+                break;
+        }
+        if (node == null) {
+            return NodeVerdict.occupied(nodeName, "node " + nodeName + " is not in the GPU extender's cluster state yet");
+        }
+        if (!node.ready()) {
+            return NodeVerdict.occupied(nodeName, "node is not Ready");
+        }
+        if (node.unschedulable()) {
+            return NodeVerdict.occupied(nodeName, "node is cordoned");
+        }
+        String modelProblem = modelMismatch(demand, node);
+        if (modelProblem != null) {
+            return NodeVerdict.unresolvable(nodeName, modelProblem);
+        }
+        return demand.kind() == PodDemand.Kind.WHOLE ? whole(nodeName, demand, node, usage) : shared(nodeName, demand, node, usage);
+    }
+
+    private NodeVerdict whole(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
+        long total = node.allocatable(demand.resource());
+        if (total < demand.count()) {
+            return NodeVerdict.unresolvable(nodeName, "node has " + total + " " + demand.resource() + ", the pod needs " + demand.count());
+        }
+        if (demand.minTotalMiB() > 0 && node.gpuMemoryMiB() > 0) {
+            Verdict memory = guardOn(demand, node);
+            if (!memory.fits()) {
+                return NodeVerdict.unresolvable(nodeName, memory.reason());
+            }
+        }
+        long free = total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse());
+        if (free < demand.count()) {
+            return NodeVerdict.occupied(nodeName, Math.max(0, free) + " of " + total + " " + demand.resource() + " free, the pod needs "
+                    + demand.count());
+        }
+        return NodeVerdict.fits(nodeName);
+    }
+
+    private NodeVerdict shared(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
+        int gpus = node.gpuCount();
+        if (gpus == 0) {
+            return NodeVerdict.unresolvable(nodeName, "node has no GPUs");
+        }
+        int card = node.gpuMemoryMiB();
+        if (demand.memoryMiB() > 0 && card == 0) {
+            return NodeVerdict.unresolvable(nodeName, "node reports no GPU memory, the pod needs " + gib(demand.memoryMiB())
+                    + " on one GPU (label the node with nvidia.com/gpu.memory or a GPU model the catalog knows)");
+        }
+        if (card > 0) {
+            Verdict memory = guardOn(demand, node);
+            if (!memory.fits()) {
+                return NodeVerdict.unresolvable(nodeName, memory.reason());
+            }
+        }
+        // Without explicit memory a share holds its proportion of the card, rounded up.
+        int needMiB = demand.memoryMiB() > 0 ? demand.memoryMiB() : (int) (((long) card * demand.milli() + 999) / 1000);
+        int needMilli = demand.milli();
+
+        // Best fit among GPUs already shared: the one left with the least free memory, then least free compute.
+        int best = -1;
+        long bestLeft = Long.MAX_VALUE;
+        int mostFreeIndex = -1;
+        long mostFreeMiB = -1;
+        int mostFreeMilli = 0;
+        for (int i = 0; i < gpus; i++) {
+            if (usage == null || usage.sharedHolders(i) == 0) {
+                continue;
+            }
+            long freeMiB = (long) card - usage.sharedMemoryMiB(i);
+            int freeMilli = 1000 - usage.sharedMilli(i);
+            if (freeMiB > mostFreeMiB) {
+                mostFreeIndex = i;
+                mostFreeMiB = freeMiB;
+                mostFreeMilli = freeMilli;
+            }
+            if (freeMiB >= needMiB && freeMilli >= needMilli) {
+                long left = (freeMiB - needMiB) * 1001 + (freeMilli - needMilli);
+                if (left < bestLeft) {
+                    best = i;
+                    bestLeft = left;
+                }
+            }
+        }
+        if (best >= 0) {
+            return NodeVerdict.fits(nodeName, new GpuSlice(best, needMiB, needMilli), false);
+        }
+        int sharedInUse = usage == null ? 0 : usage.sharedGpusInUse();
+        long wholeUsed = 0;
+        for (Vendor vendor : vendors) {
+            wholeUsed += used(usage, vendor.resource());
+        }
+        if (gpus - sharedInUse - wholeUsed > 0) {
+            for (int i = 0; i < gpus; i++) {
+                if (usage == null || usage.sharedHolders(i) == 0) {
+                    return NodeVerdict.fits(nodeName, new GpuSlice(i, needMiB, needMilli), true);
+                }
+            }
+        }
+        String most = mostFreeIndex < 0 ? "all " + gpus + " GPUs are taken by whole-GPU pods"
+                : "most free: GPU " + mostFreeIndex + " with " + gib(mostFreeMiB) + " and " + share(mostFreeMilli);
+        return NodeVerdict.occupied(nodeName, "no GPU has " + gib(needMiB) + (needMilli > 0 ? " and " + share(needMilli) : "") + " free; " + most);
+    }
+
+    private Verdict guardOn(PodDemand demand, GpuNode node) {
+        return guard.checkReported(withoutVendor(demand), demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB());
+    }
+
+    private static io.kubegpu.request.GpuRequest withoutVendor(PodDemand demand) {
+        if (demand.request() != null) {
+            return demand.request().withSpec(null, List.of());
+        }
+        return demand.kind() == PodDemand.Kind.WHOLE ? io.kubegpu.request.GpuRequest.whole(demand.count())
+                : io.kubegpu.request.GpuRequest.memory(demand.memoryMiB(), demand.milli());
+    }
+
+    /** Null when the node's model is one the pod accepts, else why not. */
+    private static String modelMismatch(PodDemand demand, GpuNode node) {
+        if (demand.models().isEmpty()) {
+            return null;
+        }
+        String nodeKey = node.modelLabel() == null ? null : ModelKeys.normalize(node.modelLabel());
+        for (PodDemand.ModelAlternative alternative : demand.models()) {
+            if (alternative.match() != null && node.model() != null) {
+                // Every model the node may have must be one the pod accepts: a node labelled only "V100"
+                // (16 or 32 GB) does not satisfy a pod that needs V100-32GB.
+                if (alternative.match().models().containsAll(node.model().models())) {
+                    return null;
+                }
+            } else if (nodeKey != null && nodeKey.equals(ModelKeys.normalize(alternative.token()))) {
+                return null;
+            }
+        }
+        String wanted = String.join("|", demand.models().stream().map(PodDemand.ModelAlternative::token).toList());
+        if (node.modelLabel() == null) {
+            return "node has no GPU model label, the pod needs " + wanted;
+        }
+        return "node has " + (node.model() != null ? node.model().describe() : node.modelLabel()) + ", the pod needs " + wanted;
+    }
+
+    private static long used(NodeState usage, String resource) {
+        return usage == null ? 0 : usage.used(resource);
+    }
+
+    static String gib(long mib) {
+        if (mib % 1024 == 0) {
+            return (mib / 1024) + " GiB";
+        }
+        return mib < 1024 ? mib + " MiB" : String.format(Locale.ROOT, "%.1f GiB", mib / 1024.0);
+    }
+
+    static String share(int milli) {
+        return String.format(Locale.ROOT, "%.3f", milli / 1000.0).replaceAll("0+$", "").replaceAll("\\.$", "") + " of its compute";
+    }
+}

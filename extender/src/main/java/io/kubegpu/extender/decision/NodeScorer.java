@@ -1,0 +1,131 @@
+package io.kubegpu.extender.decision;
+
+import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.request.Vendor;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Ranks the nodes a pod fits on, 0–10 as kube-scheduler's extender protocol expects (it multiplies by
+ * the configured weight × 10 and does not clamp).
+ *
+ * <ul>
+ *   <li>Policy part, from the node's GPU allocation after placing the pod: binpack prefers fuller nodes,
+ *       spread emptier ones, balanced those closest to the candidates' mean.</li>
+ *   <li>For shares, a packing part: a slice that fills a GPU already shared scores higher than one that
+ *       opens a fresh GPU, which keeps whole GPUs free (less fragmentation).</li>
+ *   <li>Live load, when the utilization scorer has fresh data: busier nodes score lower.</li>
+ * </ul>
+ */
+public final class NodeScorer {
+    private static final double PACKING_WEIGHT = 0.4;
+
+    private final Policy defaultPolicy;
+    private final LiveLoad live;
+    private final double liveWeight;
+    private final List<Vendor> vendors;
+
+    public NodeScorer(Policy defaultPolicy, LiveLoad live, double liveWeight, List<Vendor> vendors) {
+        if (liveWeight < 0 || liveWeight > 1) {
+            throw new IllegalArgumentException("live utilization weight must be within 0..1, got " + liveWeight);
+        }
+        this.defaultPolicy = defaultPolicy;
+        this.live = live;
+        this.liveWeight = liveWeight;
+        this.vendors = List.copyOf(vendors);
+    }
+
+    /** One node the pod fits on, with the filter's verdict (which holds a shared pod's slice). */
+    public record Candidate(String name, GpuNode node, NodeState usage, NodeVerdict verdict) {
+    }
+
+    /** Score parts per candidate, in the same order. Nodes the pod does not fit get 0. */
+    public ScoreParts[] score(PodDemand demand, List<Candidate> candidates) {
+        ScoreParts[] out = new ScoreParts[candidates.size()];
+        if (!demand.isGpuPod()) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new ScoreParts(0, 0, -1, -1, 0);
+            }
+            return out;
+        }
+        double[] after = new double[candidates.size()];
+        double sum = 0;
+        int fitting = 0;
+        for (int i = 0; i < after.length; i++) {
+            Candidate c = candidates.get(i);
+            if (c.verdict().fits() && c.node() != null) {
+                after[i] = allocatedAfter(demand, c);
+                sum += after[i];
+                fitting++;
+            }
+        }
+        double mean = fitting == 0 ? 0 : sum / fitting;
+        Policy policy = demand.policy() != null ? demand.policy() : defaultPolicy;
+        for (int i = 0; i < out.length; i++) {
+            Candidate c = candidates.get(i);
+            if (!c.verdict().fits() || c.node() == null) {
+                out[i] = new ScoreParts(0, 0, -1, -1, 0);
+                continue;
+            }
+            double policyScore = switch (policy) {
+                case BINPACK -> 10 * after[i];
+                case SPREAD -> 10 * (1 - after[i]);
+                case BALANCED -> 10 * (1 - Math.abs(after[i] - mean));
+            };
+            double total = policyScore;
+            double packing = -1;
+            if (demand.kind() == PodDemand.Kind.SHARED && !c.verdict().slices().isEmpty()) {
+                packing = packing(c);
+                total = (1 - PACKING_WEIGHT) * policyScore + PACKING_WEIGHT * packing;
+            }
+            double liveScore = -1;
+            OptionalDouble load = live.nodeLoad(c.name());
+            if (load.isPresent() && liveWeight > 0) {
+                liveScore = 10 * (1 - clamp(load.getAsDouble()));
+                total = (1 - liveWeight) * total + liveWeight * liveScore;
+            }
+            out[i] = new ScoreParts(after[i], policyScore, packing, liveScore, (int) Math.round(clamp(total / 10) * 10));
+        }
+        return out;
+    }
+
+    /** Fraction of the node's GPUs allocated once the pod is placed: whole GPUs plus each shared GPU's fuller dimension. */
+    double allocatedAfter(PodDemand demand, Candidate c) {
+        GpuNode node = c.node();
+        int gpus = Math.max(1, node.gpuCount());
+        double allocated = 0;
+        NodeState usage = c.usage();
+        for (Vendor vendor : vendors) {
+            allocated += usage == null ? 0 : usage.used(vendor.resource());
+        }
+        if (demand.kind() == PodDemand.Kind.WHOLE) {
+            allocated += demand.count();
+        }
+        int card = Math.max(1, node.gpuMemoryMiB());
+        int placedOn = c.verdict().slices().isEmpty() ? -1 : c.verdict().slices().get(0).index();
+        for (int i = 0; i < node.gpuCount(); i++) {
+            long memory = usage == null ? 0 : usage.sharedMemoryMiB(i);
+            long milli = usage == null ? 0 : usage.sharedMilli(i);
+            if (i == placedOn) {
+                memory += c.verdict().slices().get(0).memoryMiB();
+                milli += c.verdict().slices().get(0).milli();
+            }
+            allocated += Math.max(Math.min(1.0, memory / (double) card), milli / 1000.0);
+        }
+        return clamp(allocated / gpus);
+    }
+
+    /** How full the shared GPU is once the slice is placed on it: best-fit packing. */
+    private static double packing(Candidate c) {
+        var slice = c.verdict().slices().get(0);
+        int card = Math.max(1, c.node().gpuMemoryMiB());
+        long memory = slice.memoryMiB() + (c.usage() == null ? 0 : c.usage().sharedMemoryMiB(slice.index()));
+        long milli = slice.milli() + (c.usage() == null ? 0 : c.usage().sharedMilli(slice.index()));
+        return 10 * clamp(Math.max(memory / (double) card, milli / 1000.0));
+    }
+
+    private static double clamp(double value) {
+        return Math.max(0, Math.min(1, value));
+    }
+}
