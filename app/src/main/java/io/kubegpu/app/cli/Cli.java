@@ -39,6 +39,7 @@ public final class Cli implements Runnable {
                 .addSubcommand(new GuardCommand())
                 .addSubcommand(new CatalogCommand())
                 .addSubcommand(new StateCommand())
+                .addSubcommand(new ServeCommand())
                 .setOut(outWriter)
                 .setErr(errWriter);
         // A malformed command line is invalid input too.

@@ -35,6 +35,11 @@ public final class KubePod implements KubernetesObject {
         String phase;
     }
 
+    /** The node the pod is bound to, or {@code null} while pending. */
+    public String nodeName() {
+        return spec == null ? null : spec.nodeName;
+    }
+
     @Override
     public V1ObjectMeta getMetadata() {
         return metadata;

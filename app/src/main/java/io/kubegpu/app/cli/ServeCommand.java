@@ -1,0 +1,98 @@
+package io.kubegpu.app.cli;
+
+import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.cluster.kube.KubeClients;
+import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.extender.decision.Policy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code serve}: runs the scheduler extender until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the scheduler extender (filter, prioritize, bind) with health, readiness, metrics and /explain. "
+                + "Without --kubeconfig/--in-cluster it serves the built-in sample cluster (or --manifests).")
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private GrammarOptions grammar;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "8888", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    private int port;
+
+    @Option(names = "--prefix", defaultValue = "", description = "URL prefix of the verbs, e.g. /gpu-scheduler (default: none).")
+    private String prefix;
+
+    @Option(names = "--body-limit-mb", defaultValue = "64",
+            description = "Largest request body in MiB; full Node objects of 5,000 nodes are tens of MB (default: ${DEFAULT-VALUE}).")
+    private int bodyLimitMb;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate (and --tls-key).")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key for --tls-cert.")
+    private Path tlsKey;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Watch this cluster (else KUBECONFIG when set).")
+    private Path kubeconfig;
+
+    @Option(names = "--in-cluster", description = "Watch the cluster this pod runs in (service account).")
+    private boolean inCluster;
+
+    @Option(names = "--manifests", paramLabel = "FILE", description = "Serve an embedded cluster from these Node/Pod manifests.")
+    private Path manifests;
+
+    @Option(names = "--policy", defaultValue = "binpack", description = "binpack, spread or balanced (default: ${DEFAULT-VALUE}); "
+            + "a pod overrides it with the kubegpu.io/policy annotation.")
+    private String policy;
+
+    @Option(names = "--live-weight", defaultValue = "0.3",
+            description = "Weight of live GPU utilization in node scores when fresh data exists, 0..1 (default: ${DEFAULT-VALUE}).")
+    private double liveWeight;
+
+    @Option(names = "--node-labels", split = ",", defaultValue = "gfd,gpu-type",
+            description = "Node label strategies for the GPU model, in order: gfd, gpu-type, label:KEY (default: ${DEFAULT-VALUE}).")
+    private List<String> nodeLabels;
+
+    @Override
+    public Integer call() throws Exception {
+        Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--policy '" + policy + "' is not binpack, spread or balanced"));
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        if (liveWeight < 0 || liveWeight > 1) {
+            throw new ParameterException(spec.commandLine(), "--live-weight must be within 0..1");
+        }
+        List<ModelLabelSource> labels;
+        try {
+            labels = nodeLabels.stream().map(ModelLabelSource::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--node-labels: " + e.getMessage());
+        }
+        Path config = inCluster ? null : KubeClients.kubeconfigPath(kubeconfig);
+        boolean live = manifests == null && (inCluster || config != null);
+        var source = live ? ExtenderServer.ServerConfig.Source.KUBERNETES : ExtenderServer.ServerConfig.Source.EMBEDDED;
+        var server = ExtenderServer.start(new ExtenderServer.ServerConfig(host, port, prefix, bodyLimitMb * 1024L * 1024L, tlsCert, tlsKey,
+                source, config, manifests, grammar.parser().config(), grammar.catalog(), labels, chosen, liveWeight));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return Cli.OK;
+    }
+}

@@ -1,0 +1,169 @@
+package io.kubegpu.app.server;
+
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.kube.ClusterConfig;
+import io.kubegpu.cluster.kube.KubeClients;
+import io.kubegpu.cluster.kube.KubeClusterWatcher;
+import io.kubegpu.cluster.kube.NodeMapper;
+import io.kubegpu.cluster.manifest.ManifestLoader;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.extender.bind.ApiBinder;
+import io.kubegpu.extender.bind.Binder;
+import io.kubegpu.extender.bind.GpuAllocator;
+import io.kubegpu.extender.bind.InMemoryBinder;
+import io.kubegpu.extender.bind.PodCache;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.GpuFit;
+import io.kubegpu.extender.decision.LiveLoad;
+import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.http.ExplainStore;
+import io.kubegpu.extender.http.ExtenderMetrics;
+import io.kubegpu.extender.http.ExtenderRoutes;
+import io.kubegpu.extender.http.ExtenderService;
+import io.kubegpu.extender.wire.ExtenderCodec;
+import io.kubegpu.guard.MemoryGuard;
+import io.kubegpu.request.GpuRequestParser;
+import io.kubernetes.client.openapi.ApiClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles and runs the extender: the cluster state (informers, manifests or the built-in sample),
+ * the decisions, the binder and the Vert.x HTTP server with Prometheus metrics.
+ */
+public final class ExtenderServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExtenderServer.class);
+
+    private final Vertx vertx;
+    private final HttpServer http;
+    private final KubeClusterWatcher watcher;
+    private final ClusterState state;
+
+    private ExtenderServer(Vertx vertx, HttpServer http, KubeClusterWatcher watcher, ClusterState state) {
+        this.vertx = vertx;
+        this.http = http;
+        this.watcher = watcher;
+        this.state = state;
+    }
+
+    public static ExtenderServer start(ServerConfig config) throws IOException {
+        Clock clock = Clock.systemUTC();
+        ClusterConfig cluster = new ClusterConfig(config.grammar().vendors(), config.labelSources(), config.catalog(),
+                ClusterConfig.GpushareResources.DEFAULT);
+        ClusterState state = new ClusterState(clock);
+        PodCache podCache = new PodCache();
+        DemandReader demands = new DemandReader(new GpuRequestParser(config.grammar()), cluster);
+        GpuFit fit = new GpuFit(new MemoryGuard(config.catalog()), cluster.vendors().all());
+        GpuAllocator allocator = new GpuAllocator(state, fit, Duration.ofSeconds(60), clock);
+
+        KubeClusterWatcher watcher = null;
+        Binder binder;
+        if (config.source() == ServerConfig.Source.KUBERNETES) {
+            ApiClient client = KubeClients.forWatching(config.kubeconfig());
+            watcher = new KubeClusterWatcher(client, state, cluster);
+            watcher.start();
+            binder = new ApiBinder(client, allocator, demands, podCache, cluster, clock);
+            LOG.info("watching the cluster of {}", config.kubeconfig() == null ? "the in-cluster service account" : config.kubeconfig());
+        } else {
+            ManifestLoader loader = new ManifestLoader(cluster);
+            var summary = config.manifests() == null ? loader.loadSample(state) : loader.load(config.manifests(), state);
+            binder = new InMemoryBinder(state, allocator, demands, podCache);
+            LOG.info("embedded cluster from {}: {} nodes, {} pods (binds are recorded in memory only)",
+                    config.manifests() == null ? "the built-in sample" : config.manifests(), summary.nodes(), summary.pods());
+        }
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = Vertx.builder()
+                .with(new io.vertx.core.VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        ExtenderMetrics metrics = new ExtenderMetrics(registry);
+        ExplainStore explanations = new ExplainStore();
+        NodeScorer scorer = new NodeScorer(config.policy(), LiveLoad.NONE, config.liveWeight(), cluster.vendors().all());
+        ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics);
+
+        Router router = Router.router(vertx);
+        ExtenderRoutes.mountHealth(router, state);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        new ExtenderRoutes(vertx, service, new ExtenderCodec(), binder, podCache, explanations, metrics)
+                .mount(router, config.prefix(), config.bodyLimitBytes());
+
+        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setCompressionSupported(true).setDecompressionSupported(true);
+        if (config.tlsCert() != null) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString())
+                    .setKeyPath(config.tlsKey().toString()));
+        }
+        HttpServer http;
+        try {
+            http = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            if (watcher != null) {
+                watcher.close();
+            }
+            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
+        }
+        LOG.info("extender listening on {}://{}:{}{} (filter, prioritize, bind), /healthz, /readyz, /metrics, /explain",
+                config.tlsCert() == null ? "http" : "https", config.host(), http.actualPort(), config.prefix());
+        return new ExtenderServer(vertx, http, watcher, state);
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public ClusterState state() {
+        return state;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish (bounded), then stops everything. */
+    @Override
+    public void close() {
+        try {
+            http.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP shutdown did not complete cleanly: {}", rootMessage(e));
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not stop cleanly: {}", rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** Everything the server is started with. */
+    public record ServerConfig(String host, int port, String prefix, long bodyLimitBytes, java.nio.file.Path tlsCert,
+                               java.nio.file.Path tlsKey, Source source, java.nio.file.Path kubeconfig, java.nio.file.Path manifests,
+                               io.kubegpu.request.GrammarConfig grammar, GpuCatalog catalog,
+                               java.util.List<io.kubegpu.cluster.kube.ModelLabelSource> labelSources,
+                               io.kubegpu.extender.decision.Policy policy, double liveWeight) {
+        public enum Source { EMBEDDED, KUBERNETES }
+    }
+}

@@ -1,0 +1,179 @@
+package io.kubegpu.extender.bind;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.kubegpu.cluster.kube.ClusterConfig;
+import io.kubegpu.cluster.kube.GpuAssignment;
+import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.kube.KubePodList;
+import io.kubegpu.cluster.state.GpuSlice;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.PodDemand;
+import io.kubegpu.extender.wire.BindArgs;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Binding;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds through the API server. For shared GPUs: reserve the slice, write the assignment annotations
+ * (ours and gpushare's) onto the pod, then create the Binding. Whole-GPU pods need only the Binding.
+ * Safe to retry: a pod already carrying an assignment for the node keeps it, and a pod already bound
+ * to the node counts as bound. Two API writes at most per pod, never throttled by us.
+ */
+public final class ApiBinder implements Binder {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiBinder.class);
+
+    private final CoreV1Api api;
+    private final GenericKubernetesApi<KubePod, KubePodList> pods;
+    private final GpuAllocator allocator;
+    private final DemandReader demands;
+    private final PodCache cache;
+    private final ClusterConfig config;
+    private final Clock clock;
+
+    public ApiBinder(ApiClient client, GpuAllocator allocator, DemandReader demands, PodCache cache, ClusterConfig config, Clock clock) {
+        this.api = new CoreV1Api(client);
+        this.pods = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
+        this.allocator = allocator;
+        this.demands = demands;
+        this.cache = cache;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public String bind(BindArgs args) throws IOException {
+        KubePod pod = cache.get(args.podUid()).orElse(null);
+        if (pod == null) {
+            var response = pods.get(args.podNamespace(), args.podName());
+            if (!response.isSuccess()) {
+                return "cannot read pod " + args.podKey() + ": HTTP " + response.getHttpStatusCode();
+            }
+            pod = response.getObject();
+        }
+        PodDemand demand = demands.read(pod);
+        if (demand.kind() == PodDemand.Kind.INVALID) {
+            return demand.problem();
+        }
+        List<GpuSlice> assigned = existingAssignment(pod, args.node());
+        GpuAllocator.Allocation allocation = null;
+        if (demand.isGpuPod()) {
+            allocation = allocator.allocate(demand, args.node(), assigned);
+            if (!allocation.succeeded()) {
+                return allocation.verdict().reason();
+            }
+        }
+        try {
+            if (allocation != null && demand.kind() == PodDemand.Kind.SHARED && assigned.isEmpty()) {
+                String error = annotate(args, pod, allocation.verdict().slices(), demand);
+                if (!error.isEmpty()) {
+                    allocator.release(args.podUid());
+                    return error;
+                }
+            }
+            String error = createBinding(args);
+            if (!error.isEmpty()) {
+                allocator.release(args.podUid());
+            }
+            return error;
+        } catch (IOException | RuntimeException e) {
+            allocator.release(args.podUid());
+            throw e;
+        }
+    }
+
+    private List<GpuSlice> existingAssignment(KubePod pod, String node) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        if (annotations == null || !node.equals(annotations.get(GpuAssignment.NODE))) {
+            return List.of();
+        }
+        try {
+            return GpuAssignment.read(annotations, node, config.gpushare().memoryUnitMiB());
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    /** Writes the assignment with a JSON Patch (keys escaped; the annotations map created if missing). */
+    private String annotate(BindArgs args, KubePod pod, List<GpuSlice> slices, PodDemand demand) throws IOException {
+        Map<String, String> values = new java.util.LinkedHashMap<>(GpuAssignment.annotations(args.node(), slices, clock.instant()));
+        GpuSlice first = slices.get(0);
+        int unit = config.gpushare().memoryUnitMiB();
+        values.put(GpuAssignment.GPUSHARE_INDEX, Integer.toString(first.index()));
+        values.put(GpuAssignment.GPUSHARE_POD_MEMORY, Integer.toString((first.memoryMiB() + unit - 1) / unit));
+        values.put(GpuAssignment.GPUSHARE_ASSIGNED, "false");
+        values.put(GpuAssignment.GPUSHARE_ASSUME_TIME, Long.toString(clock.millis() * 1_000_000L));
+        JsonArray patch = new JsonArray();
+        boolean hasAnnotations = pod.getMetadata().getAnnotations() != null;
+        if (!hasAnnotations) {
+            JsonObject op = new JsonObject();
+            op.addProperty("op", "add");
+            op.addProperty("path", "/metadata/annotations");
+            JsonObject map = new JsonObject();
+            values.forEach(map::addProperty);
+            op.add("value", map);
+            patch.add(op);
+        } else {
+            values.forEach((key, value) -> {
+                JsonObject op = new JsonObject();
+                op.addProperty("op", "add");
+                op.addProperty("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1"));
+                op.addProperty("value", value);
+                patch.add(op);
+            });
+        }
+        try (Response response = api.patchNamespacedPod(args.podName(), args.podNamespace(), new V1Patch(patch.toString()))
+                .buildCall(null).execute()) {
+            if (response.code() != 200) {
+                return "writing the GPU assignment of " + args.podKey() + " failed: HTTP " + response.code() + " " + body(response);
+            }
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+            throw new IOException(e);
+        }
+        LOG.debug("assigned {} to {} GPUs {} for {}", args.podKey(), args.node(), slices, demand.describe());
+        return "";
+    }
+
+    /**
+     * Creates the Binding. The API server answers with a Status that client-java will not decode as a
+     * Binding, so the HTTP status is checked instead. 409 means the pod is already bound: fine when it
+     * is bound to this node (a retry), an error otherwise.
+     */
+    private String createBinding(BindArgs args) throws IOException {
+        V1Binding binding = new V1Binding()
+                .metadata(new V1ObjectMeta().name(args.podName()).namespace(args.podNamespace()).uid(args.podUid()))
+                .target(new V1ObjectReference().kind("Node").apiVersion("v1").name(args.node()));
+        try (Response response = api.createNamespacedBinding(args.podNamespace(), binding).buildCall(null).execute()) {
+            if (response.code() == 201 || response.code() == 200) {
+                return "";
+            }
+            if (response.code() == 409) {
+                var current = pods.get(args.podNamespace(), args.podName());
+                String boundTo = current.isSuccess() ? current.getObject().nodeName() : null;
+                if (args.node().equals(boundTo)) {
+                    return "";
+                }
+                return "pod " + args.podKey() + " is already bound to " + boundTo;
+            }
+            return "creating the binding of " + args.podKey() + " to " + args.node() + " failed: HTTP " + response.code() + " " + body(response);
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static String body(Response response) throws IOException {
+        String text = response.body() == null ? "" : response.body().string();
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+}

@@ -1,0 +1,159 @@
+package io.kubegpu.extender.http;
+
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.extender.bind.Binder;
+import io.kubegpu.extender.bind.PodCache;
+import io.kubegpu.extender.wire.BindArgs;
+import io.kubegpu.extender.wire.ExtenderArgs;
+import io.kubegpu.extender.wire.ExtenderCodec;
+import io.kubegpu.extender.wire.MalformedRequestException;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extender's HTTP surface: {@code POST <prefix>/filter|prioritize|bind} as kube-scheduler calls
+ * them, and {@code GET /explain/{namespace}/{pod}}. Every error is a JSON {@code {"Error":"…"}} with a
+ * 4xx status for bad input; the server keeps serving.
+ */
+public final class ExtenderRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ExtenderRoutes.class);
+    /** Bodies above this are decoded on a worker thread, not the event loop (full Node objects at scale). */
+    private static final int EVENT_LOOP_BODY_LIMIT = 256 * 1024;
+    private static final String JSON = "application/json";
+
+    private final Vertx vertx;
+    private final ExtenderService service;
+    private final ExtenderCodec codec;
+    private final Binder binder;
+    private final PodCache pods;
+    private final ExplainStore explanations;
+    private final ExtenderMetrics metrics;
+
+    public ExtenderRoutes(Vertx vertx, ExtenderService service, ExtenderCodec codec, Binder binder, PodCache pods,
+                          ExplainStore explanations, ExtenderMetrics metrics) {
+        this.vertx = vertx;
+        this.service = service;
+        this.codec = codec;
+        this.binder = binder;
+        this.pods = pods;
+        this.explanations = explanations;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Mounts the routes on {@code router} under {@code prefix} (e.g. {@code /gpu-scheduler}, or empty).
+     * Mount health and metrics first: with an empty prefix the verb routes sit at the root.
+     */
+    public void mount(Router router, String prefix, long bodyLimitBytes) {
+        String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes);
+        // The protocol is JSON whatever the Content-Type says; a form type would make the body handler parse a form.
+        router.post(base + "/*").order(-1).handler(ctx -> {
+            ctx.request().headers().set("Content-Type", JSON);
+            ctx.next();
+        });
+        router.post(base + "/filter").handler(body).handler(ctx -> answer(ctx, "filter", () -> {
+            ExtenderArgs args = codec.readArgs(bytes(ctx));
+            pods.remember(args.pod());
+            ExtenderService.FilterResult result = service.filter(args);
+            return codec.filterReply(args, result.passing(), result.failed(), result.unresolvable(), "");
+        }));
+        router.post(base + "/prioritize").handler(body).handler(ctx -> answer(ctx, "prioritize", () -> {
+            ExtenderArgs args = codec.readArgs(bytes(ctx));
+            return codec.prioritizeReply(args.names(), service.prioritize(args));
+        }));
+        router.post(base + "/bind").handler(body).handler(ctx -> {
+            Timer.Sample sample = Timer.start();
+            BindArgs args;
+            try {
+                args = codec.readBind(bytes(ctx));
+            } catch (MalformedRequestException e) {
+                badRequest(ctx, "bind", e.getMessage());
+                return;
+            }
+            // Binding talks to the API server: never on the event loop.
+            vertx.executeBlocking(() -> binder.bind(args), false).onComplete(result -> {
+                sample.stop(metrics.latency("bind"));
+                if (result.failed()) {
+                    LOG.warn("bind {} to {} failed", args.podKey(), args.node(), result.cause());
+                    metrics.decision("bind", "error");
+                    reply(ctx, 200, codec.errorReply("binding " + args.podKey() + " to " + args.node() + " failed: " + result.cause().getMessage()));
+                    return;
+                }
+                String error = result.result();
+                metrics.decision("bind", error.isEmpty() ? "bound" : "refused");
+                reply(ctx, 200, codec.errorReply(error));
+            });
+        });
+        router.post(base + "/:verb").handler(ctx -> reply(ctx, 404, codec.errorReply("unknown extender verb '" + ctx.pathParam("verb")
+                + "'; use filter, prioritize or bind")));
+        router.routeWithRegex(java.util.regex.Pattern.quote(base) + "/(filter|prioritize|bind)").handler(ctx ->
+                reply(ctx, 405, codec.errorReply("extender verbs take POST, not " + ctx.request().method().name())));
+        router.get("/explain/:namespace/:pod").handler(ctx -> {
+            String key = ctx.pathParam("namespace") + "/" + ctx.pathParam("pod");
+            explanations.get(key).ifPresentOrElse(record -> reply(ctx, 200, record.toString()),
+                    () -> reply(ctx, 404, codec.errorReply("no decision recorded for pod " + key + " (kept for an hour)")));
+        });
+        router.errorHandler(413, ctx -> reply(ctx, 413, codec.errorReply("request body is larger than the limit of " + bodyLimitBytes
+                + " bytes; raise --body-limit")));
+    }
+
+    private void answer(RoutingContext ctx, String verb, Callable<String> work) {
+        Timer.Sample sample = Timer.start();
+        Future<String> result = ctx.body().length() > EVENT_LOOP_BODY_LIMIT ? vertx.executeBlocking(work, false) : run(work);
+        result.onComplete(done -> {
+            sample.stop(metrics.latency(verb));
+            if (done.succeeded()) {
+                reply(ctx, 200, done.result());
+            } else if (done.cause() instanceof MalformedRequestException malformed) {
+                badRequest(ctx, verb, malformed.getMessage());
+            } else {
+                LOG.error("{} failed", verb, done.cause());
+                metrics.decision(verb, "error");
+                reply(ctx, 500, codec.errorReply("internal error in " + verb + ": " + done.cause()));
+            }
+        });
+    }
+
+    private static Future<String> run(Callable<String> work) {
+        try {
+            return Future.succeededFuture(work.call());
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private void badRequest(RoutingContext ctx, String verb, String reason) {
+        LOG.warn("bad {} request from {}: {}", verb, ctx.request().remoteAddress(), reason);
+        metrics.badRequest(verb);
+        reply(ctx, 400, codec.errorReply(reason));
+    }
+
+    private static byte[] bytes(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            throw new MalformedRequestException("empty request body");
+        }
+        return ctx.body().buffer().getBytes();
+    }
+
+    private static void reply(RoutingContext ctx, int status, String json) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json);
+    }
+
+    /** {@code /healthz} (alive) and {@code /readyz} (the cluster state has synced). */
+    public static void mountHealth(Router router, ClusterState state) {
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
+        router.get("/readyz").handler(ctx -> {
+            boolean synced = state.snapshot().synced();
+            ctx.response().setStatusCode(synced ? 200 : 503).putHeader("Content-Type", "text/plain")
+                    .end(synced ? "ok" : "cluster state not synced yet");
+        });
+    }
+}

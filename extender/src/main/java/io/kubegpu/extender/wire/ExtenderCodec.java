@@ -1,0 +1,218 @@
+package io.kubegpu.extender.wire;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonWriter;
+import io.kubegpu.cluster.kube.KubeNode;
+import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.kube.MetadataTrimming;
+import io.kubernetes.client.openapi.JSON;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * kube-scheduler's extender wire format. Its Go types have no JSON tags, so it sends Go field names
+ * ({@code Pod}, {@code Nodes}, {@code NodeNames}) and decodes replies case-insensitively; requests are
+ * read case-insensitively too, replies are written in PascalCase with {@code null} for absent lists,
+ * as the Go encoder would.
+ */
+public final class ExtenderCodec {
+    private static final java.lang.reflect.Type STRING_LIST = new TypeToken<List<String>>() { }.getType();
+
+    public ExtenderCodec() {
+        MetadataTrimming.install();
+    }
+
+    /** Reads a filter/prioritize body; full Node objects keep their original bytes. */
+    public ExtenderArgs readArgs(byte[] body) {
+        JsonSlices json = new JsonSlices(body);
+        JsonSlices.Slice root = json.root();
+        if (body[root.start()] != '{') {
+            throw new MalformedRequestException("expected an ExtenderArgs object {\"Pod\":…,\"Nodes\":…,\"NodeNames\":…}");
+        }
+        JsonSlices.Slice pod = null;
+        JsonSlices.Slice nodes = null;
+        JsonSlices.Slice names = null;
+        for (JsonSlices.Member member : json.members(root)) {
+            switch (member.name().toLowerCase(Locale.ROOT)) {
+                case "pod" -> pod = member.value();
+                case "nodes" -> nodes = member.value();
+                case "nodenames" -> names = member.value();
+                default -> {
+                    // Unknown members are ignored, as Go's decoder would.
+                }
+            }
+        }
+        if (pod == null || pod.isNull(body)) {
+            throw new MalformedRequestException("the request has no Pod");
+        }
+        KubePod decodedPod = decode(body, pod, KubePod.class, "Pod");
+        if (decodedPod.getMetadata() == null) {
+            throw new MalformedRequestException("the Pod has no metadata");
+        }
+        if (names != null && !names.isNull(body)) {
+            List<String> nodeNames = decode(body, names, STRING_LIST, "NodeNames");
+            if (nodeNames.contains(null)) {
+                throw new MalformedRequestException("NodeNames contains null");
+            }
+            return new ExtenderArgs(decodedPod, null, nodeNames);
+        }
+        if (nodes != null && !nodes.isNull(body)) {
+            return new ExtenderArgs(decodedPod, readNodes(body, json, nodes), null);
+        }
+        throw new MalformedRequestException("the request has neither NodeNames nor Nodes");
+    }
+
+    private List<ExtenderArgs.RawNode> readNodes(byte[] body, JsonSlices json, JsonSlices.Slice nodeList) {
+        if (body[nodeList.start()] != '{') {
+            throw new MalformedRequestException("Nodes must be a NodeList object with items");
+        }
+        JsonSlices.Slice items = null;
+        for (JsonSlices.Member member : json.members(nodeList)) {
+            if (member.name().equals("items")) {
+                items = member.value();
+            }
+        }
+        if (items == null || items.isNull(body)) {
+            return List.of();
+        }
+        if (body[items.start()] != '[') {
+            throw new MalformedRequestException("Nodes.items must be an array");
+        }
+        List<JsonSlices.Slice> elements = json.elements(items);
+        List<ExtenderArgs.RawNode> out = new ArrayList<>(elements.size());
+        for (JsonSlices.Slice element : elements) {
+            KubeNode node = decode(body, element, KubeNode.class, "a node in Nodes.items");
+            String name = node.getMetadata() == null ? null : node.getMetadata().getName();
+            if (name == null) {
+                throw new MalformedRequestException("a node in Nodes.items has no metadata.name");
+            }
+            out.add(new ExtenderArgs.RawNode(name, node, body, element.start(), element.end()));
+        }
+        return out;
+    }
+
+    /** Reads a bind body {@code {"PodName","PodNamespace","PodUID","Node"}}, names case-insensitive. */
+    public BindArgs readBind(byte[] body) {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new MalformedRequestException("malformed JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) {
+            throw new MalformedRequestException("expected an ExtenderBindingArgs object");
+        }
+        JsonObject object = root.getAsJsonObject();
+        String name = field(object, "podname");
+        String namespace = field(object, "podnamespace");
+        String uid = field(object, "poduid");
+        String node = field(object, "node");
+        if (name == null || namespace == null || node == null) {
+            throw new MalformedRequestException("bind needs PodName, PodNamespace and Node");
+        }
+        return new BindArgs(name, namespace, uid, node);
+    }
+
+    private static String field(JsonObject object, String lowerName) {
+        for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+            if (entry.getKey().toLowerCase(Locale.ROOT).equals(lowerName) && entry.getValue().isJsonPrimitive()) {
+                return entry.getValue().getAsString();
+            }
+        }
+        return null;
+    }
+
+    /** Filter reply; full-node requests get back the passing nodes' original objects. */
+    public String filterReply(ExtenderArgs args, List<String> passing, Map<String, String> failed, Map<String, String> unresolvable,
+                              String error) {
+        StringWriter out = new StringWriter(256 + passing.size() * 32);
+        try (JsonWriter writer = new JsonWriter(out)) {
+            writer.setSerializeNulls(true);
+            writer.beginObject();
+            writer.name("Nodes");
+            if (args != null && args.fullNodes()) {
+                writer.beginObject().name("metadata").beginObject().endObject().name("items").beginArray();
+                var keep = new java.util.HashSet<>(passing);
+                for (ExtenderArgs.RawNode node : args.nodes()) {
+                    if (keep.contains(node.name())) {
+                        writer.jsonValue(node.json());
+                    }
+                }
+                writer.endArray().endObject();
+                writer.name("NodeNames").nullValue();
+            } else {
+                writer.nullValue();
+                writer.name("NodeNames").beginArray();
+                for (String name : passing) {
+                    writer.value(name);
+                }
+                writer.endArray();
+            }
+            writeMap(writer, "FailedNodes", failed);
+            writeMap(writer, "FailedAndUnresolvableNodes", unresolvable);
+            writer.name("Error").value(error == null ? "" : error);
+            writer.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Prioritize reply: a bare array of {@code {"Host","Score"}}. */
+    public String prioritizeReply(List<String> hosts, int[] scores) {
+        StringWriter out = new StringWriter(16 + hosts.size() * 32);
+        try (JsonWriter writer = new JsonWriter(out)) {
+            writer.beginArray();
+            for (int i = 0; i < hosts.size(); i++) {
+                writer.beginObject().name("Host").value(hosts.get(i)).name("Score").value(scores[i]).endObject();
+            }
+            writer.endArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Bind reply, and the error reply of every verb: {@code {"Error":"…"}}. */
+    public String errorReply(String error) {
+        JsonObject out = new JsonObject();
+        out.addProperty("Error", error == null ? "" : error);
+        return out.toString();
+    }
+
+    private static void writeMap(JsonWriter writer, String name, Map<String, String> map) throws IOException {
+        writer.name(name).beginObject();
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            writer.name(entry.getKey()).value(entry.getValue());
+        }
+        writer.endObject();
+    }
+
+    private static <T> T decode(byte[] body, JsonSlices.Slice slice, java.lang.reflect.Type type, String what) {
+        Gson gson = JSON.getGson();
+        try (var reader = new InputStreamReader(new ByteArrayInputStream(body, slice.start(), slice.end() - slice.start()), StandardCharsets.UTF_8)) {
+            T value = gson.fromJson(reader, type);
+            if (value == null) {
+                throw new MalformedRequestException(what + " is null");
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof MalformedRequestException malformed) {
+                throw malformed;
+            }
+            throw new MalformedRequestException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
