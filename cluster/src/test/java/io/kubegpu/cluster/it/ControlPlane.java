@@ -53,17 +53,28 @@ public final class ControlPlane {
         runScript("start.sh");
     }
 
+    /** Starts the local kube-scheduler with a KubeSchedulerConfiguration file (replacing one already running). */
+    public static void startScheduler(Path config) {
+        runScript("start-scheduler.sh", config.toString(), stateDir().toString());
+    }
+
+    public static void stopScheduler() {
+        runScript("stop-scheduler.sh", stateDir().toString());
+    }
+
     /** Directory of the local control plane's state (certificates, kubeconfig, logs). */
     public static Path stateDir() {
         return kubeconfig().getParent();
     }
 
     /** Runs a control-plane script and returns the last line it printed. */
-    private static String runScript(String name) {
+    private static String runScript(String name, String... args) {
         Path script = scripts().resolve(name);
         try {
             Path log = Files.createTempFile("control-plane-" + name, ".log");
-            Process process = new ProcessBuilder("bash", script.toString())
+            List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiBinder implements Binder {
     private static final Logger LOG = LoggerFactory.getLogger(ApiBinder.class);
+    private static final okhttp3.MediaType JSON_PATCH = okhttp3.MediaType.get("application/json-patch+json");
 
     private final CoreV1Api api;
     private final GenericKubernetesApi<KubePod, KubePodList> pods;
@@ -133,13 +134,20 @@ public final class ApiBinder implements Binder {
                 patch.add(op);
             });
         }
-        try (Response response = api.patchNamespacedPod(args.podName(), args.podNamespace(), new V1Patch(patch.toString()))
-                .buildCall(null).execute()) {
+        // The generated call picks a patch content type by itself; send ours explicitly, keeping its URL and auth.
+        okhttp3.Request built;
+        try {
+            built = api.patchNamespacedPod(args.podName(), args.podNamespace(), new V1Patch(patch.toString())).buildCall(null).request();
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+            throw new IOException(e);
+        }
+        okhttp3.Request request = built.newBuilder()
+                .method("PATCH", okhttp3.RequestBody.create(patch.toString(), JSON_PATCH))
+                .build();
+        try (Response response = api.getApiClient().getHttpClient().newCall(request).execute()) {
             if (response.code() != 200) {
                 return "writing the GPU assignment of " + args.podKey() + " failed: HTTP " + response.code() + " " + body(response);
             }
-        } catch (io.kubernetes.client.openapi.ApiException e) {
-            throw new IOException(e);
         }
         LOG.debug("assigned {} to {} GPUs {} for {}", args.podKey(), args.node(), slices, demand.describe());
         return "";

@@ -1,0 +1,145 @@
+package io.kubegpu.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.it.ControlPlane;
+import io.kubegpu.cluster.it.Eventually;
+import io.kubegpu.cluster.it.TestCluster;
+import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.request.GrammarConfig;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The extender as kube-scheduler really uses it: a kube-scheduler 1.20 started with the shipped
+ * {@code scheduler-config/kube-scheduler-v1beta1.yaml} calls our filter, prioritize and bind, on GPU
+ * nodes created in a real kube-apiserver.
+ */
+class SchedulerExtenderIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static TestCluster cluster;
+    private static ExtenderServer extender;
+    private static String v100;
+    private static String a100;
+    private static String t4;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path kubeconfig = ControlPlane.kubeconfig();
+        cluster = new TestCluster(ControlPlane.client());
+        v100 = cluster.createNode("e2e-v100", Map.of("nvidia.com/gpu.product", "Tesla-V100-SXM2-32GB", "nvidia.com/gpu.memory", "32510"),
+                Map.of("nvidia.com/gpu", "4", "cpu", "32", "memory", "256Gi"));
+        a100 = cluster.createNode("e2e-a100", Map.of("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB"),
+                Map.of("nvidia.com/gpu", "8", "cpu", "64", "memory", "512Gi"));
+        t4 = cluster.createNode("e2e-t4", Map.of("nvidia.com/gpu.product", "Tesla-T4", "nvidia.com/gpu.memory", "15360"),
+                Map.of("nvidia.com/gpu", "4", "aliyun.com/gpu-mem", "64", "aliyun.com/gpu-count", "4", "cpu", "32", "memory", "128Gi"));
+
+        extender = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
+                ExtenderServer.ServerConfig.Source.KUBERNETES, kubeconfig, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3));
+        Eventually.until(WAIT, "the extender's cluster state has synced", () -> extender.state().snapshot().synced());
+
+        String shipped = Files.readString(Path.of(repoRoot(), "scheduler-config", "kube-scheduler-v1beta1.yaml"));
+        String config = shipped.replace("/etc/kubernetes/scheduler.conf", kubeconfig.toString())
+                .replace("http://127.0.0.1:8888", "http://127.0.0.1:" + extender.port())
+                // One scheduler in a test: no lease to wait for.
+                .replace("leaderElect: true", "leaderElect: false")
+                .replace("127.0.0.1:10251", "127.0.0.1:10351");
+        Path file = Files.createTempFile("kube-scheduler", ".yaml");
+        Files.writeString(file, config);
+        ControlPlane.startScheduler(file);
+    }
+
+    @AfterAll
+    static void stop() {
+        ControlPlane.stopScheduler();
+        if (extender != null) {
+            extender.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String repoRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("scheduler-config"))) {
+                return dir.toString();
+            }
+        }
+        throw new IllegalStateException("scheduler-config/ not found");
+    }
+
+    private static V1Pod read(V1Pod pod) throws Exception {
+        return cluster.api.readNamespacedPod(pod.getMetadata().getName(), cluster.namespace).execute();
+    }
+
+    private static String nodeOf(V1Pod pod) {
+        return Eventually.value(WAIT, pod.getMetadata().getName() + " is scheduled", () -> {
+            try {
+                return read(pod).getSpec().getNodeName();
+            } catch (Exception e) {
+                return null;
+            }
+        });
+    }
+
+    @Test
+    void wholeGpuPodsLandOnTheirModel() throws Exception {
+        V1Pod v100Pod = cluster.createPod("two-v100", Map.of("nvidia.com/gpu", "2"), Map.of("kubegpu.io/gpu", "2(V100)"));
+        V1Pod a100Pod = cluster.createPod("a100-or-h100", Map.of("nvidia.com/gpu", "1"), Map.of("kubegpu.io/gpu", "1(A100|H100)"));
+        assertThat(nodeOf(v100Pod)).isEqualTo(v100);
+        assertThat(nodeOf(a100Pod)).isEqualTo(a100);
+    }
+
+    @Test
+    void sharedPodsLandOnATeslaT4AndCarryTheirAssignment() throws Exception {
+        V1Pod shared = cluster.createPod("shared-t4", Map.of("aliyun.com/gpu-mem", "8"), Map.of("kubegpu.io/gpu", "8G,0.5(T4)"));
+        assertThat(nodeOf(shared)).isEqualTo(t4);
+        Map<String, String> annotations = read(shared).getMetadata().getAnnotations();
+        assertThat(annotations).containsEntry("kubegpu.io/assigned-node", t4).containsEntry("kubegpu.io/assigned-gpus", "0:8192:500")
+                .containsEntry("ALIYUN_COM_GPU_MEM_IDX", "0").containsEntry("ALIYUN_COM_GPU_MEM_POD", "8");
+        Eventually.until(WAIT, "the extender's state counts the shared pod",
+                () -> extender.state().snapshot().node(t4).orElseThrow().sharedMemoryMiB(0) == 8192);
+    }
+
+    @Test
+    void anImpossibleRequestGetsAFailedSchedulingEventWithOurReason() throws Exception {
+        V1Pod impossible = cluster.createPod("too-big", Map.of("aliyun.com/gpu-mem", "40"), Map.of("kubegpu.io/gpu", "40G,0.5(T4)"));
+        String message = Eventually.value(WAIT, "a FailedScheduling event for too-big", () -> failedSchedulingMessage(impossible));
+        assertThat(message).contains("T4 has 16 GiB per GPU; 40G,0.5 needs 40 GiB on one GPU");
+        assertThat(read(impossible).getSpec().getNodeName()).isNull();
+    }
+
+    /** Reads events raw: client-java 27's strict models are not needed to read one message. */
+    private static String failedSchedulingMessage(V1Pod pod) {
+        try (Response response = cluster.api.listNamespacedEvent(cluster.namespace)
+                .fieldSelector("involvedObject.name=" + pod.getMetadata().getName()).buildCall(null).execute()) {
+            JsonObject list = JsonParser.parseString(response.body().string()).getAsJsonObject();
+            for (JsonElement item : list.getAsJsonArray("items")) {
+                JsonObject event = item.getAsJsonObject();
+                if ("FailedScheduling".equals(event.get("reason").getAsString())) {
+                    return event.get("message").getAsString();
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
