@@ -23,42 +23,80 @@ public final class GpuFit {
         this.vendors = List.copyOf(vendors);
     }
 
+    /** Per-pod data computed once per extender call, then judged against every candidate node. */
+    public Prepared prepare(PodDemand demand) {
+        return new Prepared(demand);
+    }
+
     /**
+     * One-off judgement; extender calls use {@link #prepare(PodDemand)} once and judge every node with it.
+     *
      * @param node  the node's GPU properties, or {@code null} when the node is unknown to us
      * @param usage what holds the node's GPUs (pods and reservations); {@code null} means nothing
      */
     public NodeVerdict judge(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
-        switch (demand.kind()) {
-            case NONE:
-                return NodeVerdict.fits(nodeName);
-            case INVALID:
-                return NodeVerdict.unresolvable(nodeName, demand.problem());
-            default:
-                break;
-        }
-        if (node == null) {
-            return NodeVerdict.occupied(nodeName, "node " + nodeName + " is not in the GPU extender's cluster state yet");
-        }
-        if (!node.ready()) {
-            return NodeVerdict.occupied(nodeName, "node is not Ready");
-        }
-        if (node.unschedulable()) {
-            return NodeVerdict.occupied(nodeName, "node is cordoned");
-        }
-        String modelProblem = modelMismatch(demand, node);
-        if (modelProblem != null) {
-            return NodeVerdict.unresolvable(nodeName, modelProblem);
-        }
-        return demand.kind() == PodDemand.Kind.WHOLE ? whole(nodeName, demand, node, usage) : shared(nodeName, demand, node, usage);
+        return prepare(demand).judge(nodeName, node, usage);
     }
 
-    private NodeVerdict whole(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
+    /** A pod's demand with what every node judgement needs precomputed. */
+    public final class Prepared {
+        private final PodDemand demand;
+        private final String wanted;
+        private final io.kubegpu.request.GpuRequest guardRequest;
+        /** Mismatch reasons by node model label: a cluster has few models, so each sentence is built once. */
+        private final java.util.HashMap<String, String> mismatchByLabel = new java.util.HashMap<>();
+
+        private Prepared(PodDemand demand) {
+            this.demand = demand;
+            this.wanted = String.join("|", demand.models().stream().map(PodDemand.ModelAlternative::token).toList());
+            this.guardRequest = demand.isGpuPod() ? withoutVendor(demand) : null;
+        }
+
+        public PodDemand demand() {
+            return demand;
+        }
+
+        public NodeVerdict judge(String nodeName, GpuNode node, NodeState usage) {
+            switch (demand.kind()) {
+                case NONE:
+                    return NodeVerdict.fits(nodeName);
+                case INVALID:
+                    return NodeVerdict.unresolvable(nodeName, demand.problem());
+                default:
+                    break;
+            }
+            if (node == null) {
+                return NodeVerdict.occupied(nodeName, "node " + nodeName + " is not in the GPU extender's cluster state yet");
+            }
+            if (!node.ready()) {
+                return NodeVerdict.occupied(nodeName, "node is not Ready");
+            }
+            if (node.unschedulable()) {
+                return NodeVerdict.occupied(nodeName, "node is cordoned");
+            }
+            String modelProblem = node.modelLabel() == null ? modelMismatch(demand, wanted, node)
+                    : mismatchByLabel.computeIfAbsent(node.modelLabel(), label -> {
+                        String reason = modelMismatch(demand, wanted, node);
+                        return reason == null ? "" : reason;
+                    });
+            if (modelProblem != null && modelProblem.isEmpty()) {
+                modelProblem = null;
+            }
+            if (modelProblem != null) {
+                return NodeVerdict.unresolvable(nodeName, modelProblem);
+            }
+            return demand.kind() == PodDemand.Kind.WHOLE ? whole(nodeName, this, node, usage) : shared(nodeName, this, node, usage);
+        }
+    }
+
+    private NodeVerdict whole(String nodeName, Prepared prepared, GpuNode node, NodeState usage) {
+        PodDemand demand = prepared.demand;
         long total = node.allocatable(demand.resource());
         if (total < demand.count()) {
             return NodeVerdict.unresolvable(nodeName, "node has " + total + " " + demand.resource() + ", the pod needs " + demand.count());
         }
         if (demand.minTotalMiB() > 0 && node.gpuMemoryMiB() > 0) {
-            Verdict memory = guardOn(demand, node);
+            Verdict memory = guardOn(prepared, node);
             if (!memory.fits()) {
                 return NodeVerdict.unresolvable(nodeName, memory.reason());
             }
@@ -71,7 +109,8 @@ public final class GpuFit {
         return NodeVerdict.fits(nodeName);
     }
 
-    private NodeVerdict shared(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
+    private NodeVerdict shared(String nodeName, Prepared prepared, GpuNode node, NodeState usage) {
+        PodDemand demand = prepared.demand;
         int gpus = node.gpuCount();
         if (gpus == 0) {
             return NodeVerdict.unresolvable(nodeName, "node has no GPUs");
@@ -82,7 +121,7 @@ public final class GpuFit {
                     + " on one GPU (label the node with nvidia.com/gpu.memory or a GPU model the catalog knows)");
         }
         if (card > 0) {
-            Verdict memory = guardOn(demand, node);
+            Verdict memory = guardOn(prepared, node);
             if (!memory.fits()) {
                 return NodeVerdict.unresolvable(nodeName, memory.reason());
             }
@@ -136,8 +175,8 @@ public final class GpuFit {
         return NodeVerdict.occupied(nodeName, "no GPU has " + gib(needMiB) + (needMilli > 0 ? " and " + share(needMilli) : "") + " free; " + most);
     }
 
-    private Verdict guardOn(PodDemand demand, GpuNode node) {
-        return guard.checkReported(withoutVendor(demand), demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB());
+    private Verdict guardOn(Prepared prepared, GpuNode node) {
+        return guard.checkReported(prepared.guardRequest, prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB());
     }
 
     private static io.kubegpu.request.GpuRequest withoutVendor(PodDemand demand) {
@@ -149,11 +188,11 @@ public final class GpuFit {
     }
 
     /** Null when the node's model is one the pod accepts, else why not. */
-    private static String modelMismatch(PodDemand demand, GpuNode node) {
+    private static String modelMismatch(PodDemand demand, String wanted, GpuNode node) {
         if (demand.models().isEmpty()) {
             return null;
         }
-        String nodeKey = node.modelLabel() == null ? null : ModelKeys.normalize(node.modelLabel());
+        String nodeKey = null;
         for (PodDemand.ModelAlternative alternative : demand.models()) {
             if (alternative.match() != null && node.model() != null) {
                 // Every model the node may have must be one the pod accepts: a node labelled only "V100"
@@ -161,11 +200,13 @@ public final class GpuFit {
                 if (alternative.match().models().containsAll(node.model().models())) {
                     return null;
                 }
-            } else if (nodeKey != null && nodeKey.equals(ModelKeys.normalize(alternative.token()))) {
-                return null;
+            } else if (node.modelLabel() != null) {
+                nodeKey = nodeKey != null ? nodeKey : ModelKeys.normalize(node.modelLabel());
+                if (nodeKey.equals(ModelKeys.normalize(alternative.token()))) {
+                    return null;
+                }
             }
         }
-        String wanted = String.join("|", demand.models().stream().map(PodDemand.ModelAlternative::token).toList());
         if (node.modelLabel() == null) {
             return "node has no GPU model label, the pod needs " + wanted;
         }

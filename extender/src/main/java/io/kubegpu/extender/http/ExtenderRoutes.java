@@ -63,11 +63,11 @@ public final class ExtenderRoutes {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
             pods.remember(args.pod());
             ExtenderService.FilterResult result = service.filter(args);
-            return codec.filterReply(args, result.passing(), result.failed(), result.unresolvable(), "");
+            return io.vertx.core.buffer.Buffer.buffer(codec.filterReply(args, result.passing(), result.failed(), result.unresolvable(), ""));
         }));
         router.post(base + "/prioritize").handler(body).handler(ctx -> answer(ctx, "prioritize", () -> {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
-            return codec.prioritizeReply(args.names(), service.prioritize(args));
+            return io.vertx.core.buffer.Buffer.buffer(codec.prioritizeReply(args.names(), service.prioritize(args)));
         }));
         router.post(base + "/bind").handler(body).handler(ctx -> {
             Timer.Sample sample = Timer.start();
@@ -105,13 +105,13 @@ public final class ExtenderRoutes {
                 + " bytes; raise --body-limit")));
     }
 
-    private void answer(RoutingContext ctx, String verb, Callable<String> work) {
+    private void answer(RoutingContext ctx, String verb, Callable<io.vertx.core.buffer.Buffer> work) {
         Timer.Sample sample = Timer.start();
-        Future<String> result = ctx.body().length() > EVENT_LOOP_BODY_LIMIT ? vertx.executeBlocking(work, false) : run(work);
+        Future<io.vertx.core.buffer.Buffer> result = ctx.body().length() > EVENT_LOOP_BODY_LIMIT ? vertx.executeBlocking(work, false) : run(work);
         result.onComplete(done -> {
             sample.stop(metrics.latency(verb));
             if (done.succeeded()) {
-                reply(ctx, 200, done.result());
+                ctx.response().setStatusCode(200).putHeader("Content-Type", JSON).end(done.result());
             } else if (done.cause() instanceof MalformedRequestException malformed) {
                 badRequest(ctx, verb, malformed.getMessage());
             } else {
@@ -122,7 +122,7 @@ public final class ExtenderRoutes {
         });
     }
 
-    private static Future<String> run(Callable<String> work) {
+    private static <T> Future<T> run(Callable<T> work) {
         try {
             return Future.succeededFuture(work.call());
         } catch (Exception e) {

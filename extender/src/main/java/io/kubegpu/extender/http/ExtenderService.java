@@ -1,12 +1,9 @@
 package io.kubegpu.extender.http;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import io.kubegpu.cluster.kube.NodeMapper;
 import io.kubegpu.cluster.state.ClusterSnapshot;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
-import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.GpuFit;
@@ -15,7 +12,6 @@ import io.kubegpu.extender.decision.NodeVerdict;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.decision.ScoreParts;
 import io.kubegpu.extender.wire.ExtenderArgs;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +33,9 @@ public final class ExtenderService {
     private final NodeScorer scorer;
     private final ExplainStore explanations;
     private final ExtenderMetrics metrics;
+    /** GpuNode per decoded node object: the codec returns the same object for an unchanged node. */
+    private final com.github.benmanes.caffeine.cache.Cache<io.kubegpu.cluster.kube.KubeNode, GpuNode> mapped =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(50_000).build();
 
     public ExtenderService(ClusterState state, NodeMapper nodes, DemandReader demands, GpuFit fit, NodeScorer scorer,
                            ExplainStore explanations, ExtenderMetrics metrics) {
@@ -76,7 +75,7 @@ public final class ExtenderService {
         }
         metrics.filtered(demand, candidates.size(), passing.size(), failed.size() - unresolvable.size(), unresolvable.size());
         if (demand.kind() != PodDemand.Kind.NONE) {
-            explanations.record(demand.podKey(), "filter", explainFilter(demand, candidates));
+            explanations.filtered(demand, candidates);
         }
         return new FilterResult(demand, passing, failed, unresolvable);
     }
@@ -91,7 +90,7 @@ public final class ExtenderService {
         }
         metrics.prioritized(demand, candidates.size());
         if (demand.kind() != PodDemand.Kind.NONE) {
-            explanations.record(demand.podKey(), "prioritize", explainScores(candidates, parts));
+            explanations.scored(demand, candidates, parts);
         }
         return scores;
     }
@@ -99,72 +98,21 @@ public final class ExtenderService {
     private List<NodeScorer.Candidate> candidates(ExtenderArgs args, PodDemand demand) {
         ClusterSnapshot snapshot = state.snapshot();
         metrics.snapshotAge(snapshot);
+        GpuFit.Prepared prepared = fit.prepare(demand);
         List<NodeScorer.Candidate> out = new ArrayList<>(args.names().size());
         if (args.fullNodes()) {
             for (ExtenderArgs.RawNode raw : args.nodes()) {
                 NodeState usage = snapshot.node(raw.name()).orElse(null);
-                GpuNode node = demand.isGpuPod() ? nodes.map(raw.node()) : null;
-                out.add(new NodeScorer.Candidate(raw.name(), node, usage, fit.judge(raw.name(), demand, node, usage)));
+                GpuNode node = demand.isGpuPod() ? mapped.get(raw.node(), nodes::map) : null;
+                out.add(new NodeScorer.Candidate(raw.name(), node, usage, prepared.judge(raw.name(), node, usage)));
             }
         } else {
             for (String name : args.nodeNames()) {
                 NodeState usage = snapshot.node(name).orElse(null);
                 GpuNode node = usage == null ? null : usage.node();
-                out.add(new NodeScorer.Candidate(name, node, usage, fit.judge(name, demand, node, usage)));
+                out.add(new NodeScorer.Candidate(name, node, usage, prepared.judge(name, node, usage)));
             }
         }
         return out;
-    }
-
-    private static JsonObject explainFilter(PodDemand demand, List<NodeScorer.Candidate> candidates) {
-        JsonObject out = new JsonObject();
-        out.addProperty("at", Instant.now().toString());
-        out.addProperty("demand", demand.kind() == PodDemand.Kind.INVALID ? "invalid" : demand.describe());
-        if (demand.problem() != null) {
-            out.addProperty("problem", demand.problem());
-        }
-        JsonArray verdicts = new JsonArray();
-        for (NodeScorer.Candidate c : candidates) {
-            JsonObject node = new JsonObject();
-            node.addProperty("node", c.name());
-            node.addProperty("outcome", c.verdict().outcome().name().toLowerCase(java.util.Locale.ROOT));
-            if (!c.verdict().reason().isEmpty()) {
-                node.addProperty("reason", c.verdict().reason());
-            }
-            if (!c.verdict().slices().isEmpty()) {
-                GpuSlice slice = c.verdict().slices().get(0);
-                node.addProperty("gpu", slice.index());
-                node.addProperty("freshGpu", c.verdict().freshGpu());
-            }
-            verdicts.add(node);
-        }
-        out.add("nodes", verdicts);
-        return out;
-    }
-
-    private static JsonObject explainScores(List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
-        JsonObject out = new JsonObject();
-        out.addProperty("at", Instant.now().toString());
-        JsonArray scores = new JsonArray();
-        for (int i = 0; i < parts.length; i++) {
-            JsonObject node = new JsonObject();
-            node.addProperty("node", candidates.get(i).name());
-            node.addProperty("score", parts[i].total());
-            node.addProperty("allocatedAfter", round(parts[i].allocatedAfter()));
-            node.addProperty("policy", round(parts[i].policy()));
-            if (parts[i].fragmentation() >= 0) {
-                node.addProperty("packing", round(parts[i].fragmentation()));
-            }
-            if (parts[i].live() >= 0) {
-                node.addProperty("live", round(parts[i].live()));
-            }
-            scores.add(node);
-        }
-        out.add("nodes", scores);
-        return out;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

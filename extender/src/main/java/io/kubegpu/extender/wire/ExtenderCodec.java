@@ -30,6 +30,16 @@ import java.util.Map;
 public final class ExtenderCodec {
     private static final java.lang.reflect.Type STRING_LIST = new TypeToken<List<String>>() { }.getType();
 
+    /**
+     * Decoded nodes by name with the resourceVersion they were decoded at. kube-scheduler sends the same
+     * Node objects on every call; a node that changed has a new resourceVersion, so a hit is never stale.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, DecodedNode> nodeCache =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(50_000).build();
+
+    private record DecodedNode(String resourceVersion, KubeNode node) {
+    }
+
     public ExtenderCodec() {
         MetadataTrimming.install();
     }
@@ -93,7 +103,7 @@ public final class ExtenderCodec {
         List<JsonSlices.Slice> elements = json.elements(items);
         List<ExtenderArgs.RawNode> out = new ArrayList<>(elements.size());
         for (JsonSlices.Slice element : elements) {
-            KubeNode node = decode(body, element, KubeNode.class, "a node in Nodes.items");
+            KubeNode node = cachedNode(json, body, element);
             String name = node.getMetadata() == null ? null : node.getMetadata().getName();
             if (name == null) {
                 throw new MalformedRequestException("a node in Nodes.items has no metadata.name");
@@ -101,6 +111,39 @@ public final class ExtenderCodec {
             out.add(new ExtenderArgs.RawNode(name, node, body, element.start(), element.end()));
         }
         return out;
+    }
+
+    /** The node from the cache when its name and resourceVersion match, else streamed and cached. */
+    private KubeNode cachedNode(JsonSlices json, byte[] body, JsonSlices.Slice element) {
+        if (body[element.start()] != '{') {
+            throw new MalformedRequestException("a node in Nodes.items is not an object");
+        }
+        JsonSlices.Slice metadata = json.member(element, "metadata");
+        JsonSlices.Slice name = metadata == null || body[metadata.start()] != '{' ? null : json.member(metadata, "name");
+        JsonSlices.Slice version = metadata == null || body[metadata.start()] != '{' ? null : json.member(metadata, "resourceVersion");
+        String nodeName = name == null ? null : json.string(name);
+        String resourceVersion = version == null ? null : json.string(version);
+        if (nodeName != null && resourceVersion != null) {
+            DecodedNode cached = nodeCache.getIfPresent(nodeName);
+            if (cached != null && cached.resourceVersion().equals(resourceVersion)) {
+                return cached.node();
+            }
+        }
+        KubeNode node = readNode(body, element);
+        if (nodeName != null && resourceVersion != null) {
+            nodeCache.put(nodeName, new DecodedNode(resourceVersion, node));
+        }
+        return node;
+    }
+
+    /** Streams one node, keeping only the fields decisions read (see {@link KubeNodeReader}). */
+    private static KubeNode readNode(byte[] body, JsonSlices.Slice slice) {
+        try (var reader = new com.google.gson.stream.JsonReader(new InputStreamReader(
+                new ByteArrayInputStream(body, slice.start(), slice.end() - slice.start()), StandardCharsets.UTF_8))) {
+            return io.kubegpu.cluster.kube.KubeNodeReader.read(reader);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedRequestException("cannot read a node in Nodes.items: " + e.getMessage(), e);
+        }
     }
 
     /** Reads a bind body {@code {"PodName","PodNamespace","PodUID","Node"}}, names case-insensitive. */
@@ -134,40 +177,80 @@ public final class ExtenderCodec {
         return null;
     }
 
-    /** Filter reply; full-node requests get back the passing nodes' original objects. */
-    public String filterReply(ExtenderArgs args, List<String> passing, Map<String, String> failed, Map<String, String> unresolvable,
+    /**
+     * Filter reply, UTF-8. Full-node requests get back the passing nodes' original bytes, copied as they
+     * came (no decode and re-encode).
+     */
+    public byte[] filterReply(ExtenderArgs args, List<String> passing, Map<String, String> failed, Map<String, String> unresolvable,
                               String error) {
-        StringWriter out = new StringWriter(256 + passing.size() * 32);
-        try (JsonWriter writer = new JsonWriter(out)) {
-            writer.setSerializeNulls(true);
-            writer.beginObject();
-            writer.name("Nodes");
-            if (args != null && args.fullNodes()) {
-                writer.beginObject().name("metadata").beginObject().endObject().name("items").beginArray();
-                var keep = new java.util.HashSet<>(passing);
-                for (ExtenderArgs.RawNode node : args.nodes()) {
-                    if (keep.contains(node.name())) {
-                        writer.jsonValue(node.json());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + passing.size() * 64);
+        if (args != null && args.fullNodes()) {
+            write(out, "{\"Nodes\":{\"metadata\":{},\"items\":[");
+            var keep = new java.util.HashSet<>(passing);
+            boolean first = true;
+            for (ExtenderArgs.RawNode node : args.nodes()) {
+                if (keep.contains(node.name())) {
+                    if (!first) {
+                        out.write(',');
                     }
+                    out.write(node.body(), node.start(), node.end() - node.start());
+                    first = false;
                 }
-                writer.endArray().endObject();
-                writer.name("NodeNames").nullValue();
-            } else {
-                writer.nullValue();
-                writer.name("NodeNames").beginArray();
-                for (String name : passing) {
-                    writer.value(name);
-                }
-                writer.endArray();
             }
-            writeMap(writer, "FailedNodes", failed);
-            writeMap(writer, "FailedAndUnresolvableNodes", unresolvable);
-            writer.name("Error").value(error == null ? "" : error);
-            writer.endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            write(out, "]},\"NodeNames\":null");
+        } else {
+            write(out, "{\"Nodes\":null,\"NodeNames\":[");
+            for (int i = 0; i < passing.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                writeString(out, passing.get(i));
+            }
+            out.write(']');
         }
-        return out.toString();
+        write(out, ",\"FailedNodes\":");
+        writeMap(out, failed);
+        write(out, ",\"FailedAndUnresolvableNodes\":");
+        writeMap(out, unresolvable);
+        write(out, ",\"Error\":");
+        writeString(out, error == null ? "" : error);
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static void writeMap(java.io.ByteArrayOutputStream out, Map<String, String> map) {
+        out.write('{');
+        boolean first = true;
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            if (!first) {
+                out.write(',');
+            }
+            writeString(out, entry.getKey());
+            out.write(':');
+            writeString(out, entry.getValue());
+            first = false;
+        }
+        out.write('}');
+    }
+
+    /** A JSON string: plain ASCII (node names, our reasons) is copied as is; anything else goes through Gson's escaping. */
+    private static void writeString(java.io.ByteArrayOutputStream out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                write(out, GSON.toJson(value));
+                return;
+            }
+        }
+        out.write('"');
+        out.writeBytes(value.getBytes(StandardCharsets.ISO_8859_1));
+        out.write('"');
+    }
+
+    private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
+
+    private static void write(java.io.ByteArrayOutputStream out, String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Prioritize reply: a bare array of {@code {"Host","Score"}}. */
@@ -190,14 +273,6 @@ public final class ExtenderCodec {
         JsonObject out = new JsonObject();
         out.addProperty("Error", error == null ? "" : error);
         return out.toString();
-    }
-
-    private static void writeMap(JsonWriter writer, String name, Map<String, String> map) throws IOException {
-        writer.name(name).beginObject();
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            writer.name(entry.getKey()).value(entry.getValue());
-        }
-        writer.endObject();
     }
 
     private static <T> T decode(byte[] body, JsonSlices.Slice slice, java.lang.reflect.Type type, String what) {

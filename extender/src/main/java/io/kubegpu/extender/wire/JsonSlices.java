@@ -52,6 +52,47 @@ final class JsonSlices {
         }
     }
 
+    /**
+     * The value of member {@code name} in the object at {@code at}, stopping at the first match: only the
+     * members before it are skipped. {@code null} when absent.
+     */
+    Slice member(Slice at, String name) {
+        pos = at.start();
+        expect('{');
+        skipSpace();
+        if (peek() == '}') {
+            return null;
+        }
+        while (true) {
+            skipSpace();
+            String key = readString();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            int start = pos;
+            skipValue();
+            if (key.equals(name)) {
+                return new Slice(start, pos);
+            }
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+                continue;
+            }
+            expect('}');
+            return null;
+        }
+    }
+
+    /** The contents of the JSON string at {@code at} (no escapes expected: names and resource versions). */
+    String string(Slice at) {
+        if (body[at.start()] != '"') {
+            return null;
+        }
+        String raw = new String(body, at.start() + 1, at.end() - at.start() - 2, StandardCharsets.UTF_8);
+        return raw.indexOf('\\') >= 0 ? null : raw;
+    }
+
     /** The elements of the array at {@code at}. */
     List<Slice> elements(Slice at) {
         pos = at.start();
