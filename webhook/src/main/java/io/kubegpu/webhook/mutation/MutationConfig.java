@@ -1,0 +1,41 @@
+package io.kubegpu.webhook.mutation;
+
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.request.GrammarConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the webhook writes into GPU pods. Defaults fit a cluster with NVIDIA GPU Feature Discovery and
+ * the gpushare device plugin.
+ *
+ * @param grammar          vendors and the GPU cap of the request grammar
+ * @param catalog          the GPU catalog (memory guard, model aliases for node affinity)
+ * @param modelLabel       node label that names the GPU model: {@code nvidia.com/gpu.product} (GFD: affinity on every
+ *                         product string the label can take), or e.g. {@code gpu-type} (the canonical token)
+ * @param sharedResource   the sharing resource shares are requested through, e.g. {@code aliyun.com/gpu-mem}
+ * @param sharedUnitMiB    MiB per unit of that resource (1024: GiB)
+ * @param tolerations      tolerations GPU pods get (e.g. for a {@code nvidia.com/gpu} taint)
+ * @param schedulerName    the GPU-aware scheduler profile, or {@code null} to leave the pod's
+ * @param hideGpusFromOthers set {@code NVIDIA_VISIBLE_DEVICES=none} on containers that asked for no GPU
+ */
+public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
+                             List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers) {
+    public static final String GFD_PRODUCT_LABEL = "nvidia.com/gpu.product";
+
+    public MutationConfig {
+        Objects.requireNonNull(grammar, "grammar");
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(modelLabel, "modelLabel");
+        tolerations = List.copyOf(tolerations);
+    }
+
+    public static MutationConfig defaults() {
+        return new MutationConfig(GrammarConfig.defaults(), GpuCatalog.builtIn(), GFD_PRODUCT_LABEL, "aliyun.com/gpu-mem", 1024,
+                List.of(new Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")), null, true);
+    }
+
+    /** A toleration as the pod spec writes it. */
+    public record Toleration(String key, String operator, String value, String effect) {
+    }
+}
