@@ -66,6 +66,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "Node label strategies for the GPU model, in order: gfd, gpu-type, label:KEY (default: ${DEFAULT-VALUE}).")
     private List<String> nodeLabels;
 
+    @Option(names = "--roles", split = ",", defaultValue = "extender",
+            description = "What to run: extender, webhook, or both (default: ${DEFAULT-VALUE}, plus webhook when --webhook-tls-cert is given).")
+    private List<String> roles;
+
+    @Option(names = "--webhook-port", defaultValue = "8443", description = "HTTPS port of the admission webhook (default: ${DEFAULT-VALUE}).")
+    private int webhookPort;
+
+    @Option(names = "--webhook-tls-cert", paramLabel = "PEM", description = "Webhook serving certificate (reloaded when the file changes).")
+    private Path webhookCert;
+
+    @Option(names = "--webhook-tls-key", paramLabel = "PEM", description = "Webhook private key.")
+    private Path webhookKey;
+
+    @Option(names = "--model-label", defaultValue = "nvidia.com/gpu.product",
+            description = "Node label the webhook constrains pods to their GPU model by: nvidia.com/gpu.product (GFD) or e.g. gpu-type "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private String modelLabel;
+
+    @Option(names = "--scheduler-name", description = "schedulerName the webhook sets on GPU pods (default: leave the pod's).")
+    private String schedulerName;
+
+    @Option(names = "--hide-gpus", defaultValue = "true", arity = "1",
+            description = "Set NVIDIA_VISIBLE_DEVICES=none on containers that asked for no GPU (default: ${DEFAULT-VALUE}).")
+    private boolean hideGpus;
+
     @Override
     public Integer call() throws Exception {
         Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
@@ -82,11 +107,26 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--node-labels: " + e.getMessage());
         }
+        boolean webhookRole = roles.contains("webhook") || webhookCert != null;
+        boolean extenderRole = roles.contains("extender");
+        for (String role : roles) {
+            if (!role.equals("extender") && !role.equals("webhook")) {
+                throw new ParameterException(spec.commandLine(), "--roles: unknown role '" + role + "'; use extender, webhook or both");
+            }
+        }
+        if (webhookRole && (webhookCert == null || webhookKey == null)) {
+            throw new ParameterException(spec.commandLine(), "the webhook role needs --webhook-tls-cert and --webhook-tls-key: "
+                    + "the API server only calls webhooks over HTTPS");
+        }
+        var parser = grammar.parser();
+        var webhook = !webhookRole ? null : new ExtenderServer.ServerConfig.Webhook(webhookPort, webhookCert, webhookKey,
+                new io.kubegpu.webhook.mutation.MutationConfig(parser.config(), grammar.catalog(), modelLabel, "aliyun.com/gpu-mem", 1024,
+                        io.kubegpu.webhook.mutation.MutationConfig.defaults().tolerations(), schedulerName, hideGpus));
         Path config = inCluster ? null : KubeClients.kubeconfigPath(kubeconfig);
         boolean live = manifests == null && (inCluster || config != null);
         var source = live ? ExtenderServer.ServerConfig.Source.KUBERNETES : ExtenderServer.ServerConfig.Source.EMBEDDED;
         var server = ExtenderServer.start(new ExtenderServer.ServerConfig(host, port, prefix, bodyLimitMb * 1024L * 1024L, tlsCert, tlsKey,
-                source, config, manifests, grammar.parser().config(), grammar.catalog(), labels, chosen, liveWeight));
+                source, config, manifests, parser.config(), grammar.catalog(), labels, chosen, liveWeight, extenderRole, webhook));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -50,12 +50,14 @@ public final class ExtenderServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer http;
+    private final WebhookListener webhook;
     private final KubeClusterWatcher watcher;
     private final ClusterState state;
 
-    private ExtenderServer(Vertx vertx, HttpServer http, KubeClusterWatcher watcher, ClusterState state) {
+    private ExtenderServer(Vertx vertx, HttpServer http, WebhookListener webhook, KubeClusterWatcher watcher, ClusterState state) {
         this.vertx = vertx;
         this.http = http;
+        this.webhook = webhook;
         this.watcher = watcher;
         this.state = state;
     }
@@ -96,11 +98,28 @@ public final class ExtenderServer implements AutoCloseable {
         NodeScorer scorer = new NodeScorer(config.policy(), LiveLoad.NONE, config.liveWeight(), cluster.vendors().all());
         ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics);
 
+        Router health = Router.router(vertx);
+        ExtenderRoutes.mountHealth(health, state);
+        health.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         Router router = Router.router(vertx);
-        ExtenderRoutes.mountHealth(router, state);
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-        new ExtenderRoutes(vertx, service, new ExtenderCodec(), binder, podCache, explanations, metrics)
-                .mount(router, config.prefix(), config.bodyLimitBytes());
+        router.route().subRouter(health);
+        if (config.extenderRole()) {
+            new ExtenderRoutes(vertx, service, new ExtenderCodec(), binder, podCache, explanations, metrics)
+                    .mount(router, config.prefix(), config.bodyLimitBytes());
+        }
+        WebhookListener webhook = null;
+        if (config.webhook() != null) {
+            ServerConfig.Webhook hook = config.webhook();
+            try {
+                webhook = WebhookListener.start(vertx, config.host(), hook.port(), hook.cert(), hook.key(), hook.mutation(), registry, health);
+            } catch (Exception e) {
+                vertx.close();
+                if (watcher != null) {
+                    watcher.close();
+                }
+                throw new IOException("cannot start the webhook on port " + hook.port() + ": " + rootMessage(e), e);
+            }
+        }
 
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                 .setCompressionSupported(true).setDecompressionSupported(true);
@@ -119,13 +138,24 @@ public final class ExtenderServer implements AutoCloseable {
             }
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
         }
-        LOG.info("extender listening on {}://{}:{}{} (filter, prioritize, bind), /healthz, /readyz, /metrics, /explain",
-                config.tlsCert() == null ? "http" : "https", config.host(), http.actualPort(), config.prefix());
-        return new ExtenderServer(vertx, http, watcher, state);
+        LOG.info("{} listening on {}://{}:{}{}, /healthz, /readyz, /metrics{}", config.extenderRole() ? "extender" : "health endpoints",
+                config.tlsCert() == null ? "http" : "https", config.host(), http.actualPort(), config.prefix(),
+                config.extenderRole() ? ", /explain (filter, prioritize, bind)" : "");
+        return new ExtenderServer(vertx, http, webhook, watcher, state);
     }
 
     public int port() {
         return http.actualPort();
+    }
+
+    /** For tests: the webhook listener, or null. */
+    WebhookListener webhookListener() {
+        return webhook;
+    }
+
+    /** The webhook's HTTPS port, or -1 when the webhook role is off. */
+    public int webhookPort() {
+        return webhook == null ? -1 : webhook.port();
     }
 
     public ClusterState state() {
@@ -136,6 +166,9 @@ public final class ExtenderServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (webhook != null) {
+                webhook.server().shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            }
             http.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("HTTP shutdown did not complete cleanly: {}", rootMessage(e));
@@ -163,7 +196,11 @@ public final class ExtenderServer implements AutoCloseable {
                                java.nio.file.Path tlsKey, Source source, java.nio.file.Path kubeconfig, java.nio.file.Path manifests,
                                io.kubegpu.request.GrammarConfig grammar, GpuCatalog catalog,
                                java.util.List<io.kubegpu.cluster.kube.ModelLabelSource> labelSources,
-                               io.kubegpu.extender.decision.Policy policy, double liveWeight) {
+                               io.kubegpu.extender.decision.Policy policy, double liveWeight, boolean extenderRole, Webhook webhook) {
         public enum Source { EMBEDDED, KUBERNETES }
+
+        /** The webhook role: its HTTPS port, PEM certificate and key, and what it writes into pods. */
+        public record Webhook(int port, java.nio.file.Path cert, java.nio.file.Path key, io.kubegpu.webhook.mutation.MutationConfig mutation) {
+        }
     }
 }
