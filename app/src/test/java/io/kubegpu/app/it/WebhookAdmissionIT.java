@@ -1,0 +1,185 @@
+package io.kubegpu.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.Gson;
+import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.it.ControlPlane;
+import io.kubegpu.cluster.it.Eventually;
+import io.kubegpu.cluster.it.TestCluster;
+import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.request.GrammarConfig;
+import io.kubegpu.webhook.mutation.MutationConfig;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The webhook as the API server really calls it: the shipped MutatingWebhookConfiguration (the variant for
+ * clusters without matchConditions) registered on a real kube-apiserver 1.20 with a caBundle, pods created
+ * through the API, and the stored pods checked. The API server applying our patch is the real test of it.
+ */
+class WebhookAdmissionIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static ApiClient client;
+    private static TestCluster cluster;
+    private static ExtenderServer server;
+    private static String configName;
+    private static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path kubeconfig = ControlPlane.kubeconfig();
+        client = ControlPlane.client();
+        cluster = new TestCluster(client);
+        Path state = ControlPlane.stateDir();
+        token = Files.readString(state.resolve("token")).trim();
+        Path dir = Files.createTempDirectory("webhook-tls");
+        signServingCertificate(state, dir);
+
+        server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
+                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false,
+                new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults())));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = new Yaml().load(Files.readString(Path.of(repoRoot(), "webhook", "deploy", "mutating-webhook-v1.16-1.27.yaml")));
+        configName = "kube-gpu-extender-it-" + cluster.suffix;
+        ((Map<String, Object>) config.get("metadata")).put("name", configName);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> webhook = ((List<Map<String, Object>>) config.get("webhooks")).get(0);
+        webhook.put("clientConfig", Map.of("url", "https://127.0.0.1:" + server.webhookPort() + "/mutate",
+                "caBundle", Base64.getEncoder().encodeToString(Files.readAllBytes(state.resolve("ca.crt")))));
+        post("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", new Gson().toJson(config));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (configName != null) {
+            call("DELETE", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + configName, null);
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static void signServingCertificate(Path state, Path dir) throws Exception {
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("tls.key").toString(), "-out",
+                dir.resolve("tls.csr").toString(), "-subj", "/CN=kube-gpu-extender-webhook");
+        run("openssl", "x509", "-req", "-in", dir.resolve("tls.csr").toString(), "-CA", state.resolve("ca.crt").toString(), "-CAkey",
+                state.resolve("ca.key").toString(), "-CAcreateserial", "-out", dir.resolve("tls.crt").toString(), "-days", "1",
+                "-extfile", dir.resolve("san.ext").toString());
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+
+    private static void post(String path, String json) throws Exception {
+        call("POST", path, json);
+    }
+
+    private static void call(String method, String path, String json) throws Exception {
+        Request request = new Request.Builder().url(client.getBasePath() + path).header("Authorization", "Bearer " + token)
+                .method(method, json == null ? null : RequestBody.create(json, MediaType.get("application/json"))).build();
+        try (Response response = client.getHttpClient().newCall(request).execute()) {
+            assertThat(response.code()).as(response.body() == null ? "" : response.body().string()).isBetween(200, 299);
+        }
+    }
+
+    private static String repoRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("webhook").resolve("deploy"))) {
+                return dir.toString();
+            }
+        }
+        throw new IllegalStateException("webhook/deploy not found");
+    }
+
+    private static V1Pod createOptedIn(String base, String gpu) throws ApiException {
+        V1Pod pod = new V1Pod().metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta().name(cluster.name(base))
+                        .namespace(cluster.namespace).labels(Map.of("kubegpu.io/gpu-pod", "true")).annotations(Map.of("kubegpu.io/gpu", gpu)))
+                .spec(new io.kubernetes.client.openapi.models.V1PodSpec().overhead(null).containers(List.of(
+                        new io.kubernetes.client.openapi.models.V1Container().name("trainer").image("registry.invalid/train:1"),
+                        new io.kubernetes.client.openapi.models.V1Container().name("exporter").image("registry.invalid/exporter:1"))));
+        return cluster.api.createNamespacedPod(cluster.namespace, pod).execute();
+    }
+
+    @Test
+    void theApiServerStoresTheMutatedPod() throws Exception {
+        // The API server picks the new configuration up within a moment: until then a pod goes through unmutated.
+        V1Pod stored = Eventually.value(WAIT, "an opted-in pod is mutated", () -> {
+            try {
+                V1Pod pod = createOptedIn("trainer", "2(V100)");
+                var limits = pod.getSpec().getContainers().get(0).getResources().getLimits();
+                if (limits != null && limits.containsKey("nvidia.com/gpu")) {
+                    return pod;
+                }
+                cluster.forceDelete(pod);
+                return null;
+            } catch (ApiException e) {
+                return null;
+            }
+        });
+        var trainer = stored.getSpec().getContainers().get(0);
+        assertThat(trainer.getResources().getLimits().get("nvidia.com/gpu").toSuffixedString()).isEqualTo("2");
+        assertThat(trainer.getResources().getRequests().get("nvidia.com/gpu").toSuffixedString()).isEqualTo("2");
+        var exporter = stored.getSpec().getContainers().get(1);
+        assertThat(exporter.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("NVIDIA_VISIBLE_DEVICES");
+            assertThat(e.getValue()).isEqualTo("none");
+        });
+        var expression = stored.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0);
+        assertThat(expression.getKey()).isEqualTo("nvidia.com/gpu.product");
+        assertThat(expression.getValues()).contains("Tesla-V100-SXM2-32GB");
+        assertThat(stored.getSpec().getTolerations()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    }
+
+    @Test
+    void anInvalidRequestIsRefusedWithOurMessage() throws Exception {
+        Eventually.until(WAIT, "the webhook refuses an invalid string", () -> {
+            try {
+                cluster.forceDelete(createOptedIn("invalid", "1.5"));
+                return false;
+            } catch (ApiException e) {
+                return e.getResponseBody() != null && e.getResponseBody().contains("kubegpu.io/gpu '1.5' is invalid at column 1");
+            }
+        });
+        assertThatThrownBy(() -> createOptedIn("impossible", "40G,0.5(T4)")).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.getResponseBody()).contains("T4 has 16 GiB per GPU; 40G,0.5 needs 40 GiB on one GPU"));
+    }
+
+    @Test
+    void podsThatDoNotOptInAreUntouched() throws Exception {
+        V1Pod plain = cluster.createPod("plain", Map.of("cpu", "1"), Map.of("kubegpu.io/gpu", "2(V100)"));
+        assertThat(plain.getSpec().getContainers().get(0).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+        assertThat(plain.getSpec().getAffinity()).isNull();
+    }
+}
