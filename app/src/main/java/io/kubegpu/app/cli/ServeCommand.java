@@ -91,6 +91,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Set NVIDIA_VISIBLE_DEVICES=none on containers that asked for no GPU (default: ${DEFAULT-VALUE}).")
     private boolean hideGpus;
 
+    @Option(names = "--namespace-cap", paramLabel = "NAMESPACE=GPUS", split = ",",
+            description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
+    private java.util.Map<String, String> namespaceCaps = new java.util.HashMap<>();
+
+    private java.util.Map<String, Integer> caps() {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        namespaceCaps.forEach((namespace, gpus) -> {
+            try {
+                java.math.BigDecimal value = new java.math.BigDecimal(gpus.trim());
+                if (value.signum() <= 0 || value.scale() > 3) {
+                    throw new NumberFormatException();
+                }
+                out.put(namespace, value.movePointRight(3).intValueExact());
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new ParameterException(spec.commandLine(), "--namespace-cap " + namespace + "=" + gpus
+                        + ": the cap is a positive number of GPUs with at most 3 decimals, e.g. 8 or 0.5");
+            }
+        });
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
@@ -121,7 +142,7 @@ final class ServeCommand implements Callable<Integer> {
         var parser = grammar.parser();
         var webhook = !webhookRole ? null : new ExtenderServer.ServerConfig.Webhook(webhookPort, webhookCert, webhookKey,
                 new io.kubegpu.webhook.mutation.MutationConfig(parser.config(), grammar.catalog(), modelLabel, "aliyun.com/gpu-mem", 1024,
-                        io.kubegpu.webhook.mutation.MutationConfig.defaults().tolerations(), schedulerName, hideGpus));
+                        io.kubegpu.webhook.mutation.MutationConfig.defaults().tolerations(), schedulerName, hideGpus, caps()));
         Path config = inCluster ? null : KubeClients.kubeconfigPath(kubeconfig);
         boolean live = manifests == null && (inCluster || config != null);
         var source = live ? ExtenderServer.ServerConfig.Source.KUBERNETES : ExtenderServer.ServerConfig.Source.EMBEDDED;

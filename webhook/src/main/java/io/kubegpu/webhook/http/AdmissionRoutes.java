@@ -95,7 +95,7 @@ public final class AdmissionRoutes {
             count("skipped");
             return envelope(response);
         }
-        MutationResult result = mutator.mutate(object.getAsJsonObject());
+        MutationResult result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"));
         if (!result.allowed()) {
             response.addProperty("allowed", false);
             JsonObject status = new JsonObject();

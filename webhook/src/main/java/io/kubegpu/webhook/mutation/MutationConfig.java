@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param tolerations      tolerations GPU pods get (e.g. for a {@code nvidia.com/gpu} taint)
  * @param schedulerName    the GPU-aware scheduler profile, or {@code null} to leave the pod's
  * @param hideGpusFromOthers set {@code NVIDIA_VISIBLE_DEVICES=none} on containers that asked for no GPU
+ * @param namespaceCaps    most GPU one pod may ask for, in thousandths of a GPU, by namespace; key {@code *} for every
+ *                         other namespace; empty for no caps
  */
 public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
-                             List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers) {
+                             List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers,
+                             java.util.Map<String, Integer> namespaceCaps) {
     public static final String GFD_PRODUCT_LABEL = "nvidia.com/gpu.product";
 
     public MutationConfig {
@@ -28,11 +31,21 @@ public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String m
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(modelLabel, "modelLabel");
         tolerations = List.copyOf(tolerations);
+        namespaceCaps = java.util.Map.copyOf(namespaceCaps);
+    }
+
+    /** The cap for a namespace in milli-GPUs, or {@code Integer.MAX_VALUE} when there is none. */
+    public int capMilli(String namespace) {
+        Integer cap = namespace == null ? null : namespaceCaps.get(namespace);
+        if (cap == null) {
+            cap = namespaceCaps.get("*");
+        }
+        return cap == null ? Integer.MAX_VALUE : cap;
     }
 
     public static MutationConfig defaults() {
         return new MutationConfig(GrammarConfig.defaults(), GpuCatalog.builtIn(), GFD_PRODUCT_LABEL, "aliyun.com/gpu-mem", 1024,
-                List.of(new Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")), null, true);
+                List.of(new Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")), null, true, java.util.Map.of());
     }
 
     /** A toleration as the pod spec writes it. */

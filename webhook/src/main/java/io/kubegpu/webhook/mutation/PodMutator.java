@@ -40,7 +40,13 @@ public final class PodMutator {
         this.guard = new MemoryGuard(config.catalog());
     }
 
+    /** Mutates a pod whose namespace is in its metadata. */
     public MutationResult mutate(JsonObject pod) {
+        return mutate(pod, string(object(pod, "metadata"), "namespace"));
+    }
+
+    /** Mutates a pod created in {@code namespace} (the AdmissionRequest's; the object may not carry it). */
+    public MutationResult mutate(JsonObject pod, String namespace) {
         JsonObject metadata = object(pod, "metadata");
         JsonObject annotations = object(metadata, "annotations");
         String text = string(annotations, GPU_ANNOTATION);
@@ -59,6 +65,12 @@ public final class PodMutator {
             minTotal = minMemory == null ? 0 : parser.parseMemoryMiB(minMemory);
         } catch (InvalidGpuRequestException e) {
             return MutationResult.deny(400, invalid(MemoryGuard.MIN_MEMORY_ANNOTATION, minMemory, e.error()));
+        }
+        int cap = config.capMilli(namespace);
+        long asked = request.isWhole() ? request.wholeGpus() * 1000L : request.shareMilli();
+        if (asked > cap) {
+            return MutationResult.deny(403, GPU_ANNOTATION + " '" + text + "' asks for " + gpus(asked) + " GPU; pods in namespace " + namespace
+                    + " may ask for at most " + gpus(cap) + " (ask the platform team to raise the cap)");
         }
         List<String> warnings = new ArrayList<>();
         String impossible = feasibility(text, request, minTotal, warnings);
@@ -106,6 +118,10 @@ public final class PodMutator {
             warnings.add(GPU_ANNOTATION + " '" + text + "' was normalized to '" + canonical + "'");
         }
         return MutationResult.allow(patch.ops(), warnings);
+    }
+
+    private static String gpus(long milli) {
+        return milli % 1000 == 0 ? Long.toString(milli / 1000) : java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
     }
 
     /** Null when some model could ever satisfy the request; else why not. Unknown models only warn. */

@@ -140,7 +140,7 @@ class PodMutatorTest {
     @Test
     void aGpuTypeClusterGetsANodeSelectorAndConflictsAreRefused() {
         MutationConfig cube = new MutationConfig(GrammarConfig.defaults(), GpuCatalog.builtIn(), "gpu-type", "aliyun.com/gpu-mem", 1024,
-                List.of(), "gpu-scheduler", false);
+                List.of(), "gpu-scheduler", false, java.util.Map.of());
         PodMutator mutator = new PodMutator(cube);
         JsonObject pod = pod("""
                 {"metadata":{"annotations":{"kubegpu.io/gpu":"2(v100)"}},
@@ -198,5 +198,22 @@ class PodMutatorTest {
         assertThat(result.warnings()).containsExactly("kubegpu.io/gpu '２（Ｖ１００）' was normalized to '2(V100)'");
         assertThat(mutated(fullWidth, MUTATOR).getAsJsonObject("metadata").getAsJsonObject("annotations").get("kubegpu.io/gpu").getAsString())
                 .isEqualTo("2(V100)");
+    }
+
+    @Test
+    void namespaceCapsLimitWholeGpusAndShares() {
+        MutationConfig defaults = MutationConfig.defaults();
+        PodMutator capped = new PodMutator(new MutationConfig(defaults.grammar(), defaults.catalog(), defaults.modelLabel(),
+                defaults.sharedResource(), defaults.sharedUnitMiB(), defaults.tolerations(), null, true,
+                java.util.Map.of("students", 500, "*", 4000)));
+        JsonObject eight = pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"8\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}");
+        MutationResult refused = capped.mutate(eight, "research");
+        assertThat(refused).extracting(MutationResult::allowed, MutationResult::code).containsExactly(false, 403);
+        assertThat(refused.message()).isEqualTo("kubegpu.io/gpu '8' asks for 8 GPU; pods in namespace research may ask for at most 4"
+                + " (ask the platform team to raise the cap)");
+        JsonObject half = pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"0.75(T4)\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}");
+        assertThat(capped.mutate(half, "students").message()).contains("asks for 0.75 GPU").contains("at most 0.5");
+        assertThat(capped.mutate(half, "research").allowed()).isTrue();
+        assertThat(MUTATOR.mutate(eight, "research").allowed()).as("no caps configured").isTrue();
     }
 }
