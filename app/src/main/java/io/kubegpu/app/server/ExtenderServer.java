@@ -111,7 +111,8 @@ public final class ExtenderServer implements AutoCloseable {
         if (config.webhook() != null) {
             ServerConfig.Webhook hook = config.webhook();
             try {
-                webhook = WebhookListener.start(vertx, config.host(), hook.port(), hook.cert(), hook.key(), hook.mutation(), registry, health);
+                var mutator = new io.kubegpu.webhook.mutation.PodMutator(hook.mutation(), new ClusterFeasibility(state, demands, fit));
+                webhook = WebhookListener.start(vertx, config.host(), hook.port(), hook.cert(), hook.key(), mutator, registry, health);
             } catch (Exception e) {
                 vertx.close();
                 if (watcher != null) {

@@ -1,7 +1,6 @@
 package io.kubegpu.app.server;
 
 import io.kubegpu.webhook.http.AdmissionRoutes;
-import io.kubegpu.webhook.mutation.MutationConfig;
 import io.kubegpu.webhook.mutation.PodMutator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -40,11 +39,11 @@ final class WebhookListener {
         this.seen = seen;
     }
 
-    static WebhookListener start(Vertx vertx, String host, int port, Path cert, Path key, MutationConfig config, MeterRegistry registry,
+    static WebhookListener start(Vertx vertx, String host, int port, Path cert, Path key, PodMutator mutator, MeterRegistry registry,
                                  Router health) throws Exception {
         Router router = Router.router(vertx);
         router.route().subRouter(health);
-        new AdmissionRoutes(new PodMutator(config), registry).mount(router);
+        new AdmissionRoutes(mutator, registry).mount(router);
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setSsl(true)
                 .setKeyCertOptions(pem(cert, key))
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));

@@ -62,13 +62,7 @@ public final class DemandReader {
             } catch (InvalidGpuRequestException e) {
                 return PodDemand.invalid(key, uid, invalid(GPU_ANNOTATION, text, e.error()));
             }
-            List<PodDemand.ModelAlternative> models = alternatives(request.models());
-            if (request.isWhole()) {
-                return new PodDemand(PodDemand.Kind.WHOLE, key, uid, request, parser.config().resourceOf(request), request.wholeGpus(), 0, 0,
-                        models, minTotal, policy, null);
-            }
-            return new PodDemand(PodDemand.Kind.SHARED, key, uid, request, cluster.gpushare().memoryResource(), 1, request.memoryMiB(),
-                    request.shareMilli(), models, minTotal, policy, null);
+            return fromRequest(key, uid, request, minTotal, policy);
         }
 
         Map<String, Long> requests = pods.effectiveRequests(pod);
@@ -86,6 +80,17 @@ public final class DemandReader {
                     (int) Math.min(Integer.MAX_VALUE, mib), 0, List.of(), minTotal, policy, null);
         }
         return PodDemand.none(key, uid);
+    }
+
+    /** The demand of a parsed request, as {@link #read} makes it from the annotation. */
+    public PodDemand fromRequest(String podKey, String podUid, GpuRequest request, int minTotalMiB, Policy policy) {
+        List<PodDemand.ModelAlternative> models = alternatives(request.models());
+        if (request.isWhole()) {
+            return new PodDemand(PodDemand.Kind.WHOLE, podKey, podUid, request, parser.config().resourceOf(request), request.wholeGpus(), 0, 0,
+                    models, minTotalMiB, policy, null);
+        }
+        return new PodDemand(PodDemand.Kind.SHARED, podKey, podUid, request, cluster.gpushare().memoryResource(), 1, request.memoryMiB(),
+                request.shareMilli(), models, minTotalMiB, policy, null);
     }
 
     private List<PodDemand.ModelAlternative> alternatives(List<String> tokens) {

@@ -33,11 +33,18 @@ public final class PodMutator {
     private final MutationConfig config;
     private final GpuRequestParser parser;
     private final MemoryGuard guard;
+    private final FleetFeasibility fleet;
 
     public PodMutator(MutationConfig config) {
+        this(config, null);
+    }
+
+    /** With the cluster's nodes: refuses requests no node could ever run, and models no node carries. */
+    public PodMutator(MutationConfig config, FleetFeasibility fleet) {
         this.config = config;
         this.parser = new GpuRequestParser(config.grammar());
         this.guard = new MemoryGuard(config.catalog());
+        this.fleet = fleet;
     }
 
     /** Mutates a pod whose namespace is in its metadata. */
@@ -74,6 +81,10 @@ public final class PodMutator {
         }
         List<String> warnings = new ArrayList<>();
         String impossible = feasibility(text, request, minTotal, warnings);
+        if (impossible == null && fleet != null) {
+            impossible = fleet.neverFits(request, minTotal)
+                    .map(reason -> GPU_ANNOTATION + " '" + text + "' can never be scheduled in this cluster: " + reason).orElse(null);
+        }
         if (impossible != null) {
             return MutationResult.deny(403, impossible);
         }

@@ -216,4 +216,18 @@ class PodMutatorTest {
         assertThat(capped.mutate(half, "research").allowed()).isTrue();
         assertThat(MUTATOR.mutate(eight, "research").allowed()).as("no caps configured").isTrue();
     }
+
+    @Test
+    void withTheClusterKnownRequestsNoNodeCanRunAreRefused() {
+        FleetFeasibility noV100 = (request, minTotal) -> request.models().contains("V100")
+                ? java.util.Optional.of("none of the 3 nodes can ever take it (3 × node has T4, the pod needs V100)")
+                : java.util.Optional.empty();
+        PodMutator mutator = new PodMutator(MutationConfig.defaults(), noV100);
+        MutationResult refused = mutator.mutate(pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"2(V100)\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}"));
+        assertThat(refused).extracting(MutationResult::allowed, MutationResult::code).containsExactly(false, 403);
+        assertThat(refused.message()).isEqualTo("kubegpu.io/gpu '2(V100)' can never be scheduled in this cluster: none of the 3 nodes can"
+                + " ever take it (3 × node has T4, the pod needs V100)");
+        assertThat(mutator.mutate(pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"1(T4)\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}"))
+                .allowed()).isTrue();
+    }
 }

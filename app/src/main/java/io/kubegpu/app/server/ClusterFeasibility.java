@@ -1,0 +1,60 @@
+package io.kubegpu.app.server;
+
+import io.kubegpu.cluster.state.ClusterSnapshot;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.GpuFit;
+import io.kubegpu.extender.decision.NodeVerdict;
+import io.kubegpu.request.GpuRequest;
+import io.kubegpu.webhook.mutation.FleetFeasibility;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Judges a request against every node of the cluster state with the extender's own fit, as if the node
+ * were empty: only what can never change (model, card size, GPU count) rules a node out. Nodes that are
+ * full, NotReady or cordoned still count as possible.
+ */
+final class ClusterFeasibility implements FleetFeasibility {
+    private final ClusterState state;
+    private final DemandReader demands;
+    private final GpuFit fit;
+
+    ClusterFeasibility(ClusterState state, DemandReader demands, GpuFit fit) {
+        this.state = state;
+        this.demands = demands;
+        this.fit = fit;
+    }
+
+    @Override
+    public Optional<String> neverFits(GpuRequest request, int minTotalMiB) {
+        ClusterSnapshot snapshot = state.snapshot();
+        if (!snapshot.synced() || snapshot.nodeCount() == 0) {
+            return Optional.empty();
+        }
+        GpuFit.Prepared prepared = fit.prepare(demands.fromRequest("admission", null, request, minTotalMiB, null));
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        int nodes = 0;
+        for (NodeState state : snapshot.nodes()) {
+            if (state.node() == null) {
+                continue;
+            }
+            nodes++;
+            // As if Ready, uncordoned and empty: those change; the model, card size and GPU count do not.
+            var node = state.node();
+            var always = new io.kubegpu.cluster.state.GpuNode(node.name(), true, false, node.taints(), node.modelLabel(), node.model(),
+                    node.gpuMemoryMiB(), node.gpuCount(), node.allocatable());
+            NodeVerdict verdict = prepared.judge(state.name(), always, null);
+            if (verdict.outcome() != NodeVerdict.Outcome.UNRESOLVABLE) {
+                return Optional.empty();
+            }
+            reasons.merge(verdict.reason(), 1, Integer::sum);
+        }
+        String summary = reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
+                .map(e -> e.getValue() + " × " + e.getKey()).collect(Collectors.joining("; "));
+        return Optional.of("none of the " + nodes + " nodes can ever take it (" + summary + ")");
+    }
+}
