@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * kubegpu_webhook_admission_duration_seconds            histogram
- * kubegpu_webhook_decisions_total{outcome}              counter: mutated, unchanged, denied, skipped
+ * kubegpu_webhook_decisions_total{outcome,reason}       counter: mutated, unchanged, denied (with its reason), skipped
  * </pre>
  */
 public final class AdmissionRoutes {
@@ -92,7 +92,7 @@ public final class AdmissionRoutes {
         if (kind == null || !"Pod".equals(string(kind, "kind")) || !"CREATE".equals(string(request, "operation"))
                 || object == null || !object.isJsonObject()) {
             response.addProperty("allowed", true);
-            count("skipped");
+            count("skipped", "");
             return envelope(response);
         }
         MutationResult result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"));
@@ -102,7 +102,7 @@ public final class AdmissionRoutes {
             status.addProperty("code", result.code());
             status.addProperty("message", result.message());
             response.add("status", status);
-            count("denied");
+            count("denied", result.reason());
             LOG.info("denied pod {}/{}: {}", string(request, "namespace"), podName(request), result.message());
             return envelope(response);
         }
@@ -116,7 +116,7 @@ public final class AdmissionRoutes {
             result.warnings().forEach(w -> warnings.add(w.length() <= WARNING_LIMIT ? w : w.substring(0, WARNING_LIMIT - 1) + "…"));
             response.add("warnings", warnings);
         }
-        count(result.patch().isEmpty() ? "unchanged" : "mutated");
+        count(result.patch().isEmpty() ? "unchanged" : "mutated", "");
         return envelope(response);
     }
 
@@ -128,8 +128,8 @@ public final class AdmissionRoutes {
         return out.toString();
     }
 
-    private void count(String outcome) {
-        Counter.builder("kubegpu.webhook.decisions").tag("outcome", outcome).register(registry).increment();
+    private void count(String outcome, String reason) {
+        Counter.builder("kubegpu.webhook.decisions").tag("outcome", outcome).tag("reason", reason).register(registry).increment();
     }
 
     private static String podName(JsonObject request) {

@@ -65,18 +65,18 @@ public final class PodMutator {
         try {
             request = parser.parse(text);
         } catch (InvalidGpuRequestException e) {
-            return MutationResult.deny(400, invalid(GPU_ANNOTATION, text, e.error()));
+            return MutationResult.deny(400, "invalid_request", invalid(GPU_ANNOTATION, text, e.error()));
         }
         String minMemory = string(annotations, MemoryGuard.MIN_MEMORY_ANNOTATION);
         try {
             minTotal = minMemory == null ? 0 : parser.parseMemoryMiB(minMemory);
         } catch (InvalidGpuRequestException e) {
-            return MutationResult.deny(400, invalid(MemoryGuard.MIN_MEMORY_ANNOTATION, minMemory, e.error()));
+            return MutationResult.deny(400, "invalid_request", invalid(MemoryGuard.MIN_MEMORY_ANNOTATION, minMemory, e.error()));
         }
         int cap = config.capMilli(namespace);
         long asked = request.isWhole() ? request.wholeGpus() * 1000L : request.shareMilli();
         if (asked > cap) {
-            return MutationResult.deny(403, GPU_ANNOTATION + " '" + text + "' asks for " + gpus(asked) + " GPU; pods in namespace " + namespace
+            return MutationResult.deny(403, "over_cap", GPU_ANNOTATION + " '" + text + "' asks for " + gpus(asked) + " GPU; pods in namespace " + namespace
                     + " may ask for at most " + gpus(cap) + " (ask the platform team to raise the cap)");
         }
         List<String> warnings = new ArrayList<>();
@@ -86,7 +86,7 @@ public final class PodMutator {
                     .map(reason -> GPU_ANNOTATION + " '" + text + "' can never be scheduled in this cluster: " + reason).orElse(null);
         }
         if (impossible != null) {
-            return MutationResult.deny(403, impossible);
+            return MutationResult.deny(403, "impossible", impossible);
         }
 
         JsonObject spec = object(pod, "spec");
@@ -94,7 +94,7 @@ public final class PodMutator {
         String wantedContainer = string(annotations, CONTAINER_ANNOTATION);
         int target = targetContainer(containers, wantedContainer);
         if (target < 0) {
-            return MutationResult.deny(400, wantedContainer == null ? "the pod has no containers"
+            return MutationResult.deny(400, "invalid_request", wantedContainer == null ? "the pod has no containers"
                     : CONTAINER_ANNOTATION + " '" + wantedContainer + "' names no container of the pod; containers: " + names(containers));
         }
 
@@ -104,7 +104,7 @@ public final class PodMutator {
         } else {
             long units = sharedUnits(request);
             if (units <= 0) {
-                return MutationResult.deny(400, GPU_ANNOTATION + " '" + text + "' is a share without memory and without a known model, so"
+                return MutationResult.deny(400, "invalid_request", GPU_ANNOTATION + " '" + text + "' is a share without memory and without a known model, so"
                         + " its GPU memory cannot be sized; write the memory (e.g. 8G," + request.canonical() + ") or a model (e.g. "
                         + request.canonical() + "(T4))");
             }
@@ -114,11 +114,11 @@ public final class PodMutator {
         Patch patch = new Patch();
         String conflict = resources(patch, containers.get(target).getAsJsonObject(), target, resources);
         if (conflict != null) {
-            return MutationResult.deny(400, conflict + "; remove the resource from the container or the " + GPU_ANNOTATION + " annotation");
+            return MutationResult.deny(400, "conflict", conflict + "; remove the resource from the container or the " + GPU_ANNOTATION + " annotation");
         }
         String selectorConflict = modelConstraint(patch, spec, request);
         if (selectorConflict != null) {
-            return MutationResult.deny(400, selectorConflict);
+            return MutationResult.deny(400, "conflict", selectorConflict);
         }
         tolerations(patch, spec);
         schedulerName(patch, spec);

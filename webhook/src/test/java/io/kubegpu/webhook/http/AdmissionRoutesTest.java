@@ -42,7 +42,7 @@ class AdmissionRoutesTest {
         JsonArray patch = JsonParser.parseString(new String(Base64.getDecoder().decode(response.get("patch").getAsString()),
                 StandardCharsets.UTF_8)).getAsJsonArray();
         assertThat(patch.toString()).contains("\"path\":\"/spec/affinity\"", "\"path\":\"/spec/tolerations/-\"");
-        assertThat(registry.counter("kubegpu.webhook.decisions", "outcome", "mutated").count()).isEqualTo(1);
+        assertThat(registry.counter("kubegpu.webhook.decisions", "outcome", "mutated", "reason", "").count()).isEqualTo(1);
     }
 
     @Test
@@ -69,6 +69,7 @@ class AdmissionRoutesTest {
         assertThat(response.getAsJsonObject("status").get("message").getAsString())
                 .startsWith("kubegpu.io/gpu '2(V100,A100)' is invalid at column 3: unknown vendor 'V100'");
         assertThat(response.has("patch")).isFalse();
+        assertThat(registry.counter("kubegpu.webhook.decisions", "outcome", "denied", "reason", "invalid_request").count()).isEqualTo(1);
     }
 
     @Test
