@@ -54,7 +54,7 @@ class SchedulerExtenderIT {
                 List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null));
         Eventually.until(WAIT, "the extender's cluster state has synced", () -> extender.state().snapshot().synced());
 
-        String shipped = Files.readString(Path.of(repoRoot(), "scheduler-config", "kube-scheduler-v1beta1.yaml"));
+        String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));
         String config = shipped.replace("/etc/kubernetes/scheduler.conf", kubeconfig.toString())
                 .replace("http://127.0.0.1:8888", "http://127.0.0.1:" + extender.port())
                 // One scheduler in a test: no lease to wait for.
@@ -74,15 +74,6 @@ class SchedulerExtenderIT {
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    private static String repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("scheduler-config"))) {
-                return dir.toString();
-            }
-        }
-        throw new IllegalStateException("scheduler-config/ not found");
     }
 
     private static V1Pod read(V1Pod pod) throws Exception {

@@ -62,7 +62,7 @@ class WebhookAdmissionIT {
                 new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults())));
 
         @SuppressWarnings("unchecked")
-        Map<String, Object> config = new Yaml().load(Files.readString(Path.of(repoRoot(), "webhook", "deploy", "mutating-webhook-v1.16-1.27.yaml")));
+        Map<String, Object> config = new Yaml().load(Files.readString(ControlPlane.repoPath("webhook/deploy/mutating-webhook-v1.16-1.27.yaml")));
         configName = "kube-gpu-extender-it-" + cluster.suffix;
         ((Map<String, Object>) config.get("metadata")).put("name", configName);
         @SuppressWarnings("unchecked")
@@ -111,15 +111,6 @@ class WebhookAdmissionIT {
         try (Response response = client.getHttpClient().newCall(request).execute()) {
             assertThat(response.code()).as(response.body() == null ? "" : response.body().string()).isBetween(200, 299);
         }
-    }
-
-    private static String repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("webhook").resolve("deploy"))) {
-                return dir.toString();
-            }
-        }
-        throw new IllegalStateException("webhook/deploy not found");
     }
 
     private static V1Pod createOptedIn(String base, String gpu) throws ApiException {

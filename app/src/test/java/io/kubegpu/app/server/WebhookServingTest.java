@@ -64,13 +64,18 @@ class WebhookServingTest {
         }
     }
 
+    /** The webhook role alone, on the embedded cluster, with the certificate in {@code dir}. */
+    private static ExtenderServer webhookOnly(Path dir) throws IOException {
+        var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
+        return ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
+                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false, webhook));
+    }
+
     @Test
     void answersAdmissionReviewsOverTlsAndReloadsARotatedCertificate(@TempDir Path dir) throws Exception {
         certificate(dir, "webhook-one");
-        var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
-        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false, webhook))) {
+        try (ExtenderServer server = webhookOnly(dir)) {
             int port = server.webhookPort();
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, TRUST_ALL, new SecureRandom());
@@ -103,10 +108,7 @@ class WebhookServingTest {
     @Test
     void aBrokenNewCertificateKeepsTheOldOne(@TempDir Path dir) throws Exception {
         certificate(dir, "webhook-good");
-        var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
-        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false, webhook))) {
+        try (ExtenderServer server = webhookOnly(dir)) {
             Files.writeString(dir.resolve("cert.pem"), "not a certificate");
             server.webhookListener().reloadIfChanged();
             assertThat(servedCommonName(server.webhookPort())).isEqualTo("CN=webhook-good");

@@ -98,12 +98,17 @@ public final class ControlPlane {
     }
 
     private static Path scripts() {
+        return repoPath("scripts/control-plane");
+    }
+
+    /** A path in the repository, found above the module the tests run in (e.g. {@code scheduler-config/…}). */
+    public static Path repoPath(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("scripts/control-plane");
-            if (Files.isRegularFile(candidate.resolve("start.sh"))) {
+            Path candidate = dir.resolve(relative);
+            if (Files.exists(candidate) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("scripts/control-plane/start.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 }
