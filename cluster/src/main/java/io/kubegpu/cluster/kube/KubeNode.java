@@ -1,7 +1,5 @@
 package io.kubegpu.cluster.kube;
 
-import io.kubernetes.client.common.KubernetesObject;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +7,7 @@ import java.util.Map;
  * A Node as the API server sends it, trimmed to what GPU scheduling reads. Gson fills these fields
  * and skips every other one, which keeps thousands of cached nodes small.
  */
-public final class KubeNode implements KubernetesObject {
-    String apiVersion;
-    String kind;
-    V1ObjectMeta metadata;
+public final class KubeNode extends KubeObject {
     Spec spec;
     Status status;
 
@@ -36,20 +31,5 @@ public final class KubeNode implements KubernetesObject {
     static final class Condition {
         String type;
         String status;
-    }
-
-    @Override
-    public V1ObjectMeta getMetadata() {
-        return metadata;
-    }
-
-    @Override
-    public String getApiVersion() {
-        return apiVersion;
-    }
-
-    @Override
-    public String getKind() {
-        return kind;
     }
 }

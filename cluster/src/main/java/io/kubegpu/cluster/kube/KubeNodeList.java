@@ -1,33 +1,5 @@
 package io.kubegpu.cluster.kube;
 
-import io.kubernetes.client.common.KubernetesListObject;
-import io.kubernetes.client.openapi.models.V1ListMeta;
-import java.util.List;
-
-/** The list form the informer's initial LIST returns. */
-public final class KubeNodeList implements KubernetesListObject {
-    String apiVersion;
-    String kind;
-    V1ListMeta metadata;
-    List<KubeNode> items;
-
-    @Override
-    public V1ListMeta getMetadata() {
-        return metadata;
-    }
-
-    @Override
-    public List<KubeNode> getItems() {
-        return items == null ? List.of() : items;
-    }
-
-    @Override
-    public String getApiVersion() {
-        return apiVersion;
-    }
-
-    @Override
-    public String getKind() {
-        return kind;
-    }
+/** A NodeList, trimmed. */
+public final class KubeNodeList extends KubeList<KubeNode> {
 }

@@ -1,15 +1,10 @@
 package io.kubegpu.cluster.kube;
 
-import io.kubernetes.client.common.KubernetesObject;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.List;
 import java.util.Map;
 
 /** A Pod as the API server sends it, trimmed to what GPU accounting reads. */
-public final class KubePod implements KubernetesObject {
-    String apiVersion;
-    String kind;
-    V1ObjectMeta metadata;
+public final class KubePod extends KubeObject {
     Spec spec;
     Status status;
 
@@ -38,20 +33,5 @@ public final class KubePod implements KubernetesObject {
     /** The node the pod is bound to, or {@code null} while pending. */
     public String nodeName() {
         return spec == null ? null : spec.nodeName;
-    }
-
-    @Override
-    public V1ObjectMeta getMetadata() {
-        return metadata;
-    }
-
-    @Override
-    public String getApiVersion() {
-        return apiVersion;
-    }
-
-    @Override
-    public String getKind() {
-        return kind;
     }
 }
