@@ -113,6 +113,12 @@ public class ExtenderBenchmark {
         return codec.readArgs(namesBody);
     }
 
+    /** Wire cost alone: reading a full-node filter body (nodes cached after the first call, as in steady state). */
+    @Benchmark
+    public Object readFullNodes() {
+        return codec.readArgs(fullBody);
+    }
+
     /** Wire cost alone: writing a names-only filter reply. */
     @Benchmark
     public Object writeNamesOnlyFilterReply() {

@@ -44,92 +44,50 @@ public final class ExtenderCodec {
         MetadataTrimming.install();
     }
 
-    /** Reads a filter/prioritize body; full Node objects keep their original bytes. */
+    /** Reads a filter/prioritize body in one pass; full Node objects keep their original bytes. */
     public ExtenderArgs readArgs(byte[] body) {
         JsonSlices json = new JsonSlices(body);
-        JsonSlices.Slice root = json.root();
-        if (body[root.start()] != '{') {
-            throw new MalformedRequestException("expected an ExtenderArgs object {\"Pod\":…,\"Nodes\":…,\"NodeNames\":…}");
-        }
-        JsonSlices.Slice pod = null;
-        JsonSlices.Slice nodes = null;
-        JsonSlices.Slice names = null;
-        for (JsonSlices.Member member : json.members(root)) {
-            switch (member.name().toLowerCase(Locale.ROOT)) {
-                case "pod" -> pod = member.value();
-                case "nodes" -> nodes = member.value();
-                case "nodenames" -> names = member.value();
-                default -> {
-                    // Unknown members are ignored, as Go's decoder would.
-                }
-            }
-        }
-        if (pod == null || pod.isNull(body)) {
+        JsonSlices.ArgsSlices found = json.args();
+        if (found.pod() == null || found.pod().isNull(body)) {
             throw new MalformedRequestException("the request has no Pod");
         }
-        KubePod decodedPod = decode(body, pod, KubePod.class, "Pod");
+        KubePod decodedPod = decode(body, found.pod(), KubePod.class, "Pod");
         if (decodedPod.getMetadata() == null) {
             throw new MalformedRequestException("the Pod has no metadata");
         }
-        if (names != null && !names.isNull(body)) {
-            List<String> nodeNames = decode(body, names, STRING_LIST, "NodeNames");
+        if (found.nodeNames() != null && !found.nodeNames().isNull(body)) {
+            List<String> nodeNames = decode(body, found.nodeNames(), STRING_LIST, "NodeNames");
             if (nodeNames.contains(null)) {
                 throw new MalformedRequestException("NodeNames contains null");
             }
             return new ExtenderArgs(decodedPod, null, nodeNames);
         }
-        if (nodes != null && !nodes.isNull(body)) {
-            return new ExtenderArgs(decodedPod, readNodes(body, json, nodes), null);
+        if (found.nodesPresent()) {
+            List<ExtenderArgs.RawNode> out = new ArrayList<>(found.nodes().size());
+            for (JsonSlices.NodeSlice node : found.nodes()) {
+                KubeNode decoded = cachedNode(body, node);
+                String name = decoded.getMetadata() == null ? null : decoded.getMetadata().getName();
+                if (name == null) {
+                    throw new MalformedRequestException("a node in Nodes.items has no metadata.name");
+                }
+                out.add(new ExtenderArgs.RawNode(name, decoded, body, node.slice().start(), node.slice().end()));
+            }
+            return new ExtenderArgs(decodedPod, out, null);
         }
         throw new MalformedRequestException("the request has neither NodeNames nor Nodes");
     }
 
-    private List<ExtenderArgs.RawNode> readNodes(byte[] body, JsonSlices json, JsonSlices.Slice nodeList) {
-        if (body[nodeList.start()] != '{') {
-            throw new MalformedRequestException("Nodes must be a NodeList object with items");
-        }
-        JsonSlices.Slice items = null;
-        for (JsonSlices.Member member : json.members(nodeList)) {
-            if (member.name().equals("items")) {
-                items = member.value();
-            }
-        }
-        if (items == null || items.isNull(body)) {
-            return List.of();
-        }
-        if (body[items.start()] != '[') {
-            throw new MalformedRequestException("Nodes.items must be an array");
-        }
-        List<JsonSlices.Slice> elements = json.elements(items);
-        List<ExtenderArgs.RawNode> out = new ArrayList<>(elements.size());
-        for (JsonSlices.Slice element : elements) {
-            KubeNode node = cachedNode(json, body, element);
-            String name = node.getMetadata() == null ? null : node.getMetadata().getName();
-            if (name == null) {
-                throw new MalformedRequestException("a node in Nodes.items has no metadata.name");
-            }
-            out.add(new ExtenderArgs.RawNode(name, node, body, element.start(), element.end()));
-        }
-        return out;
-    }
-
     /** The node from the cache when its name and resourceVersion match, else streamed and cached. */
-    private KubeNode cachedNode(JsonSlices json, byte[] body, JsonSlices.Slice element) {
-        if (body[element.start()] != '{') {
-            throw new MalformedRequestException("a node in Nodes.items is not an object");
-        }
-        JsonSlices.Slice metadata = json.member(element, "metadata");
-        JsonSlices.Slice name = metadata == null || body[metadata.start()] != '{' ? null : json.member(metadata, "name");
-        JsonSlices.Slice version = metadata == null || body[metadata.start()] != '{' ? null : json.member(metadata, "resourceVersion");
-        String nodeName = name == null ? null : json.string(name);
-        String resourceVersion = version == null ? null : json.string(version);
+    private KubeNode cachedNode(byte[] body, JsonSlices.NodeSlice slice) {
+        String nodeName = slice.name();
+        String resourceVersion = slice.resourceVersion();
         if (nodeName != null && resourceVersion != null) {
             DecodedNode cached = nodeCache.getIfPresent(nodeName);
             if (cached != null && cached.resourceVersion().equals(resourceVersion)) {
                 return cached.node();
             }
         }
-        KubeNode node = readNode(body, element);
+        KubeNode node = readNode(body, slice.slice());
         if (nodeName != null && resourceVersion != null) {
             nodeCache.put(nodeName, new DecodedNode(resourceVersion, node));
         }

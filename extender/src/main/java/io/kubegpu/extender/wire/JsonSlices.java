@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the byte ranges of JSON values without building them, so large request bodies are read once:
- * only the objects we need are decoded, and full Node objects can be echoed back byte for byte. UTF-8
- * multi-byte sequences never contain {@code "} or {@code \}, so scanning bytes is safe.
+ * Finds the byte ranges of JSON values without building them, in one pass over the body: only the objects
+ * we need are decoded, and full Node objects can be echoed back byte for byte. UTF-8 multi-byte sequences
+ * never contain {@code "} or {@code \}, so scanning bytes is safe.
  */
 final class JsonSlices {
     /** A value's bytes: {@code [start, end)} in the body. */
@@ -24,24 +24,104 @@ final class JsonSlices {
         this.body = body;
     }
 
-    /** The members of the object at {@code at}: name → value slice, names compared by the caller. */
-    List<Member> members(Slice at) {
-        pos = at.start();
+    /** One element of {@code Nodes.items} found by {@link #args()}: its bytes and, when plain strings, name and resourceVersion. */
+    record NodeSlice(Slice slice, String name, String resourceVersion) {
+    }
+
+    /** What {@link #args()} found in an ExtenderArgs body in one pass. */
+    record ArgsSlices(Slice pod, Slice nodeNames, boolean nodesPresent, List<NodeSlice> nodes) {
+    }
+
+    /**
+     * Reads an ExtenderArgs body in a single pass: member names case-insensitively, {@code Pod} and
+     * {@code NodeNames} as slices, and {@code Nodes.items} descended into so each node's bytes, name and
+     * resourceVersion are found without scanning the body again.
+     */
+    ArgsSlices args() {
+        pos = 0;
+        skipSpace();
+        if (pos >= body.length || body[pos] != '{') {
+            throw new MalformedRequestException("expected an ExtenderArgs object {\"Pod\":…,\"Nodes\":…,\"NodeNames\":…}");
+        }
+        pos++;
+        Slice pod = null;
+        Slice names = null;
+        boolean nodesPresent = false;
+        List<NodeSlice> nodes = List.of();
+        skipSpace();
+        if (peek() != '}') {
+            while (true) {
+                skipSpace();
+                String key = readString().toLowerCase(java.util.Locale.ROOT);
+                skipSpace();
+                expect(':');
+                skipSpace();
+                int start = pos;
+                if (key.equals("nodes") && peek() == '{') {
+                    nodesPresent = true;
+                    nodes = nodeList();
+                } else {
+                    skipValue();
+                    Slice value = new Slice(start, pos);
+                    if (key.equals("pod")) {
+                        pod = value;
+                    } else if (key.equals("nodenames")) {
+                        names = value;
+                    }
+                }
+                skipSpace();
+                if (peek() == ',') {
+                    pos++;
+                    continue;
+                }
+                expect('}');
+                break;
+            }
+        } else {
+            pos++;
+        }
+        skipSpace();
+        if (pos != body.length) {
+            throw error("unexpected data after the JSON value");
+        }
+        return new ArgsSlices(pod, names, nodesPresent, nodes);
+    }
+
+    private List<NodeSlice> nodeList() {
         expect('{');
-        List<Member> out = new ArrayList<>();
+        List<NodeSlice> out = new ArrayList<>();
         skipSpace();
         if (peek() == '}') {
+            pos++;
             return out;
         }
         while (true) {
             skipSpace();
-            String name = readString();
+            String key = readString();
             skipSpace();
             expect(':');
             skipSpace();
-            int start = pos;
-            skipValue();
-            out.add(new Member(name, new Slice(start, pos)));
+            if (key.equals("items") && peek() == '[') {
+                pos++;
+                skipSpace();
+                if (peek() == ']') {
+                    pos++;
+                } else {
+                    while (true) {
+                        skipSpace();
+                        out.add(node());
+                        skipSpace();
+                        if (peek() == ',') {
+                            pos++;
+                            continue;
+                        }
+                        expect(']');
+                        break;
+                    }
+                }
+            } else {
+                skipValue();
+            }
             skipSpace();
             if (peek() == ',') {
                 pos++;
@@ -52,36 +132,61 @@ final class JsonSlices {
         }
     }
 
-    /**
-     * The value of member {@code name} in the object at {@code at}, stopping at the first match: only the
-     * members before it are skipped. {@code null} when absent.
-     */
-    Slice member(Slice at, String name) {
-        pos = at.start();
-        expect('{');
+    /** One node object: its bytes, and metadata.name / metadata.resourceVersion read on the way. */
+    private NodeSlice node() {
+        int start = pos;
+        if (peek() != '{') {
+            throw new MalformedRequestException("a node in Nodes.items is not an object");
+        }
+        pos++;
+        String name = null;
+        String version = null;
         skipSpace();
-        if (peek() == '}') {
-            return null;
-        }
-        while (true) {
-            skipSpace();
-            String key = readString();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            int start = pos;
-            skipValue();
-            if (key.equals(name)) {
-                return new Slice(start, pos);
+        if (peek() != '}') {
+            while (true) {
+                skipSpace();
+                String key = readString();
+                skipSpace();
+                expect(':');
+                skipSpace();
+                if (key.equals("metadata") && peek() == '{') {
+                    pos++;
+                    skipSpace();
+                    while (peek() != '}') {
+                        skipSpace();
+                        String field = readString();
+                        skipSpace();
+                        expect(':');
+                        skipSpace();
+                        int valueStart = pos;
+                        skipValue();
+                        if (field.equals("name")) {
+                            name = string(new Slice(valueStart, pos));
+                        } else if (field.equals("resourceVersion")) {
+                            version = string(new Slice(valueStart, pos));
+                        }
+                        skipSpace();
+                        if (peek() == ',') {
+                            pos++;
+                        }
+                        skipSpace();
+                    }
+                    pos++;
+                } else {
+                    skipValue();
+                }
+                skipSpace();
+                if (peek() == ',') {
+                    pos++;
+                    continue;
+                }
+                expect('}');
+                break;
             }
-            skipSpace();
-            if (peek() == ',') {
-                pos++;
-                continue;
-            }
-            expect('}');
-            return null;
+        } else {
+            pos++;
         }
+        return new NodeSlice(new Slice(start, pos), name, version);
     }
 
     /** The contents of the JSON string at {@code at} (no escapes expected: names and resource versions). */
@@ -91,47 +196,6 @@ final class JsonSlices {
         }
         String raw = new String(body, at.start() + 1, at.end() - at.start() - 2, StandardCharsets.UTF_8);
         return raw.indexOf('\\') >= 0 ? null : raw;
-    }
-
-    /** The elements of the array at {@code at}. */
-    List<Slice> elements(Slice at) {
-        pos = at.start();
-        expect('[');
-        List<Slice> out = new ArrayList<>();
-        skipSpace();
-        if (peek() == ']') {
-            return out;
-        }
-        while (true) {
-            skipSpace();
-            int start = pos;
-            skipValue();
-            out.add(new Slice(start, pos));
-            skipSpace();
-            if (peek() == ',') {
-                pos++;
-                continue;
-            }
-            expect(']');
-            return out;
-        }
-    }
-
-    /** The whole body as one value (surrounding whitespace excluded); fails on trailing garbage. */
-    Slice root() {
-        pos = 0;
-        skipSpace();
-        int start = pos;
-        skipValue();
-        int end = pos;
-        skipSpace();
-        if (pos != body.length) {
-            throw error("unexpected data after the JSON value");
-        }
-        return new Slice(start, end);
-    }
-
-    record Member(String name, Slice value) {
     }
 
     private void skipValue() {

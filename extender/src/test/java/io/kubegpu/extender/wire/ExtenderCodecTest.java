@@ -1,0 +1,68 @@
+package io.kubegpu.extender.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The single-pass reader on bodies built to trip a scanner up. */
+class ExtenderCodecTest {
+    private final ExtenderCodec codec = new ExtenderCodec();
+    private static final String POD = "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\"},\"spec\":{}}";
+
+    private ExtenderArgs read(String body) {
+        return codec.readArgs(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void findsNodeBoundariesPastEscapedQuotesAndBracesInStrings() {
+        String tricky = "{\"metadata\":{\"annotations\":{\"note\":\"a \\\"quoted\\\" } ] { [ value\\\\\"},\"name\":\"n1\",\"resourceVersion\":\"7\"},"
+                + "\"status\":{\"allocatable\":{\"nvidia.com/gpu\":\"2\"},\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}";
+        String plain = "{\"metadata\":{\"name\":\"n2\"},\"spec\":{\"taints\":[{\"key\":\"k\",\"effect\":\"NoSchedule\"}]}}";
+        String body = "{ \"Pod\" : " + POD + " , \"Nodes\" : { \"metadata\":{}, \"items\" : [ " + tricky + " , " + plain + " ] } , \"NodeNames\":null }";
+        ExtenderArgs args = read(body);
+        assertThat(args.names()).containsExactly("n1", "n2");
+        assertThat(args.nodes().get(0).json()).isEqualTo(tricky);
+        assertThat(args.nodes().get(1).json()).isEqualTo(plain);
+        assertThat(args.nodes().get(0).node().getMetadata().getResourceVersion()).isEqualTo("7");
+        // The reply echoes exactly those bytes for the nodes that pass.
+        String reply = new String(codec.filterReply(args, List.of("n1"), Map.of("n2", "no"), Map.of(), ""), StandardCharsets.UTF_8);
+        assertThat(reply).isEqualTo("{\"Nodes\":{\"metadata\":{},\"items\":[" + tricky + "]},\"NodeNames\":null,\"FailedNodes\":{\"n2\":\"no\"},"
+                + "\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
+    }
+
+    @Test
+    void anUnchangedNodeIsDecodedOnceAndAChangedOneAgain() {
+        String v1 = "{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"n\",\"resourceVersion\":\"1\"},"
+                + "\"status\":{\"allocatable\":{\"nvidia.com/gpu\":\"2\"}}}]}}";
+        var first = read(v1).nodes().get(0).node();
+        assertThat(read(v1).nodes().get(0).node()).isSameAs(first);
+        var changed = read(v1.replace("\"resourceVersion\":\"1\"", "\"resourceVersion\":\"2\"").replace("\"2\"}}}", "\"4\"}}}"))
+                .nodes().get(0).node();
+        assertThat(changed).isNotSameAs(first);
+    }
+
+    @Test
+    void readsNamesModeUnknownMembersAndAnyCase() {
+        ExtenderArgs args = read("{\"extra\":[1,{\"x\":[true,null]}],\"pod\":" + POD + ",\"nodes\":null,\"NODENAMES\":[\"a\",\"b\"]}");
+        assertThat(args.fullNodes()).isFalse();
+        assertThat(args.names()).containsExactly("a", "b");
+        assertThat(read("{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[]}}").nodes()).isEmpty();
+        assertThat(read("{\"Pod\":" + POD + ",\"Nodes\":{\"metadata\":{}}}").nodes()).isEmpty();
+    }
+
+    @Test
+    void refusesWhatKubeSchedulerNeverSends() {
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":[\"a\"]} trailing")).hasMessageContaining("unexpected data after");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"n\"}")).hasMessageStartingWith("malformed JSON");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[42]}}")).hasMessage("a node in Nodes.items is not an object");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[{\"metadata\":{}}]}}"))
+                .hasMessage("a node in Nodes.items has no metadata.name");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + "}")).hasMessage("the request has neither NodeNames nor Nodes");
+        assertThatThrownBy(() -> read("{\"Pod\":null,\"NodeNames\":[]}")).hasMessage("the request has no Pod");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":[\"a\",null]}")).hasMessage("NodeNames contains null");
+    }
+}
