@@ -122,7 +122,7 @@ public class ExtenderBenchmark {
     /** Wire cost alone: writing a names-only filter reply. */
     @Benchmark
     public Object writeNamesOnlyFilterReply() {
-        return codec.filterReply(namesArgs, namesResult.passing(), namesResult.failed(), namesResult.unresolvable(), "");
+        return codec.filterReply(namesArgs, namesResult.verdicts(), "");
     }
 
     /** What one pod costs the extender in names-only mode: read both bodies, decide, write both replies. */
@@ -130,7 +130,7 @@ public class ExtenderBenchmark {
     public void filterAndPrioritizeNamesOnly(Blackhole hole) {
         ExtenderArgs filterArgs = codec.readArgs(namesBody);
         var result = service.filter(filterArgs);
-        hole.consume(codec.filterReply(filterArgs, result.passing(), result.failed(), result.unresolvable(), ""));
+        hole.consume(codec.filterReply(filterArgs, result.verdicts(), ""));
         ExtenderArgs prioritizeArgs = codec.readArgs(namesBody);
         hole.consume(codec.prioritizeReply(prioritizeArgs.names(), service.prioritize(prioritizeArgs)));
     }
@@ -140,7 +140,7 @@ public class ExtenderBenchmark {
     public void filterAndPrioritizeFullNodes(Blackhole hole) {
         ExtenderArgs filterArgs = codec.readArgs(fullBody);
         var result = service.filter(filterArgs);
-        hole.consume(codec.filterReply(filterArgs, result.passing(), result.failed(), result.unresolvable(), ""));
+        hole.consume(codec.filterReply(filterArgs, result.verdicts(), ""));
         ExtenderArgs prioritizeArgs = codec.readArgs(fullBody);
         hole.consume(codec.prioritizeReply(prioritizeArgs.names(), service.prioritize(prioritizeArgs)));
     }

@@ -13,9 +13,7 @@ import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.decision.ScoreParts;
 import io.kubegpu.extender.wire.ExtenderArgs;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,36 +46,46 @@ public final class ExtenderService {
         this.metrics = metrics;
     }
 
-    /** The filter's answer in protocol terms. */
-    public record FilterResult(PodDemand demand, List<String> passing, Map<String, String> failed, Map<String, String> unresolvable) {
+    /**
+     * The filter's answer: the verdict per candidate, in the order sent. The reply's lists and reason maps are
+     * written straight from these by the codec.
+     */
+    public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts) {
+        public List<String> passing() {
+            List<String> out = new ArrayList<>();
+            verdicts.forEach(v -> {
+                if (v.fits()) {
+                    out.add(v.node());
+                }
+            });
+            return out;
+        }
     }
 
     public FilterResult filter(ExtenderArgs args) {
         PodDemand demand = demands.read(args.pod());
         List<NodeScorer.Candidate> candidates = candidates(args, demand);
-        List<String> passing = new ArrayList<>(candidates.size());
-        Map<String, String> failed = new LinkedHashMap<>();
-        Map<String, String> unresolvable = new LinkedHashMap<>();
+        List<NodeVerdict> verdicts = new ArrayList<>(candidates.size());
+        int passed = 0;
+        int unresolvable = 0;
+        boolean debug = LOG.isDebugEnabled();
         for (NodeScorer.Candidate c : candidates) {
             NodeVerdict verdict = c.verdict();
-            switch (verdict.outcome()) {
-                case FITS -> passing.add(c.name());
-                case OCCUPIED -> failed.put(c.name(), verdict.reason());
-                case UNRESOLVABLE -> {
-                    // kube-scheduler 1.20 knows only FailedNodes; 1.21+ lets FailedAndUnresolvableNodes take precedence.
-                    failed.put(c.name(), verdict.reason());
-                    unresolvable.put(c.name(), verdict.reason());
-                }
+            verdicts.add(verdict);
+            if (verdict.fits()) {
+                passed++;
+            } else if (verdict.outcome() == NodeVerdict.Outcome.UNRESOLVABLE) {
+                unresolvable++;
             }
-            if (LOG.isDebugEnabled()) {
+            if (debug) {
                 LOG.debug("filter {} on {}: {} {}", demand.podKey(), c.name(), verdict.outcome(), verdict.reason());
             }
         }
-        metrics.filtered(demand, candidates.size(), passing.size(), failed.size() - unresolvable.size(), unresolvable.size());
+        metrics.filtered(demand, candidates.size(), passed, candidates.size() - passed - unresolvable, unresolvable);
         if (demand.kind() != PodDemand.Kind.NONE) {
             explanations.filtered(demand, candidates);
         }
-        return new FilterResult(demand, passing, failed, unresolvable);
+        return new FilterResult(demand, verdicts);
     }
 
     public int[] prioritize(ExtenderArgs args) {
@@ -102,13 +110,13 @@ public final class ExtenderService {
         List<NodeScorer.Candidate> out = new ArrayList<>(args.names().size());
         if (args.fullNodes()) {
             for (ExtenderArgs.RawNode raw : args.nodes()) {
-                NodeState usage = snapshot.node(raw.name()).orElse(null);
+                NodeState usage = snapshot.nodeOrNull(raw.name());
                 GpuNode node = demand.isGpuPod() ? mapped.get(raw.node(), nodes::map) : null;
                 out.add(new NodeScorer.Candidate(raw.name(), node, usage, prepared.judge(raw.name(), node, usage)));
             }
         } else {
             for (String name : args.nodeNames()) {
-                NodeState usage = snapshot.node(name).orElse(null);
+                NodeState usage = snapshot.nodeOrNull(name);
                 GpuNode node = usage == null ? null : usage.node();
                 out.add(new NodeScorer.Candidate(name, node, usage, prepared.judge(name, node, usage)));
             }

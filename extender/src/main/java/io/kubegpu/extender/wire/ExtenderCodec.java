@@ -9,6 +9,7 @@ import com.google.gson.stream.JsonWriter;
 import io.kubegpu.cluster.kube.KubeNode;
 import io.kubegpu.cluster.kube.KubePod;
 import io.kubegpu.cluster.kube.MetadataTrimming;
+import io.kubegpu.extender.decision.NodeVerdict;
 import io.kubernetes.client.openapi.JSON;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -136,18 +137,19 @@ public final class ExtenderCodec {
     }
 
     /**
-     * Filter reply, UTF-8. Full-node requests get back the passing nodes' original bytes, copied as they
-     * came (no decode and re-encode).
+     * Filter reply, UTF-8, written straight from the verdicts. Full-node requests get back the passing
+     * nodes' original bytes, copied as they came (no decode and re-encode). Nodes that can never fit are in
+     * {@code FailedAndUnresolvableNodes} and also in {@code FailedNodes}: a 1.20 scheduler reads only the
+     * latter, 1.21+ lets the former take precedence.
      */
-    public byte[] filterReply(ExtenderArgs args, List<String> passing, Map<String, String> failed, Map<String, String> unresolvable,
-                              String error) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + passing.size() * 64);
+    public byte[] filterReply(ExtenderArgs args, List<NodeVerdict> verdicts, String error) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + verdicts.size() * 64);
         if (args != null && args.fullNodes()) {
             write(out, "{\"Nodes\":{\"metadata\":{},\"items\":[");
-            var keep = new java.util.HashSet<>(passing);
             boolean first = true;
-            for (ExtenderArgs.RawNode node : args.nodes()) {
-                if (keep.contains(node.name())) {
+            for (int i = 0; i < verdicts.size(); i++) {
+                if (verdicts.get(i).fits()) {
+                    ExtenderArgs.RawNode node = args.nodes().get(i);
                     if (!first) {
                         out.write(',');
                     }
@@ -158,35 +160,42 @@ public final class ExtenderCodec {
             write(out, "]},\"NodeNames\":null");
         } else {
             write(out, "{\"Nodes\":null,\"NodeNames\":[");
-            for (int i = 0; i < passing.size(); i++) {
-                if (i > 0) {
-                    out.write(',');
+            boolean first = true;
+            for (NodeVerdict verdict : verdicts) {
+                if (verdict.fits()) {
+                    if (!first) {
+                        out.write(',');
+                    }
+                    writeString(out, verdict.node());
+                    first = false;
                 }
-                writeString(out, passing.get(i));
             }
             out.write(']');
         }
         write(out, ",\"FailedNodes\":");
-        writeMap(out, failed);
+        writeReasons(out, verdicts, false);
         write(out, ",\"FailedAndUnresolvableNodes\":");
-        writeMap(out, unresolvable);
+        writeReasons(out, verdicts, true);
         write(out, ",\"Error\":");
         writeString(out, error == null ? "" : error);
         out.write('}');
         return out.toByteArray();
     }
 
-    private static void writeMap(java.io.ByteArrayOutputStream out, Map<String, String> map) {
+    private static void writeReasons(java.io.ByteArrayOutputStream out, List<NodeVerdict> verdicts, boolean unresolvableOnly) {
         out.write('{');
         boolean first = true;
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            if (!first) {
-                out.write(',');
+        for (NodeVerdict verdict : verdicts) {
+            boolean include = unresolvableOnly ? verdict.outcome() == NodeVerdict.Outcome.UNRESOLVABLE : !verdict.fits();
+            if (include) {
+                if (!first) {
+                    out.write(',');
+                }
+                writeString(out, verdict.node());
+                out.write(':');
+                writeString(out, verdict.reason());
+                first = false;
             }
-            writeString(out, entry.getKey());
-            out.write(':');
-            writeString(out, entry.getValue());
-            first = false;
         }
         out.write('}');
     }

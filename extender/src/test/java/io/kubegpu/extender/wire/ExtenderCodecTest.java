@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import io.kubegpu.extender.decision.NodeVerdict;
 import org.junit.jupiter.api.Test;
 
 /** The single-pass reader on bodies built to trip a scanner up. */
@@ -29,7 +29,9 @@ class ExtenderCodecTest {
         assertThat(args.nodes().get(1).json()).isEqualTo(plain);
         assertThat(args.nodes().get(0).node().getMetadata().getResourceVersion()).isEqualTo("7");
         // The reply echoes exactly those bytes for the nodes that pass.
-        String reply = new String(codec.filterReply(args, List.of("n1"), Map.of("n2", "no"), Map.of(), ""), StandardCharsets.UTF_8);
+        var verdicts = List.of(new NodeVerdict("n1", NodeVerdict.Outcome.FITS, "", List.of(), false),
+                new NodeVerdict("n2", NodeVerdict.Outcome.OCCUPIED, "no", List.of(), false));
+        String reply = new String(codec.filterReply(args, verdicts, ""), StandardCharsets.UTF_8);
         assertThat(reply).isEqualTo("{\"Nodes\":{\"metadata\":{},\"items\":[" + tricky + "]},\"NodeNames\":null,\"FailedNodes\":{\"n2\":\"no\"},"
                 + "\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
     }
