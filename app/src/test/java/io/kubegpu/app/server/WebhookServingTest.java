@@ -114,4 +114,19 @@ class WebhookServingTest {
             assertThat(servedCommonName(server.webhookPort())).isEqualTo("CN=webhook-good");
         }
     }
+
+    @Test
+    void theExtenderPortServesTlsWhenGivenACertificate(@TempDir Path dir) throws Exception {
+        certificate(dir, "extender");
+        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, dir.resolve("cert.pem"),
+                dir.resolve("key.pem"), ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, true, null))) {
+            assertThat(servedCommonName(server.port())).isEqualTo("CN=extender");
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, TRUST_ALL, new SecureRandom());
+            HttpResponse<String> ready = HttpClient.newBuilder().sslContext(context).build().send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+        }
+    }
 }
