@@ -91,9 +91,38 @@ final class ServeCommand implements Callable<Integer> {
             description = "Set NVIDIA_VISIBLE_DEVICES=none on containers that asked for no GPU (default: ${DEFAULT-VALUE}).")
     private boolean hideGpus;
 
+    @Option(names = "--gpu-toleration", paramLabel = "KEY[=VALUE]:EFFECT", split = ",",
+            defaultValue = "nvidia.com/gpu:NoSchedule",
+            description = "Tolerations the webhook adds to GPU pods (KEY alone tolerates any value); 'none' for no tolerations "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private List<String> gpuTolerations;
+
     @Option(names = "--namespace-cap", paramLabel = "NAMESPACE=GPUS", split = ",",
             description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
     private java.util.Map<String, String> namespaceCaps = new java.util.HashMap<>();
+
+    private List<io.kubegpu.webhook.mutation.MutationConfig.Toleration> tolerations() {
+        if (gpuTolerations.equals(List.of("none"))) {
+            return List.of();
+        }
+        return gpuTolerations.stream().map(spec -> {
+            int colon = spec.lastIndexOf(':');
+            if (colon <= 0 || colon == spec.length() - 1) {
+                throw new ParameterException(this.spec.commandLine(), "--gpu-toleration '" + spec + "' must look like KEY[=VALUE]:EFFECT, "
+                        + "e.g. nvidia.com/gpu:NoSchedule");
+            }
+            String effect = spec.substring(colon + 1);
+            if (!List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
+                throw new ParameterException(this.spec.commandLine(), "--gpu-toleration '" + spec + "': the effect is NoSchedule, "
+                        + "PreferNoSchedule or NoExecute");
+            }
+            String keyValue = spec.substring(0, colon);
+            int equals = keyValue.indexOf('=');
+            return equals < 0 ? new io.kubegpu.webhook.mutation.MutationConfig.Toleration(keyValue, "Exists", null, effect)
+                    : new io.kubegpu.webhook.mutation.MutationConfig.Toleration(keyValue.substring(0, equals), "Equal",
+                            keyValue.substring(equals + 1), effect);
+        }).toList();
+    }
 
     private java.util.Map<String, Integer> caps() {
         java.util.Map<String, Integer> out = new java.util.HashMap<>();
@@ -128,6 +157,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--node-labels: " + e.getMessage());
         }
+        // Validate every option before anything starts, whichever roles run.
+        var caps = caps();
+        var tolerations = tolerations();
         boolean webhookRole = roles.contains("webhook") || webhookCert != null;
         boolean extenderRole = roles.contains("extender");
         for (String role : roles) {
@@ -142,7 +174,7 @@ final class ServeCommand implements Callable<Integer> {
         var parser = grammar.parser();
         var webhook = !webhookRole ? null : new ExtenderServer.ServerConfig.Webhook(webhookPort, webhookCert, webhookKey,
                 new io.kubegpu.webhook.mutation.MutationConfig(parser.config(), grammar.catalog(), modelLabel, "aliyun.com/gpu-mem", 1024,
-                        io.kubegpu.webhook.mutation.MutationConfig.defaults().tolerations(), schedulerName, hideGpus, caps()));
+                        tolerations, schedulerName, hideGpus, caps));
         Path config = inCluster ? null : KubeClients.kubeconfigPath(kubeconfig);
         boolean live = manifests == null && (inCluster || config != null);
         var source = live ? ExtenderServer.ServerConfig.Source.KUBERNETES : ExtenderServer.ServerConfig.Source.EMBEDDED;

@@ -174,4 +174,21 @@ class CliTest {
         assertThat(bad.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(bad.err()).startsWith("error: ").contains("cluster.yaml").contains("metadata.name").doesNotContain("\tat ");
     }
+
+    @Test
+    void serveRefusesBadOptionsBeforeStartingAnything() {
+        Run noCert = run("", "serve", "--roles", "webhook");
+        assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(noCert.err()).contains("the webhook role needs --webhook-tls-cert and --webhook-tls-key");
+        Run badRole = run("", "serve", "--roles", "scheduler");
+        assertThat(badRole.err()).contains("unknown role 'scheduler'");
+        Run badPolicy = run("", "serve", "--policy", "tight");
+        assertThat(badPolicy.err()).contains("--policy 'tight' is not binpack, spread or balanced");
+        Run badCap = run("", "serve", "--roles", "extender", "--namespace-cap", "team=1.0005");
+        assertThat(badCap.err()).contains("--namespace-cap team=1.0005");
+        Run badToleration = run("", "serve", "--gpu-toleration", "nvidia.com/gpu");
+        assertThat(badToleration.err()).contains("must look like KEY[=VALUE]:EFFECT");
+        Run badEffect = run("", "serve", "--gpu-toleration", "gpu:Sometimes");
+        assertThat(badEffect.err()).contains("the effect is NoSchedule, PreferNoSchedule or NoExecute");
+    }
 }
