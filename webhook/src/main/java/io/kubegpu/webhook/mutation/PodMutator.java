@@ -34,6 +34,10 @@ public final class PodMutator {
     private final GpuRequestParser parser;
     private final MemoryGuard guard;
     private final FleetFeasibility fleet;
+    /** GFD label values per model token: they depend on the catalog only, so each is computed once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, List<String>> gfdValuesByToken = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern NOT_IN_GFD_LABEL = java.util.regex.Pattern.compile("[^A-Za-z0-9\\-_. ]");
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     public PodMutator(MutationConfig config) {
         this(config, null);
@@ -212,12 +216,15 @@ public final class PodMutator {
         String label = config.modelLabel();
         TreeSet<String> values = new TreeSet<>();
         for (String token : request.models()) {
-            var match = config.catalog().resolve(token);
-            if (label.equals(MutationConfig.GFD_PRODUCT_LABEL) && match.isPresent()) {
-                values.addAll(gfdValues(match.get()));
-            } else {
-                values.add(token);
+            if (label.equals(MutationConfig.GFD_PRODUCT_LABEL)) {
+                List<String> gfd = gfdValuesByToken.computeIfAbsent(token,
+                        t -> config.catalog().resolve(t).map(PodMutator::gfdValues).orElse(List.of()));
+                if (!gfd.isEmpty()) {
+                    values.addAll(gfd);
+                    continue;
+                }
             }
+            values.add(token);
         }
         JsonObject nodeSelector = object(spec, "nodeSelector");
         if (values.size() == 1) {
@@ -251,7 +258,7 @@ public final class PodMutator {
         TreeSet<String> out = new TreeSet<>();
         for (GpuModel model : match.models()) {
             for (String name : model.aliases()) {
-                String sanitized = name.replaceAll("[^A-Za-z0-9\\-_. ]", "").trim().replaceAll("\\s+", "-");
+                String sanitized = WHITESPACE.matcher(NOT_IN_GFD_LABEL.matcher(name).replaceAll("").trim()).replaceAll("-");
                 if (!sanitized.isEmpty() && sanitized.length() <= 63) {
                     out.add(sanitized);
                     if (sanitized.length() + 7 <= 63) {
