@@ -43,150 +43,113 @@ final class JsonSlices {
         if (pos >= body.length || body[pos] != '{') {
             throw new MalformedRequestException("expected an ExtenderArgs object {\"Pod\":…,\"Nodes\":…,\"NodeNames\":…}");
         }
-        pos++;
-        Slice pod = null;
-        Slice names = null;
-        boolean nodesPresent = false;
-        List<NodeSlice> nodes = List.of();
-        skipSpace();
-        if (peek() != '}') {
-            while (true) {
-                skipSpace();
-                String key = readString().toLowerCase(java.util.Locale.ROOT);
-                skipSpace();
-                expect(':');
-                skipSpace();
-                int start = pos;
-                if (key.equals("nodes") && peek() == '{') {
-                    nodesPresent = true;
-                    nodes = nodeList();
-                } else {
-                    skipValue();
-                    Slice value = new Slice(start, pos);
-                    if (key.equals("pod")) {
-                        pod = value;
-                    } else if (key.equals("nodenames")) {
-                        names = value;
+        Slice[] pod = new Slice[1];
+        Slice[] names = new Slice[1];
+        boolean[] nodesPresent = new boolean[1];
+        List<NodeSlice> nodes = new ArrayList<>();
+        walkObject(key -> {
+            String name = key.toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("nodes") && peek() == '{') {
+                nodesPresent[0] = true;
+                walkObject(listKey -> {
+                    if (listKey.equals("items") && peek() == '[') {
+                        walkArray(() -> nodes.add(node()));
+                    } else {
+                        skipValue();
                     }
-                }
-                skipSpace();
-                if (peek() == ',') {
-                    pos++;
-                    continue;
-                }
-                expect('}');
-                break;
+                });
+                return;
             }
-        } else {
-            pos++;
-        }
+            int start = pos;
+            skipValue();
+            if (name.equals("pod")) {
+                pod[0] = new Slice(start, pos);
+            } else if (name.equals("nodenames")) {
+                names[0] = new Slice(start, pos);
+            }
+        });
         skipSpace();
         if (pos != body.length) {
             throw error("unexpected data after the JSON value");
         }
-        return new ArgsSlices(pod, names, nodesPresent, nodes);
+        return new ArgsSlices(pod[0], names[0], nodesPresent[0], nodes);
     }
 
-    private List<NodeSlice> nodeList() {
-        expect('{');
-        List<NodeSlice> out = new ArrayList<>();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return out;
+    /** One node object: its bytes, and metadata.name / metadata.resourceVersion read on the way. */
+    private NodeSlice node() {
+        if (peek() != '{') {
+            throw new MalformedRequestException("a node in Nodes.items is not an object");
         }
-        while (true) {
-            skipSpace();
-            String key = readString();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            if (key.equals("items") && peek() == '[') {
-                pos++;
-                skipSpace();
-                if (peek() == ']') {
-                    pos++;
-                } else {
-                    while (true) {
-                        skipSpace();
-                        out.add(node());
-                        skipSpace();
-                        if (peek() == ',') {
-                            pos++;
-                            continue;
-                        }
-                        expect(']');
-                        break;
+        int start = pos;
+        String[] nameAndVersion = new String[2];
+        walkObject(key -> {
+            if (key.equals("metadata") && peek() == '{') {
+                walkObject(field -> {
+                    int valueStart = pos;
+                    skipValue();
+                    if (field.equals("name")) {
+                        nameAndVersion[0] = string(new Slice(valueStart, pos));
+                    } else if (field.equals("resourceVersion")) {
+                        nameAndVersion[1] = string(new Slice(valueStart, pos));
                     }
-                }
+                });
             } else {
                 skipValue();
             }
+        });
+        return new NodeSlice(new Slice(start, pos), nameAndVersion[0], nameAndVersion[1]);
+    }
+
+    /** Consumes one member's value, positioned at its first byte. */
+    @FunctionalInterface
+    private interface MemberVisitor {
+        void visit(String name);
+    }
+
+    /** Walks the object at the cursor; the visitor must consume each member's value. */
+    private void walkObject(MemberVisitor visitor) {
+        expect('{');
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            return;
+        }
+        while (true) {
+            skipSpace();
+            String name = readString();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            visitor.visit(name);
             skipSpace();
             if (peek() == ',') {
                 pos++;
                 continue;
             }
             expect('}');
-            return out;
+            return;
         }
     }
 
-    /** One node object: its bytes, and metadata.name / metadata.resourceVersion read on the way. */
-    private NodeSlice node() {
-        int start = pos;
-        if (peek() != '{') {
-            throw new MalformedRequestException("a node in Nodes.items is not an object");
-        }
-        pos++;
-        String name = null;
-        String version = null;
+    /** Walks the array at the cursor; {@code element} must consume each element. */
+    private void walkArray(Runnable element) {
+        expect('[');
         skipSpace();
-        if (peek() != '}') {
-            while (true) {
-                skipSpace();
-                String key = readString();
-                skipSpace();
-                expect(':');
-                skipSpace();
-                if (key.equals("metadata") && peek() == '{') {
-                    pos++;
-                    skipSpace();
-                    while (peek() != '}') {
-                        skipSpace();
-                        String field = readString();
-                        skipSpace();
-                        expect(':');
-                        skipSpace();
-                        int valueStart = pos;
-                        skipValue();
-                        if (field.equals("name")) {
-                            name = string(new Slice(valueStart, pos));
-                        } else if (field.equals("resourceVersion")) {
-                            version = string(new Slice(valueStart, pos));
-                        }
-                        skipSpace();
-                        if (peek() == ',') {
-                            pos++;
-                        }
-                        skipSpace();
-                    }
-                    pos++;
-                } else {
-                    skipValue();
-                }
-                skipSpace();
-                if (peek() == ',') {
-                    pos++;
-                    continue;
-                }
-                expect('}');
-                break;
-            }
-        } else {
+        if (peek() == ']') {
             pos++;
+            return;
         }
-        return new NodeSlice(new Slice(start, pos), name, version);
+        while (true) {
+            skipSpace();
+            element.run();
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+                continue;
+            }
+            expect(']');
+            return;
+        }
     }
 
     /** The contents of the JSON string at {@code at} (no escapes expected: names and resource versions). */
