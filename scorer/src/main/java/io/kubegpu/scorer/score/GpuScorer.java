@@ -1,0 +1,119 @@
+package io.kubegpu.scorer.score;
+
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.catalog.ModelMatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores GPUs from their metric windows: {@code 0.5 × core util + 0.2 × memory-copy util + 0.2 × memory
+ * used % + 0.1 × power %} by default. Power is relative to the limit DCGM reports, else the catalog's for
+ * the reported model. A GPU whose series are missing gets {@link GpuStatus#UNKNOWN}, never a made-up score.
+ * Pure: the Prometheus client and the scheduler around it are adapters.
+ */
+public final class GpuScorer {
+    private final ScoreWeights weights;
+    private final double lowThreshold;
+    private final GpuCatalog catalog;
+
+    public GpuScorer(ScoreWeights weights, double lowThreshold, GpuCatalog catalog) {
+        if (!(lowThreshold >= 10 && lowThreshold <= 70)) {
+            throw new IllegalArgumentException("the low-utilization threshold must be within 10..70 (idle is below 10, high above 70), got "
+                    + lowThreshold);
+        }
+        this.weights = weights;
+        this.lowThreshold = lowThreshold;
+        this.catalog = catalog;
+    }
+
+    public double lowThreshold() {
+        return lowThreshold;
+    }
+
+    public List<GpuScore> score(List<GpuWindow> windows) {
+        List<GpuScore> out = new ArrayList<>(windows.size());
+        windows.forEach(w -> out.add(score(w)));
+        return out;
+    }
+
+    public GpuScore score(GpuWindow window) {
+        Map<String, String> labels = window.labels();
+        String pod = first(labels, "pod", "exported_pod");
+        String namespace = first(labels, "namespace", "exported_namespace");
+        String container = first(labels, "container", "exported_container");
+        String hostname = first(labels, "Hostname", "hostname");
+        String model = first(labels, "modelName");
+
+        double util = mean(window.gpuUtil());
+        double copy = mean(window.memCopy());
+        double used = mean(window.fbUsed());
+        double free = mean(window.fbFree());
+        double power = mean(window.power());
+        double clock = mean(window.smClock());
+        double limit = window.powerLimit() != null && window.powerLimit() > 0 ? window.powerLimit() : catalogPowerLimit(model);
+
+        List<String> missing = new ArrayList<>();
+        if (Double.isNaN(util)) {
+            missing.add("DCGM_FI_DEV_GPU_UTIL");
+        }
+        if (Double.isNaN(copy)) {
+            missing.add("DCGM_FI_DEV_MEM_COPY_UTIL");
+        }
+        if (Double.isNaN(used) || Double.isNaN(free) || used + free <= 0) {
+            missing.add("DCGM_FI_DEV_FB_USED/FB_FREE");
+        }
+        if (Double.isNaN(power)) {
+            missing.add("DCGM_FI_DEV_POWER_USAGE");
+        } else if (Double.isNaN(limit)) {
+            missing.add("a power limit (no DCGM limit, and model '" + model + "' is not in the catalog)");
+        }
+        if (!missing.isEmpty()) {
+            return new GpuScore(window.gpuId(), pod, namespace, container, hostname, model, util, copy, used, power, clock, Double.NaN,
+                    GpuStatus.UNKNOWN, String.join(", ", missing));
+        }
+        double memoryPercent = 100 * used / (used + free);
+        double powerPercent = Math.min(100, 100 * power / limit);
+        double score = weights.core() * clamp(util) + weights.memoryCopy() * clamp(copy) + weights.memoryUsed() * clamp(memoryPercent)
+                + weights.power() * clamp(powerPercent);
+        return new GpuScore(window.gpuId(), pod, namespace, container, hostname, model, util, copy, used, power, clock, score,
+                GpuStatus.of(score, lowThreshold), "");
+    }
+
+    private double catalogPowerLimit(String model) {
+        if (model == null) {
+            return Double.NaN;
+        }
+        return catalog.resolve(model).map(ModelMatch::smallest).map(m -> (double) m.powerWatts()).orElse(Double.NaN);
+    }
+
+    private static String first(Map<String, String> labels, String... keys) {
+        for (String key : keys) {
+            String value = labels.get(key);
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** Mean of the finite samples; NaN when the series is absent or has none. */
+    static double mean(double[] samples) {
+        if (samples == null) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        int count = 0;
+        for (double sample : samples) {
+            if (Double.isFinite(sample)) {
+                sum += sample;
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private static double clamp(double percent) {
+        return Math.max(0, Math.min(100, percent));
+    }
+}
