@@ -78,7 +78,7 @@ public final class ExtenderServer implements AutoCloseable {
             ApiClient client = KubeClients.forWatching(config.kubeconfig());
             watcher = new KubeClusterWatcher(client, state, cluster);
             watcher.start();
-            binder = new ApiBinder(client, allocator, demands, podCache, cluster, clock);
+            binder = new ApiBinder(client, state, allocator, demands, podCache, cluster, clock);
             LOG.info("watching the cluster of {}", config.kubeconfig() == null ? "the in-cluster service account" : config.kubeconfig());
         } else {
             ManifestLoader loader = new ManifestLoader(cluster);

@@ -141,7 +141,9 @@ class SchedulerExtenderIT {
         // kube-scheduler retries a bind whose reply it did not get; our second answer must be success, not a new GPU.
         V1Pod shared = cluster.createPod("retried", Map.of("aliyun.com/gpu-mem", "4"), Map.of("kubegpu.io/gpu", "4G,0.25(T4)"));
         String node = nodeOf(shared);
-        Map<String, String> first = read(shared).getMetadata().getAnnotations();
+        V1Pod before = read(shared);
+        Map<String, String> first = before.getMetadata().getAnnotations();
+        Eventually.until(WAIT, "the extender's watch shows the pod bound", () -> extender.state().pod(shared.getMetadata().getUid()) != null);
         String bind = "{\"PodName\":\"" + shared.getMetadata().getName() + "\",\"PodNamespace\":\"" + cluster.namespace
                 + "\",\"PodUID\":\"" + shared.getMetadata().getUid() + "\",\"Node\":\"" + node + "\"}";
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + extender.port() + "/bind"))
@@ -149,12 +151,15 @@ class SchedulerExtenderIT {
         String reply = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(reply).isEqualTo("{\"Error\":\"\"}");
         assertThat(read(shared).getMetadata().getAnnotations().get("kubegpu.io/assigned-gpus")).isEqualTo(first.get("kubegpu.io/assigned-gpus"));
+        // Nothing was allocated or written again: the device plugin may already be using the assigned GPU.
+        assertThat(read(shared).getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+        assertThat(read(shared).getMetadata().getAnnotations().get("kubegpu.io/assigned-at")).isEqualTo(first.get("kubegpu.io/assigned-at"));
 
-        // Bound elsewhere: the retry must not claim success.
+        // A bind to another node must not claim success for a pod that is bound already.
         String elsewhere = bind.replace("\"Node\":\"" + node + "\"", "\"Node\":\"" + v100 + "\"");
         var other = java.net.http.HttpRequest.newBuilder(request.uri()).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(elsewhere)).build();
         assertThat(java.net.http.HttpClient.newHttpClient().send(other, java.net.http.HttpResponse.BodyHandlers.ofString()).body())
-                .contains("node has V100-32GB, the pod needs T4");
+                .contains("is already bound to " + node);
     }
 }

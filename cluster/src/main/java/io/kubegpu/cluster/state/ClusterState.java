@@ -66,8 +66,8 @@ public final class ClusterState {
         synchronized (lock) {
             GpuPod previous = podsByUid.get(pod.uid());
             boolean released = (pod.nodeName() != null || pod.terminal()) && releaseLocked(pod.uid());
-            if (pod.equals(previous) && !released) {
-                return;
+            if (!released && (pod.equals(previous) || (previous == null && !pod.holdsResources()))) {
+                return; // Nothing counted changes: no new snapshot.
             }
             if (previous != null && previous.holdsResources()) {
                 update(previous.nodeName(), state -> state.withoutPod(pod.uid()));

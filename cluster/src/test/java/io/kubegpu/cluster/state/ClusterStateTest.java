@@ -161,6 +161,15 @@ class ClusterStateTest {
     }
 
     @Test
+    void eventsOfPendingPodsPublishNothing() {
+        state.upsertNode(node("n1", 8));
+        long version = state.snapshot().version();
+        state.upsertPod(pod("pending", null, 2));
+        state.upsertPod(pod("pending", null, 2));
+        assertThat(state.snapshot().version()).isEqualTo(version);
+    }
+
+    @Test
     void reservationsCountUntilTheWatchShowsThePodBound() {
         state.upsertNode(node("n1", 8));
         state.upsertPod(pod("a", null, 2));

@@ -6,6 +6,8 @@ import io.kubegpu.cluster.kube.ClusterConfig;
 import io.kubegpu.cluster.kube.GpuAssignment;
 import io.kubegpu.cluster.kube.KubePod;
 import io.kubegpu.cluster.kube.KubePodList;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.GpuPod;
 import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.PodDemand;
@@ -37,14 +39,17 @@ public final class ApiBinder implements Binder {
 
     private final CoreV1Api api;
     private final GenericKubernetesApi<KubePod, KubePodList> pods;
+    private final ClusterState state;
     private final GpuAllocator allocator;
     private final DemandReader demands;
     private final PodCache cache;
     private final ClusterConfig config;
     private final Clock clock;
 
-    public ApiBinder(ApiClient client, GpuAllocator allocator, DemandReader demands, PodCache cache, ClusterConfig config, Clock clock) {
+    public ApiBinder(ApiClient client, ClusterState state, GpuAllocator allocator, DemandReader demands, PodCache cache, ClusterConfig config,
+                     Clock clock) {
         this.api = new CoreV1Api(client);
+        this.state = state;
         this.pods = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
         this.allocator = allocator;
         this.demands = demands;
@@ -55,6 +60,12 @@ public final class ApiBinder implements Binder {
 
     @Override
     public String bind(BindArgs args) throws IOException {
+        // A retry of a bind that already happened: the watch shows the pod bound. Answer as before, and do not
+        // allocate again (the pod in the filter cache predates its assignment annotations).
+        GpuPod bound = args.podUid() == null ? null : state.pod(args.podUid());
+        if (bound != null && bound.nodeName() != null) {
+            return bound.nodeName().equals(args.node()) ? "" : "pod " + args.podKey() + " is already bound to " + bound.nodeName();
+        }
         KubePod pod = cache.get(args.podUid()).orElse(null);
         if (pod == null) {
             var response = pods.get(args.podNamespace(), args.podName());
