@@ -4,7 +4,6 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.catalog.ModelMatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Scores GPUs from their metric windows: {@code 0.5 × core util + 0.2 × memory-copy util + 0.2 × memory
@@ -38,12 +37,12 @@ public final class GpuScorer {
     }
 
     public GpuScore score(GpuWindow window) {
-        Map<String, String> labels = window.labels();
-        String pod = first(labels, "pod", "exported_pod");
-        String namespace = first(labels, "namespace", "exported_namespace");
-        String container = first(labels, "container", "exported_container");
-        String hostname = first(labels, "Hostname", "hostname");
-        String model = first(labels, "modelName");
+        Attribution who = Attribution.of(window.labels());
+        String pod = who.pod();
+        String namespace = who.namespace();
+        String container = who.container();
+        String hostname = who.hostname();
+        String model = who.modelName();
 
         double util = mean(window.gpuUtil());
         double copy = mean(window.memCopy());
@@ -87,18 +86,8 @@ public final class GpuScorer {
         return catalog.resolve(model).map(ModelMatch::smallest).map(m -> (double) m.powerWatts()).orElse(Double.NaN);
     }
 
-    private static String first(Map<String, String> labels, String... keys) {
-        for (String key : keys) {
-            String value = labels.get(key);
-            if (value != null && !value.isEmpty()) {
-                return value;
-            }
-        }
-        return null;
-    }
-
     /** Mean of the finite samples; NaN when the series is absent or has none. */
-    static double mean(double[] samples) {
+    public static double mean(double[] samples) {
         if (samples == null) {
             return Double.NaN;
         }

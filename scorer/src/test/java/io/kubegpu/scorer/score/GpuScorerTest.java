@@ -81,6 +81,15 @@ class GpuScorerTest {
     }
 
     @Test
+    void theWorkloadsExportedLabelsWinOverTheExporterPodsOwn() {
+        // honor_labels: false — pod/namespace are the dcgm-exporter target's, exported_* the workload's.
+        GpuScore score = SCORER.score(window(Map.of("pod", "dcgm-exporter-x7k2p", "namespace", "gpu-operator", "exported_pod", "train-0",
+                "exported_namespace", "team-a", "Hostname", "node-1", "modelName", "Tesla V100-SXM2-16GB"), 50, 0, 1, 1, 100, null));
+        assertThat(score).extracting(GpuScore::pod, GpuScore::namespace, GpuScore::hostname)
+                .containsExactly("train-0", "team-a", "node-1");
+    }
+
+    @Test
     void refusesWeightsThatDoNotSumToOneAndThresholdsOutOfRange() {
         assertThatThrownBy(() -> new ScoreWeights(0.5, 0.2, 0.2, 0.2)).hasMessageContaining("must sum to 1");
         assertThatThrownBy(() -> new ScoreWeights(1.5, -0.5, 0, 0)).hasMessageContaining("within 0..1");
