@@ -1,0 +1,99 @@
+package io.kubegpu.scorer;
+
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.scorer.action.ControlApiNotifier;
+import io.kubegpu.scorer.action.OpenAiReviewer;
+import io.kubegpu.scorer.analysis.AnalysisListener;
+import io.kubegpu.scorer.analysis.Analyzer;
+import io.kubegpu.scorer.analysis.LiveUtilization;
+import io.kubegpu.scorer.analysis.RunSummaryLog;
+import io.kubegpu.scorer.analysis.ScoringSettings;
+import io.kubegpu.scorer.analysis.UtilizationSource;
+import io.kubegpu.scorer.config.ScorerConfig;
+import io.kubegpu.scorer.http.ScorerRoutes;
+import io.kubegpu.scorer.metrics.ScorerMetrics;
+import io.kubegpu.scorer.prometheus.PrometheusClient;
+import io.kubegpu.scorer.prometheus.PrometheusSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The background utilization scorer assembled: a source (Prometheus, or synthetic for the demo), the
+ * periodic analyzer, its metrics, the run log, the optional control API and AI review, and the REST
+ * routes. The HTTP listener and the extender's use of {@link #liveUtilization()} belong to the caller.
+ */
+public final class Scorer implements AutoCloseable {
+    private final Analyzer analyzer;
+    private final ScorerRoutes routes;
+    private final LiveUtilization live;
+    private final AutoCloseable source;
+
+    private Scorer(Analyzer analyzer, ScorerRoutes routes, LiveUtilization live, AutoCloseable source) {
+        this.analyzer = analyzer;
+        this.routes = routes;
+        this.live = live;
+        this.source = source;
+    }
+
+    /** A scorer over Prometheus at {@code config.promUrl()}. */
+    public static Scorer overPrometheus(Vertx vertx, ScorerConfig config, GpuCatalog catalog, MeterRegistry registry, Clock clock) {
+        PrometheusClient client = new PrometheusClient(vertx, config.promUrl(), config.queryTimeout());
+        return create(vertx, config, new PrometheusSource(client, config.selector(), config.step(), config.maxWorkers()), client, catalog,
+                registry, clock);
+    }
+
+    /** A scorer over any source, e.g. the synthetic one of the demo. */
+    public static Scorer create(Vertx vertx, ScorerConfig config, UtilizationSource source, GpuCatalog catalog, MeterRegistry registry,
+                                Clock clock) {
+        return create(vertx, config, source, () -> { }, catalog, registry, clock);
+    }
+
+    private static Scorer create(Vertx vertx, ScorerConfig config, UtilizationSource source, AutoCloseable resource, GpuCatalog catalog,
+                                 MeterRegistry registry, Clock clock) {
+        List<AnalysisListener> listeners = new ArrayList<>();
+        listeners.add(new ScorerMetrics(registry));
+        listeners.add(new RunSummaryLog());
+        if (config.controlApi().enabled()) {
+            listeners.add(new ControlApiNotifier(vertx, config.controlApi(), clock, Duration.ofSeconds(1), registry));
+        }
+        OpenAiReviewer ai = config.ai().apiKey() == null ? null : new OpenAiReviewer(vertx, config.ai());
+        Analyzer analyzer = new Analyzer(vertx, source, new ScoringSettings(config.threshold(), config.interval(), config.weights()), catalog,
+                clock, config.timeWindow(), config.analysisTimeout(), ai, config.ai().enabled(), listeners);
+        return new Scorer(analyzer, new ScorerRoutes(analyzer, config), new LiveUtilization(analyzer::latest, config.staleAfter(), clock),
+                resource);
+    }
+
+    /** Runs the first analysis now and one every interval after. */
+    public Scorer start() {
+        analyzer.start();
+        return this;
+    }
+
+    public void mount(Router router) {
+        routes.mount(router);
+    }
+
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
+    /** Per-node load for the extender's prioritize; empty when the results are stale. */
+    public LiveUtilization liveUtilization() {
+        return live;
+    }
+
+    @Override
+    public void close() {
+        analyzer.close();
+        try {
+            source.close();
+        } catch (Exception e) {
+            // Closing a web client does not fail in a way anyone could act on.
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.kubegpu.scorer.http;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.kubegpu.scorer.analysis.AnalysisSnapshot;
+import io.kubegpu.scorer.analysis.Analyzer;
+import io.kubegpu.scorer.analysis.ScoringSettings;
+import io.kubegpu.scorer.config.ScorerConfig;
+import io.kubegpu.scorer.score.ScoreWeights;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of the Python monitor this replaces: {@code /}, {@code /health}, {@code /analyze},
+ * {@code /results}, {@code /results/low}, {@code /results/stats}, {@code /config} and {@code POST
+ * /config/update}. Updates need a configured bearer token: with none they are refused outright, since
+ * an open endpoint that changes a cluster service's behaviour is not acceptable.
+ */
+public final class ScorerRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerRoutes.class);
+    private static final String JSON = "application/json";
+    private static final Set<String> UPDATABLE = Set.of("threshold", "interval", "weights");
+
+    private final Analyzer analyzer;
+    private final ScorerConfig config;
+    private final String version;
+
+    public ScorerRoutes(Analyzer analyzer, ScorerConfig config) {
+        this.analyzer = analyzer;
+        this.config = config;
+        String implementation = ScorerRoutes.class.getPackage().getImplementationVersion();
+        this.version = implementation == null ? "0.1.0-SNAPSHOT" : implementation;
+    }
+
+    public void mount(Router router) {
+        router.get("/").handler(this::root);
+        router.get("/health").handler(this::health);
+        router.get("/analyze").handler(this::analyze);
+        router.get("/results").handler(ctx -> send(ctx, 200, ScorerJson.results(analyzer.latest(), analyzer.latest().scores())));
+        router.get("/results/low").handler(this::low);
+        router.get("/results/stats").handler(ctx -> send(ctx, 200, ScorerJson.stats(analyzer.latest())));
+        router.get("/config").handler(ctx -> send(ctx, 200, configJson()));
+        router.post("/config/update").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::update);
+    }
+
+    private void root(RoutingContext ctx) {
+        JsonObject out = new JsonObject();
+        out.addProperty("service", "kube-gpu-extender GPU utilization scorer");
+        out.addProperty("version", version);
+        JsonObject features = new JsonObject();
+        features.addProperty("source", analyzer.source().describe());
+        features.addProperty("ai_analysis", analyzer.aiAvailable());
+        features.addProperty("control_api", config.controlApi().enabled());
+        features.addProperty("config_update", config.configToken() != null);
+        features.addProperty("metrics", "/metrics");
+        out.add("features", features);
+        JsonObject summary = new JsonObject();
+        ScoringSettings now = analyzer.settings();
+        summary.addProperty("threshold", now.threshold());
+        summary.addProperty("interval", now.interval().toSeconds());
+        summary.addProperty("time_window_min", config.timeWindow().toMinutes());
+        summary.addProperty("step", config.step());
+        out.add("config", summary);
+        send(ctx, 200, out);
+    }
+
+    private void health(RoutingContext ctx) {
+        AnalysisSnapshot latest = analyzer.latest();
+        boolean connected = latest.lastAttempt() != null && !latest.stale();
+        JsonObject out = new JsonObject();
+        out.addProperty("status", latest.lastAttempt() == null ? "starting" : connected ? "healthy" : "degraded");
+        out.addProperty("prometheus_connected", connected);
+        out.add("last_analysis", ScorerJson.time(latest.analyzedAt()));
+        out.addProperty("analysis_timeout", config.analysisTimeout().toSeconds());
+        out.addProperty("ai_enabled", config.ai().enabled());
+        out.addProperty("interval", analyzer.settings().interval().toSeconds());
+        out.addProperty("source", analyzer.source().describe());
+        out.addProperty("stale", latest.stale());
+        out.addProperty("analysis_running", analyzer.running());
+        if (latest.lastError() != null) {
+            out.addProperty("last_error", latest.lastError());
+        }
+        send(ctx, 200, out);
+    }
+
+    private void analyze(RoutingContext ctx) {
+        boolean useAi = "true".equalsIgnoreCase(ctx.request().getParam("use_ai")) || (config.ai().enabled()
+                && !"false".equalsIgnoreCase(ctx.request().getParam("use_ai")));
+        if (useAi && !analyzer.aiAvailable()) {
+            send(ctx, 409, error("AI analysis is not configured: set AI_ENABLED=true, AI_API_URL and AI_API_KEY"));
+            return;
+        }
+        boolean joined = analyzer.running();
+        analyzer.run(useAi);
+        JsonObject out = new JsonObject();
+        out.addProperty("status", "triggered");
+        out.addProperty("message", joined ? "an analysis was already running; its results will be served when it ends"
+                : "analysis started in the background; GET /results when it ends");
+        out.addProperty("use_ai", useAi);
+        send(ctx, 200, out);
+    }
+
+    private void low(RoutingContext ctx) {
+        AnalysisSnapshot latest = analyzer.latest();
+        JsonObject out = new JsonObject();
+        var low = latest.low();
+        out.addProperty("count", low.size());
+        out.addProperty("threshold", latest.threshold());
+        out.add("gpus", ScorerJson.results(latest, low));
+        out.add("timestamp", ScorerJson.time(latest.analyzedAt()));
+        out.addProperty("stale", latest.stale());
+        send(ctx, 200, out);
+    }
+
+    private JsonObject configJson() {
+        ScoringSettings now = analyzer.settings();
+        JsonObject out = new JsonObject();
+        out.addProperty("prom_url", config.promUrl());
+        out.addProperty("threshold", now.threshold());
+        out.addProperty("interval", now.interval().toSeconds());
+        out.addProperty("max_workers", config.maxWorkers());
+        out.addProperty("time_window_min", config.timeWindow().toMinutes());
+        out.addProperty("step", config.step());
+        out.addProperty("selector", config.selector());
+        out.addProperty("query_timeout", config.queryTimeout().toSeconds());
+        out.addProperty("analysis_timeout", config.analysisTimeout().toSeconds());
+        out.addProperty("stale_after", config.staleAfter().toSeconds());
+        out.add("weights", ScorerJson.weights(now.weights()));
+        out.addProperty("ai_enabled", config.ai().enabled());
+        out.addProperty("ai_api_url", config.ai().apiUrl());
+        out.addProperty("ai_model", config.ai().model());
+        out.addProperty("ai_api_key_set", config.ai().apiKey() != null);
+        out.addProperty("control_api_enabled", config.controlApi().enabled());
+        out.addProperty("control_api", config.controlApi().url());
+        out.addProperty("control_api_token_set", config.controlApi().token() != null);
+        out.addProperty("config_update_enabled", config.configToken() != null);
+        out.addProperty("log_level", config.logLevel());
+        return out;
+    }
+
+    private void update(RoutingContext ctx) {
+        if (config.configToken() == null) {
+            send(ctx, 403, error("configuration updates are disabled: start the scorer with CONFIG_API_TOKEN (or config_token_file) "
+                    + "and send it as 'Authorization: Bearer <token>'"));
+            return;
+        }
+        String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (auth == null || !auth.startsWith("Bearer ") || !sameToken(auth.substring(7).trim(), config.configToken())) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            send(ctx, 401, error(auth == null ? "missing 'Authorization: Bearer <token>'" : "the bearer token is not the configured one"));
+            return;
+        }
+        ScoringSettings next;
+        try {
+            next = apply(analyzer.settings(), ctx.body().asString());
+            analyzer.update(next);
+        } catch (IllegalArgumentException e) {
+            send(ctx, 400, error(e.getMessage()));
+            return;
+        }
+        LOG.info("configuration updated through the API from {}", ctx.request().remoteAddress());
+        JsonObject out = new JsonObject();
+        out.addProperty("status", "updated");
+        JsonObject now = new JsonObject();
+        now.addProperty("threshold", next.threshold());
+        now.addProperty("interval", next.interval().toSeconds());
+        now.add("weights", ScorerJson.weights(next.weights()));
+        out.add("config", now);
+        send(ctx, 200, out);
+    }
+
+    /** The settings {@code body} asks for on top of {@code current}; IllegalArgumentException names what is wrong. */
+    static ScoringSettings apply(ScoringSettings current, String body) {
+        JsonObject request;
+        try {
+            JsonElement root = JsonParser.parseString(body == null ? "" : body);
+            if (!root.isJsonObject()) {
+                throw new IllegalArgumentException("the body is a JSON object with threshold, interval and/or weights");
+            }
+            request = root.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("the body is not JSON: " + e.getMessage());
+        }
+        for (String key : request.keySet()) {
+            if (!UPDATABLE.contains(key)) {
+                throw new IllegalArgumentException("'" + key + "' cannot be changed at run time; only threshold, interval and weights");
+            }
+        }
+        double threshold = request.has("threshold") ? number(request, "threshold") : current.threshold();
+        Duration interval = current.interval();
+        if (request.has("interval")) {
+            double seconds = number(request, "interval");
+            if (seconds != Math.rint(seconds)) {
+                throw new IllegalArgumentException("interval is a whole number of seconds");
+            }
+            interval = Duration.ofSeconds((long) seconds);
+        }
+        ScoreWeights weights = current.weights();
+        if (request.has("weights")) {
+            if (!request.get("weights").isJsonObject()) {
+                throw new IllegalArgumentException("weights is an object of gpu_util, mem_copy, mem_used and power");
+            }
+            JsonObject w = request.getAsJsonObject("weights");
+            for (String key : w.keySet()) {
+                if (!Set.of("gpu_util", "mem_copy", "mem_used", "power").contains(key)) {
+                    throw new IllegalArgumentException("unknown weight '" + key + "'; use gpu_util, mem_copy, mem_used, power");
+                }
+            }
+            weights = new ScoreWeights(w.has("gpu_util") ? number(w, "gpu_util") : weights.core(),
+                    w.has("mem_copy") ? number(w, "mem_copy") : weights.memoryCopy(),
+                    w.has("mem_used") ? number(w, "mem_used") : weights.memoryUsed(), w.has("power") ? number(w, "power") : weights.power());
+        }
+        return new ScoringSettings(threshold, interval, weights);
+    }
+
+    private static double number(JsonObject object, String key) {
+        JsonElement value = object.get(key);
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw new IllegalArgumentException(key + " must be a number, got " + value);
+        }
+        return value.getAsDouble();
+    }
+
+    private static boolean sameToken(String presented, String expected) {
+        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonObject error(String message) {
+        JsonObject out = new JsonObject();
+        out.addProperty("error", message);
+        return out;
+    }
+
+    private static void send(RoutingContext ctx, int status, JsonElement body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.toString());
+    }
+}
