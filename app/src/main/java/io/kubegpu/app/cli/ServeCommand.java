@@ -4,6 +4,9 @@ import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.cluster.kube.KubeClients;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.scorer.config.ConfigException;
+import io.kubegpu.scorer.config.ScorerConfig;
+import io.kubegpu.scorer.config.ScorerConfigLoader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -66,9 +69,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Node label strategies for the GPU model, in order: gfd, gpu-type, label:KEY (default: ${DEFAULT-VALUE}).")
     private List<String> nodeLabels;
 
-    @Option(names = "--roles", split = ",", defaultValue = "extender",
-            description = "What to run: extender, webhook, or both (default: ${DEFAULT-VALUE}, plus webhook when --webhook-tls-cert is given).")
+    @Option(names = "--roles", split = ",", defaultValue = "extender,scorer",
+            description = "What to run: extender, webhook, scorer, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
+                    + "--webhook-tls-cert is given).")
     private List<String> roles;
+
+    @Option(names = "--scorer-port", defaultValue = "8000",
+            description = "HTTP port of the utilization scorer's REST API and metrics (default: ${DEFAULT-VALUE}).")
+    private int scorerPort;
+
+    @Option(names = "--scorer-config", paramLabel = "YAML",
+            description = "Scorer settings (prom_url, threshold, interval, …); environment variables such as PROM_URL override them.")
+    private Path scorerConfig;
+
+    @Option(names = "--utilization", defaultValue = "auto",
+            description = "Where the scorer reads GPU metrics: prometheus, synthetic (demo data), or auto: synthetic for an embedded "
+                    + "cluster, prometheus otherwise (default: ${DEFAULT-VALUE}).")
+    private String utilization;
 
     @Option(names = "--webhook-port", defaultValue = "8443", description = "HTTPS port of the admission webhook (default: ${DEFAULT-VALUE}).")
     private int webhookPort;
@@ -141,6 +158,13 @@ final class ServeCommand implements Callable<Integer> {
         return out;
     }
 
+    /** LOG_LEVEL of the scorer configuration, applied before the first logger exists (slf4j-simple reads it once). */
+    private static void applyLogLevel(String level) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.equals("warning") ? "warn" : level);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
@@ -163,9 +187,12 @@ final class ServeCommand implements Callable<Integer> {
         boolean webhookRole = roles.contains("webhook") || webhookCert != null;
         boolean extenderRole = roles.contains("extender");
         for (String role : roles) {
-            if (!role.equals("extender") && !role.equals("webhook")) {
-                throw new ParameterException(spec.commandLine(), "--roles: unknown role '" + role + "'; use extender, webhook or both");
+            if (!List.of("extender", "webhook", "scorer").contains(role)) {
+                throw new ParameterException(spec.commandLine(), "--roles: unknown role '" + role + "'; use extender, webhook and/or scorer");
             }
+        }
+        if (!List.of("auto", "prometheus", "synthetic").contains(utilization)) {
+            throw new ParameterException(spec.commandLine(), "--utilization '" + utilization + "' is not auto, prometheus or synthetic");
         }
         if (webhookRole && (webhookCert == null || webhookKey == null)) {
             throw new ParameterException(spec.commandLine(), "the webhook role needs --webhook-tls-cert and --webhook-tls-key: "
@@ -178,8 +205,20 @@ final class ServeCommand implements Callable<Integer> {
         Path config = inCluster ? null : KubeClients.kubeconfigPath(kubeconfig);
         boolean live = manifests == null && (inCluster || config != null);
         var source = live ? ExtenderServer.ServerConfig.Source.KUBERNETES : ExtenderServer.ServerConfig.Source.EMBEDDED;
+        ExtenderServer.ServerConfig.ScorerRole scorer = null;
+        if (roles.contains("scorer")) {
+            ScorerConfig loaded;
+            try {
+                loaded = ScorerConfigLoader.load(scorerConfig, System.getenv());
+            } catch (ConfigException e) {
+                throw new ParameterException(spec.commandLine(), "scorer configuration: " + e.getMessage());
+            }
+            applyLogLevel(loaded.logLevel());
+            boolean synthetic = utilization.equals("synthetic") || (utilization.equals("auto") && !live);
+            scorer = new ExtenderServer.ServerConfig.ScorerRole(scorerPort, loaded, synthetic);
+        }
         var server = ExtenderServer.start(new ExtenderServer.ServerConfig(host, port, prefix, bodyLimitMb * 1024L * 1024L, tlsCert, tlsKey,
-                source, config, manifests, parser.config(), grammar.catalog(), labels, chosen, liveWeight, extenderRole, webhook));
+                source, config, manifests, parser.config(), grammar.catalog(), labels, chosen, liveWeight, extenderRole, webhook, scorer));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

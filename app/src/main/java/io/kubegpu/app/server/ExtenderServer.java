@@ -23,6 +23,8 @@ import io.kubegpu.extender.http.ExtenderService;
 import io.kubegpu.extender.wire.ExtenderCodec;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.request.GpuRequestParser;
+import io.kubegpu.scorer.Scorer;
+import io.kubegpu.scorer.analysis.SyntheticSource;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,13 +55,18 @@ public final class ExtenderServer implements AutoCloseable {
     private final WebhookListener webhook;
     private final KubeClusterWatcher watcher;
     private final ClusterState state;
+    private final Scorer scorer;
+    private final HttpServer scorerHttp;
 
-    private ExtenderServer(Vertx vertx, HttpServer http, WebhookListener webhook, KubeClusterWatcher watcher, ClusterState state) {
+    private ExtenderServer(Vertx vertx, HttpServer http, WebhookListener webhook, KubeClusterWatcher watcher, ClusterState state,
+                           Scorer scorer, HttpServer scorerHttp) {
         this.vertx = vertx;
         this.http = http;
         this.webhook = webhook;
         this.watcher = watcher;
         this.state = state;
+        this.scorer = scorer;
+        this.scorerHttp = scorerHttp;
     }
 
     public static ExtenderServer start(ServerConfig config) throws IOException {
@@ -95,7 +102,17 @@ public final class ExtenderServer implements AutoCloseable {
                 .build();
         ExtenderMetrics metrics = new ExtenderMetrics(registry);
         ExplainStore explanations = new ExplainStore();
-        NodeScorer scorer = new NodeScorer(config.policy(), LiveLoad.NONE, config.liveWeight(), cluster.vendors().all());
+        Scorer utilization = null;
+        LiveLoad live = LiveLoad.NONE;
+        if (config.scorer() != null) {
+            ServerConfig.ScorerRole role = config.scorer();
+            utilization = role.synthetic()
+                    ? Scorer.create(vertx, role.config(), new SyntheticSource(ScorerListener.syntheticGpus(state.snapshot())), config.catalog(),
+                            registry, clock)
+                    : Scorer.overPrometheus(vertx, role.config(), config.catalog(), registry, clock);
+            live = utilization.liveUtilization()::nodeLoad;
+        }
+        NodeScorer scorer = new NodeScorer(config.policy(), live, config.liveWeight(), cluster.vendors().all());
         ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics);
 
         Router health = Router.router(vertx);
@@ -122,6 +139,21 @@ public final class ExtenderServer implements AutoCloseable {
             }
         }
 
+        HttpServer scorerHttp = null;
+        if (utilization != null) {
+            try {
+                scorerHttp = ScorerListener.start(vertx, config.host(), config.scorer().port(), utilization, health);
+                utilization.start();
+            } catch (Exception e) {
+                utilization.close();
+                vertx.close();
+                if (watcher != null) {
+                    watcher.close();
+                }
+                throw new IOException("cannot start the scorer on port " + config.scorer().port() + ": " + rootMessage(e), e);
+            }
+        }
+
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                 .setCompressionSupported(true).setDecompressionSupported(true);
         if (config.tlsCert() != null) {
@@ -142,7 +174,7 @@ public final class ExtenderServer implements AutoCloseable {
         LOG.info("{} listening on {}://{}:{}{}, /healthz, /readyz, /metrics{}", config.extenderRole() ? "extender" : "health endpoints",
                 config.tlsCert() == null ? "http" : "https", config.host(), http.actualPort(), config.prefix(),
                 config.extenderRole() ? ", /explain (filter, prioritize, bind)" : "");
-        return new ExtenderServer(vertx, http, webhook, watcher, state);
+        return new ExtenderServer(vertx, http, webhook, watcher, state, utilization, scorerHttp);
     }
 
     public int port() {
@@ -152,6 +184,16 @@ public final class ExtenderServer implements AutoCloseable {
     /** For tests: the webhook listener, or null. */
     WebhookListener webhookListener() {
         return webhook;
+    }
+
+    /** The scorer's port, or -1 when the scorer role is off. */
+    public int scorerPort() {
+        return scorerHttp == null ? -1 : scorerHttp.actualPort();
+    }
+
+    /** The utilization scorer, or null when its role is off. */
+    public Scorer scorer() {
+        return scorer;
     }
 
     /** The webhook's HTTPS port, or -1 when the webhook role is off. */
@@ -171,8 +213,14 @@ public final class ExtenderServer implements AutoCloseable {
                 webhook.server().shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
             }
             http.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            if (scorerHttp != null) {
+                scorerHttp.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             LOG.warn("HTTP shutdown did not complete cleanly: {}", rootMessage(e));
+        }
+        if (scorer != null) {
+            scorer.close();
         }
         if (watcher != null) {
             watcher.close();
@@ -197,8 +245,13 @@ public final class ExtenderServer implements AutoCloseable {
                                java.nio.file.Path tlsKey, Source source, java.nio.file.Path kubeconfig, java.nio.file.Path manifests,
                                io.kubegpu.request.GrammarConfig grammar, GpuCatalog catalog,
                                java.util.List<io.kubegpu.cluster.kube.ModelLabelSource> labelSources,
-                               io.kubegpu.extender.decision.Policy policy, double liveWeight, boolean extenderRole, Webhook webhook) {
+                               io.kubegpu.extender.decision.Policy policy, double liveWeight, boolean extenderRole, Webhook webhook,
+                               ScorerRole scorer) {
         public enum Source { EMBEDDED, KUBERNETES }
+
+        /** The utilization scorer role: its HTTP port, its configuration, and whether it reads synthetic data (the demo). */
+        public record ScorerRole(int port, io.kubegpu.scorer.config.ScorerConfig config, boolean synthetic) {
+        }
 
         /** The webhook role: its HTTPS port, PEM certificate and key, and what it writes into pods. */
         public record Webhook(int port, java.nio.file.Path cert, java.nio.file.Path key, io.kubegpu.webhook.mutation.MutationConfig mutation) {

@@ -190,5 +190,16 @@ class CliTest {
         assertThat(badToleration.err()).contains("must look like KEY[=VALUE]:EFFECT");
         Run badEffect = run("", "serve", "--gpu-toleration", "gpu:Sometimes");
         assertThat(badEffect.err()).contains("the effect is NoSchedule, PreferNoSchedule or NoExecute");
+        Run badSource = run("", "serve", "--utilization", "sometimes");
+        assertThat(badSource.err()).contains("--utilization 'sometimes' is not auto, prometheus or synthetic");
+    }
+
+    @Test
+    void serveRefusesABadScorerConfigurationNamingTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path yaml = dir.resolve("scorer.yaml");
+        java.nio.file.Files.writeString(yaml, "threshold: 95\n");
+        Run bad = run("", "serve", "--scorer-config", yaml.toString());
+        assertThat(bad.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(bad.err()).contains("scorer configuration").contains("threshold (" + yaml + ")").contains("10..70");
     }
 }

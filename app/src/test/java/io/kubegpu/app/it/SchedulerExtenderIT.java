@@ -51,7 +51,7 @@ class SchedulerExtenderIT {
 
         extender = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
                 ExtenderServer.ServerConfig.Source.KUBERNETES, kubeconfig, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null));
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null, null));
         Eventually.until(WAIT, "the extender's cluster state has synced", () -> extender.state().snapshot().synced());
 
         String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));

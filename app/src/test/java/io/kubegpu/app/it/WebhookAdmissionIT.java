@@ -59,7 +59,7 @@ class WebhookAdmissionIT {
         server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
                 List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false,
-                new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults())));
+                new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults()), null));
 
         @SuppressWarnings("unchecked")
         Map<String, Object> config = new Yaml().load(Files.readString(ControlPlane.repoPath("webhook/deploy/mutating-webhook-v1.16-1.27.yaml")));

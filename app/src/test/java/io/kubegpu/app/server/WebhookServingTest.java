@@ -69,7 +69,7 @@ class WebhookServingTest {
         var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
         return ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false, webhook));
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false, webhook, null));
     }
 
     @Test
@@ -120,7 +120,7 @@ class WebhookServingTest {
         certificate(dir, "extender");
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, dir.resolve("cert.pem"),
                 dir.resolve("key.pem"), ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, true, null))) {
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, true, null, null))) {
             assertThat(servedCommonName(server.port())).isEqualTo("CN=extender");
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, TRUST_ALL, new SecureRandom());
