@@ -16,6 +16,7 @@ import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.GpuFit;
 import io.kubegpu.extender.decision.LiveLoad;
 import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.http.ClusterGpuMetrics;
 import io.kubegpu.extender.http.ExplainStore;
 import io.kubegpu.extender.http.ExtenderMetrics;
 import io.kubegpu.extender.http.ExtenderRoutes;
@@ -101,6 +102,10 @@ public final class ExtenderServer implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         ExtenderMetrics metrics = new ExtenderMetrics(registry);
+        ClusterGpuMetrics gpuMetrics = new ClusterGpuMetrics(registry,
+                cluster.vendors().all().stream().map(io.kubegpu.request.Vendor::resource).toList());
+        gpuMetrics.refresh(state.snapshot());
+        vertx.setPeriodic(15_000, id -> gpuMetrics.refresh(state.snapshot()));
         ExplainStore explanations = new ExplainStore();
         Scorer utilization = null;
         LiveLoad live = LiveLoad.NONE;

@@ -1,0 +1,105 @@
+{{/* Names, labels and shared fragments. */}}
+
+{{- define "kge.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "kge.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kge.labels" -}}
+app.kubernetes.io/name: {{ include "kge.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{/* Selector labels of one component: scheduler, webhook or scorer. */}}
+{{- define "kge.selector" -}}
+app.kubernetes.io/name: {{ include "kge.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "kge.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{- define "kge.schedulerImage" -}}
+{{ .Values.scheduler.image.repository }}:{{ .Values.scheduler.image.tag | default (printf "v%s" (regexFind "^[0-9]+\\.[0-9]+\\.[0-9]+" (trimPrefix "v" .Capabilities.KubeVersion.Version))) }}
+{{- end -}}
+
+{{/* KubeSchedulerConfiguration API version for the cluster (or the configured one). */}}
+{{- define "kge.schedulerConfigApi" -}}
+{{- if .Values.scheduler.configApiVersion -}}
+{{ .Values.scheduler.configApiVersion }}
+{{- else if semverCompare ">=1.25-0" .Capabilities.KubeVersion.Version -}}
+v1
+{{- else if semverCompare ">=1.23-0" .Capabilities.KubeVersion.Version -}}
+v1beta3
+{{- else if semverCompare ">=1.22-0" .Capabilities.KubeVersion.Version -}}
+v1beta2
+{{- else -}}
+v1beta1
+{{- end -}}
+{{- end -}}
+
+{{/* Arguments shared by every process of the jar: model labels, vendors, catalog. */}}
+{{- define "kge.clusterArgs" -}}
+- --node-labels={{ join "," .Values.cluster.nodeLabels }}
+- --max-gpus={{ .Values.cluster.maxGpus }}
+{{- range .Values.cluster.vendors }}
+- --vendor={{ . }}
+{{- end }}
+{{- if .Values.cluster.catalogOverrides }}
+- --catalog=/etc/kube-gpu-extender/catalog/catalog.yaml
+{{- end }}
+{{- end -}}
+
+{{- define "kge.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- if .Values.cluster.catalogOverrides }}
+- name: catalog
+  mountPath: /etc/kube-gpu-extender/catalog
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "kge.volumes" -}}
+- name: tmp
+  emptyDir: {}
+{{- if .Values.cluster.catalogOverrides }}
+- name: catalog
+  configMap:
+    name: {{ include "kge.fullname" . }}-catalog
+{{- end }}
+{{- end -}}
+
+{{/* Liveness and readiness on the extender's plain HTTP port, which every process serves. */}}
+{{- define "kge.probes" -}}
+livenessProbe:
+  httpGet: {path: /healthz, port: {{ .port }}}
+  periodSeconds: 10
+  failureThreshold: 3
+readinessProbe:
+  httpGet: {path: /readyz, port: {{ .port }}}
+  periodSeconds: 5
+  failureThreshold: 2
+startupProbe:
+  httpGet: {path: /healthz, port: {{ .port }}}
+  periodSeconds: 2
+  failureThreshold: 60
+{{- end -}}
+
+{{- define "kge.jvmEnv" -}}
+# The JVM sizes its heap from the container's memory limit.
+- name: JAVA_TOOL_OPTIONS
+  value: "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+{{- end -}}

@@ -1,0 +1,251 @@
+package io.kubegpu.charts;
+
+import static io.kubegpu.charts.RenderedChart.FULLNAME;
+import static io.kubegpu.charts.RenderedChart.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.kubegpu.scorer.config.ScorerConfig;
+import io.kubegpu.scorer.config.ScorerConfigLoader;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chart through the real Helm: lint, several value combinations, and the schema. */
+class ChartTest {
+    private static final RenderedChart DEFAULTS = RenderedChart.render(Map.of());
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult lint = new Helm(RenderedChart.chartDir()).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void defaultsRenderTheSchedulerWebhookAndScorer() {
+        assertThat(DEFAULTS.names()).contains("Deployment/" + FULLNAME + "-scheduler", "Deployment/" + FULLNAME + "-webhook",
+                "Deployment/" + FULLNAME + "-scorer", "MutatingWebhookConfiguration/" + FULLNAME, "PodDisruptionBudget/" + FULLNAME + "-webhook",
+                "Service/" + FULLNAME + "-webhook", "Secret/" + FULLNAME + "-webhook-tls", "ConfigMap/" + FULLNAME + "-scheduler");
+        assertThat(DEFAULTS.kinds()).doesNotContain("ServiceMonitor", "PrometheusRule", "Certificate");
+        V1Deployment scheduler = DEFAULTS.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class);
+        assertThat(scheduler.getSpec().getReplicas()).isEqualTo(2);
+        V1Container kubeScheduler = container(scheduler, "kube-scheduler");
+        assertThat(kubeScheduler.getImage()).isEqualTo("registry.k8s.io/kube-scheduler:v1.28.3");
+        assertThat(kubeScheduler.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+        V1Container extender = container(scheduler, "extender");
+        assertThat(extender.getImage()).isEqualTo("ghcr.io/kubegpu/kube-gpu-extender:0.1.0");
+        assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer", "--in-cluster", "--port=8888", "--policy=binpack",
+                "--utilization=prometheus", "--node-labels=gfd,gpu-type");
+        assertThat(extender.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CONTROL_API_ENABLED");
+            assertThat(e.getValue()).isEqualTo("false");
+        });
+        V1Deployment webhook = DEFAULTS.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class);
+        assertThat(webhook.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(webhook.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()).isNotNull();
+        assertThat(container(webhook, "webhook").getArgs()).contains("--roles=webhook", "--scheduler-name=gpu-scheduler",
+                "--gpu-toleration=nvidia.com/gpu:NoSchedule", "--webhook-tls-cert=/etc/kube-gpu-extender/tls/tls.crt");
+        V1Deployment scorer = DEFAULTS.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class);
+        assertThat(scorer.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(scorer.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(scorer.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(container(scorer, "scorer").getEnv()).extracting(e -> e.getName()).doesNotContain("AI_API_KEY", "CONFIG_API_TOKEN");
+    }
+
+    @Test
+    void everyContainerIsNonRootReadOnlyWithoutCapabilitiesWithProbesAndLimits() {
+        for (V1Deployment deployment : DEFAULTS.all("Deployment", V1Deployment.class)) {
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(deployment.getMetadata().getName()).isTrue();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            for (V1Container container : pod.getContainers()) {
+                String what = deployment.getMetadata().getName() + "/" + container.getName();
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(what).isTrue();
+                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(what).isFalse();
+                assertThat(container.getSecurityContext().getCapabilities().getDrop()).as(what).containsExactly("ALL");
+                assertThat(container.getResources().getRequests()).as(what).containsKeys("cpu", "memory");
+                assertThat(container.getResources().getLimits()).as(what).containsKey("memory");
+                assertThat(container.getLivenessProbe()).as(what).isNotNull();
+                assertThat(container.getReadinessProbe()).as(what).isNotNull();
+                if (!container.getName().equals("kube-scheduler")) {
+                    assertThat(container.getLivenessProbe().getHttpGet().getPath()).as(what).isEqualTo("/healthz");
+                    assertThat(container.getReadinessProbe().getHttpGet().getPath()).as(what).isEqualTo("/readyz");
+                }
+            }
+        }
+    }
+
+    @Test
+    void rbacIsLeastPrivilegeWithoutWildcards() {
+        for (V1ClusterRole role : DEFAULTS.all("ClusterRole", V1ClusterRole.class)) {
+            for (V1PolicyRule rule : role.getRules()) {
+                assertThat(rule.getVerbs()).as(role.getMetadata().getName()).doesNotContain("*");
+                assertThat(rule.getResources()).as(role.getMetadata().getName()).doesNotContain("*");
+                assertThat(rule.getApiGroups()).as(role.getMetadata().getName()).doesNotContain("*");
+            }
+        }
+        V1ClusterRole extender = DEFAULTS.typed("ClusterRole", FULLNAME + "-extender", V1ClusterRole.class);
+        assertThat(extender.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs())
+                .containsExactly("[nodes]:[get, list, watch]", "[pods]:[get, list, watch, patch]", "[pods/binding]:[create]");
+        V1ClusterRole webhook = DEFAULTS.typed("ClusterRole", FULLNAME + "-webhook", V1ClusterRole.class);
+        assertThat(webhook.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs())
+                .containsExactly("[nodes, pods]:[get, list, watch]");
+        V1Role leases = DEFAULTS.typed("Role", FULLNAME + "-scheduler-leader-election", V1Role.class);
+        assertThat(leases.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(leases.getRules()).anySatisfy(r -> {
+            assertThat(r.getResourceNames()).containsExactly("gpu-scheduler");
+            assertThat(r.getVerbs()).containsExactly("get", "update");
+        });
+        assertThat(DEFAULTS.names()).contains("ClusterRoleBinding/" + FULLNAME + "-kube-scheduler",
+                "ClusterRoleBinding/" + FULLNAME + "-volume-scheduler", "RoleBinding/" + FULLNAME + "-scheduler-authentication-reader");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> schedulerConfig(RenderedChart chart) {
+        V1ConfigMap map = chart.typed("ConfigMap", FULLNAME + "-scheduler", V1ConfigMap.class);
+        return new org.yaml.snakeyaml.Yaml().load(map.getData().get("config.yaml"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSchedulerConfigurationMatchesTheClustersVersion() {
+        Map<String, Object> v1 = schedulerConfig(DEFAULTS);
+        assertThat(v1.get("apiVersion")).isEqualTo("kubescheduler.config.k8s.io/v1");
+        assertThat(v1).doesNotContainKey("healthzBindAddress");
+        assertThat((Map<String, Object>) v1.get("clientConnection")).containsEntry("qps", 500).containsEntry("burst", 1000);
+        assertThat((Map<String, Object>) v1.get("leaderElection")).containsEntry("leaderElect", true)
+                .containsEntry("resourceName", "gpu-scheduler").containsEntry("resourceNamespace", NAMESPACE);
+        assertThat((List<Map<String, Object>>) v1.get("profiles")).extracting(p -> p.get("schedulerName")).containsExactly("gpu-scheduler");
+        Map<String, Object> extender = ((List<Map<String, Object>>) v1.get("extenders")).get(0);
+        assertThat(extender).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("filterVerb", "filter")
+                .containsEntry("prioritizeVerb", "prioritize").containsEntry("bindVerb", "bind").containsEntry("nodeCacheCapable", true)
+                .containsEntry("ignorable", false).containsEntry("weight", 5).containsEntry("httpTimeout", "5s");
+        assertThat((List<Map<String, Object>>) extender.get("managedResources")).extracting(r -> r.get("name"))
+                .containsExactly("nvidia.com/gpu", "aliyun.com/gpu-mem");
+
+        Map<String, Object> v1beta1 = schedulerConfig(RenderedChart.render("1.20.2", Map.of()));
+        assertThat(v1beta1.get("apiVersion")).isEqualTo("kubescheduler.config.k8s.io/v1beta1");
+        assertThat(v1beta1).containsEntry("healthzBindAddress", "0.0.0.0:10251");
+        assertThat(schedulerConfig(RenderedChart.render("1.23.17", Map.of())).get("apiVersion"))
+                .isEqualTo("kubescheduler.config.k8s.io/v1beta3");
+        assertThat(schedulerConfig(RenderedChart.render("1.22.4", Map.of())).get("apiVersion"))
+                .isEqualTo("kubescheduler.config.k8s.io/v1beta2");
+        RenderedChart old = RenderedChart.render("1.20.2", Map.of());
+        assertThat(container(old.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class), "kube-scheduler").getImage())
+                .isEqualTo("registry.k8s.io/kube-scheduler:v1.20.2");
+        assertThat(old.get("PodDisruptionBudget", FULLNAME + "-webhook").get("apiVersion")).isEqualTo("policy/v1beta1");
+    }
+
+    @Test
+    void theWebhookIsScopedToOptedInPodsAndTrustsTheGeneratedCa() {
+        var config = DEFAULTS.typed("MutatingWebhookConfiguration", FULLNAME, V1MutatingWebhookConfiguration.class);
+        var hook = config.getWebhooks().get(0);
+        assertThat(hook.getFailurePolicy()).isEqualTo("Fail");
+        assertThat(hook.getTimeoutSeconds()).isEqualTo(5);
+        assertThat(hook.getSideEffects()).isEqualTo("None");
+        assertThat(hook.getObjectSelector().getMatchLabels()).containsExactly(Map.entry("kubegpu.io/gpu-pod", "true"));
+        assertThat(hook.getRules().get(0).getOperations()).containsExactly("CREATE");
+        assertThat(hook.getRules().get(0).getResources()).containsExactly("pods");
+        assertThat(hook.getClientConfig().getService().getName()).isEqualTo(FULLNAME + "-webhook");
+        assertThat(hook.getClientConfig().getService().getNamespace()).isEqualTo(NAMESPACE);
+        V1Secret tls = DEFAULTS.typed("Secret", FULLNAME + "-webhook-tls", V1Secret.class);
+        assertThat(hook.getClientConfig().getCaBundle()).isEqualTo(tls.getData().get("ca.crt"));
+        assertThat(new String(tls.getData().get("tls.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
+
+        var byNamespace = RenderedChart.render(Map.of("webhook.scope", "namespace"))
+                .typed("MutatingWebhookConfiguration", FULLNAME, V1MutatingWebhookConfiguration.class).getWebhooks().get(0);
+        assertThat(byNamespace.getObjectSelector()).isNull();
+        assertThat(byNamespace.getNamespaceSelector().getMatchLabels()).containsExactly(Map.entry("kubegpu.io/gpu-webhook", "enabled"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void certManagerReplacesTheGeneratedCertificate() {
+        RenderedChart chart = RenderedChart.render(Map.of("webhook.certManager.enabled", "true"));
+        assertThat(chart.find("Secret", FULLNAME + "-webhook-tls")).isEmpty();
+        var config = chart.typed("MutatingWebhookConfiguration", FULLNAME, V1MutatingWebhookConfiguration.class);
+        assertThat(config.getMetadata().getAnnotations()).containsEntry("cert-manager.io/inject-ca-from", NAMESPACE + "/" + FULLNAME + "-webhook");
+        assertThat(config.getWebhooks().get(0).getClientConfig().getCaBundle()).isNull();
+        Map<String, Object> certificate = chart.get("Certificate", FULLNAME + "-webhook");
+        Map<String, Object> spec = (Map<String, Object>) certificate.get("spec");
+        assertThat(spec).containsEntry("secretName", FULLNAME + "-webhook-tls");
+        assertThat((List<String>) spec.get("dnsNames")).contains(FULLNAME + "-webhook." + NAMESPACE + ".svc");
+        assertThat(chart.names()).contains("Issuer/" + FULLNAME + "-selfsigned", "Issuer/" + FULLNAME + "-ca");
+
+        RenderedChart external = RenderedChart.render(Map.of("webhook.certManager.enabled", "true", "webhook.certManager.issuerRef.name",
+                "corp-ca", "webhook.certManager.issuerRef.kind", "ClusterIssuer"));
+        assertThat(external.kinds()).doesNotContain("Issuer");
+        assertThat((Map<String, Object>) ((Map<String, Object>) external.get("Certificate", FULLNAME + "-webhook").get("spec")).get("issuerRef"))
+                .containsEntry("name", "corp-ca").containsEntry("kind", "ClusterIssuer");
+    }
+
+    @Test
+    void theScorerConfigurationIsOneTheScorerAcceptsAndSecretsAreReferencedByName(@TempDir Path dir) throws Exception {
+        RenderedChart chart = RenderedChart.render(Map.of("scorer.secrets.aiApiKey.name", "openai", "scorer.secrets.configApiToken.name",
+                "scorer-admin", "scorer.config.threshold", "25"));
+        V1ConfigMap map = chart.typed("ConfigMap", FULLNAME + "-scorer", V1ConfigMap.class);
+        Path file = dir.resolve("scorer.yaml");
+        Files.writeString(file, map.getData().get("scorer.yaml"));
+        ScorerConfig loaded = ScorerConfigLoader.load(file, Map.of());
+        assertThat(loaded.threshold()).isEqualTo(25);
+        assertThat(loaded.promUrl()).isEqualTo("http://prometheus-operated.monitoring.svc:9090");
+        var env = container(chart.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class), "scorer").getEnv();
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("AI_API_KEY");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("openai");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
+        });
+        assertThat(env).anySatisfy(e -> assertThat(e.getName()).isEqualTo("CONFIG_API_TOKEN"));
+        assertThat(chart.text()).doesNotContain("sk-");
+    }
+
+    @Test
+    void withoutADedicatedSchedulerTheWebhookLeavesTheSchedulerNameAlone() {
+        RenderedChart chart = RenderedChart.render(Map.of("scheduler.enabled", "false"));
+        assertThat(chart.find("Deployment", FULLNAME + "-scheduler")).isEmpty();
+        assertThat(chart.kinds()).doesNotContain("Role");
+        assertThat(container(chart.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class), "webhook").getArgs())
+                .noneMatch(a -> a.startsWith("--scheduler-name"));
+    }
+
+    @Test
+    void catalogOverridesAndNamespaceCapsReachTheProcesses() {
+        RenderedChart chart = RenderedChart.render(Map.of("cluster.catalogOverrides[0].id", "G1", "cluster.catalogOverrides[0].vendor", "nvidia",
+                "cluster.catalogOverrides[0].memoryGiB", "24", "cluster.catalogOverrides[0].powerWatts", "250", "webhook.namespaceCaps.students", "0.5", "webhook.namespaceCaps.research", "8"));
+        V1ConfigMap catalog = chart.typed("ConfigMap", FULLNAME + "-catalog", V1ConfigMap.class);
+        var models = io.kubegpu.catalog.CatalogYaml.read(new java.io.StringReader(catalog.getData().get("catalog.yaml")), "catalog ConfigMap");
+        assertThat(models).extracting(m -> m.id()).containsExactly("G1");
+        var args = container(chart.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class), "webhook").getArgs();
+        assertThat(args).contains("--catalog=/etc/kube-gpu-extender/catalog/catalog.yaml", "--namespace-cap=research=8,students=0.5");
+    }
+
+    @Test
+    void theSchemaRefusesBadValuesAtInstall() {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("extender.policy", "tight"), Map.of("webhook.scope", "everything"),
+                Map.of("scorer.config.threshold", "95"), Map.of("scorer.config.prom_url", "prometheus:9090"), Map.of("scheduler.replicas", "0"),
+                Map.of("unknownKey", "x"), Map.of("webhook.gpuTolerations[0]", "nvidia.com/gpu"), Map.of("scheduler.name", "GPU_Scheduler"),
+                Map.of("cluster.catalogOverrides[0].vendor", "nvidia"))) {
+            assertThatThrownBy(() -> RenderedChart.render(bad)).as(bad.toString()).hasMessageContaining("values don't meet the specifications");
+        }
+    }
+
+    private static V1Container container(V1Deployment deployment, String name) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+}
