@@ -1,0 +1,180 @@
+package io.kubegpu.charts;
+
+import static io.kubegpu.charts.RenderedChart.FULLNAME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.request.GrammarConfig;
+import io.kubegpu.scorer.config.ScorerConfigLoader;
+import io.kubegpu.webhook.mutation.MutationConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alerts and the dashboard: valid for promtool, and built only on metric names our servers really
+ * export (dcgm-exporter's DCGM_* series aside) — checked against a running server's /metrics.
+ */
+class ObservabilityTest {
+    private static final Pattern METRIC = Pattern.compile("\\b((?:gpu|kubegpu)_[a-z0-9_]+|DCGM_[A-Z0-9_]+)\\b");
+    private static RenderedChart chart;
+
+    @BeforeAll
+    static void render() {
+        chart = RenderedChart.render(Map.of("metrics.prometheusRule.enabled", "true", "metrics.serviceMonitor.enabled", "true",
+                "metrics.grafanaDashboard.enabled", "true"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> rules() {
+        Map<String, Object> spec = (Map<String, Object>) chart.get("PrometheusRule", FULLNAME).get("spec");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> group : (List<Map<String, Object>>) spec.get("groups")) {
+            out.addAll((List<Map<String, Object>>) group.get("rules"));
+        }
+        return out;
+    }
+
+    private static List<String> dashboardExpressions() {
+        String json = (String) ((Map<?, ?>) chart.get("ConfigMap", FULLNAME + "-dashboard").get("data")).get("kube-gpu-extender.json");
+        List<String> out = new ArrayList<>();
+        for (JsonElement panel : JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("panels")) {
+            for (JsonElement target : panel.getAsJsonObject().getAsJsonArray("targets")) {
+                out.add(target.getAsJsonObject().get("expr").getAsString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theAlertsAreValidForPromtool(@TempDir Path dir) throws Exception {
+        assertThat(rules()).extracting(r -> (String) r.get("alert")).contains("GpuIdle", "GpuMemoryHigh", "GpuMemoryCritical",
+                "GpuSchedulingLatencyHigh", "GpuExtenderErrors", "GpuBindFailures", "GpuWebhookRejectionsSpiking", "GpuScorerFailing",
+                "GpuScorerPrometheusUnreachable");
+        assertThat(rules()).filteredOn(r -> "GpuIdle".equals(r.get("alert"))).extracting(r -> r.get("for")).containsExactly("30m");
+        Object spec = chart.get("PrometheusRule", FULLNAME).get("spec");
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, new org.yaml.snakeyaml.Yaml().dump(spec));
+        Path bin = Path.of(run(List.of("bash", Path.of("..", "scripts", "prometheus", "install.sh").toAbsolutePath().normalize().toString())));
+        String output = run(List.of(bin.resolve("promtool").toString(), "check", "rules", file.toString()));
+        assertThat(output).contains("SUCCESS: " + rules().size() + " rules found");
+    }
+
+    @Test
+    void theServiceMonitorScrapesEveryComponentButKeepsGpuSeriesFromTheScorerOnly() {
+        String monitor = new org.yaml.snakeyaml.Yaml().dump(chart.get("ServiceMonitor", FULLNAME));
+        assertThat(monitor).contains("kubegpu.io/metrics: 'true'").contains("port: metrics")
+                .contains("gpu_.+;" + FULLNAME + "-scheduler").contains("action: drop");
+        for (String service : List.of("-scheduler", "-webhook", "-scorer")) {
+            Map<?, ?> labels = (Map<?, ?>) ((Map<?, ?>) chart.get("Service", FULLNAME + service).get("metadata")).get("labels");
+            assertThat(labels.get("kubegpu.io/metrics")).as(service).isEqualTo("true");
+        }
+    }
+
+    @Test
+    void alertsAndDashboardUseOnlyMetricsTheServersExport(@TempDir Path dir) throws Exception {
+        Set<String> referenced = new TreeSet<>();
+        rules().forEach(r -> collect((String) r.get("expr"), referenced));
+        dashboardExpressions().forEach(e -> collect(e, referenced));
+        referenced.removeIf(name -> name.startsWith("DCGM_"));
+        assertThat(referenced).contains("gpu_utilization_score", "kubegpu_extender_request_duration_seconds_bucket",
+                "kubegpu_webhook_decisions_total", "kubegpu_cluster_gpu_capacity", "gpu_analysis_errors_total");
+
+        String exported = exportedMetrics(dir);
+        for (String name : referenced) {
+            assertThat(exported).as("metric " + name + " is exported").containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
+
+    private static void collect(String expression, Set<String> into) {
+        // Label names in selectors and in by/on clauses are not metrics.
+        String metricsOnly = expression.replaceAll("\\{[^}]*}", "").replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", "");
+        Matcher m = METRIC.matcher(metricsOnly);
+        while (m.find()) {
+            into.add(m.group(1));
+        }
+    }
+
+    /** Starts the extender, webhook and scorer in one server, gives each a request, and scrapes /metrics. */
+    private static String exportedMetrics(Path dir) throws Exception {
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout",
+                dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-subj", "/CN=webhook",
+                "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
+        var scorer = new ExtenderServer.ServerConfig.ScorerRole(0, ScorerConfigLoader.load(Map.of()), true);
+        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
+                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, webhook, scorer))) {
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            HttpClient http = HttpClient.newBuilder().sslContext(trustAll).build();
+            String base = "http://127.0.0.1:" + server.port();
+            String filter = Files.readString(Path.of("..", "examples", "filter-2xV100.json"));
+            post(http, base + "/filter", filter);
+            post(http, base + "/prioritize", filter);
+            post(http, base + "/filter", "{not json");
+            post(http, "https://127.0.0.1:" + server.webhookPort() + "/mutate", """
+                    {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","operation":"CREATE",
+                     "kind":{"group":"","version":"v1","kind":"Pod"},"namespace":"team-a","name":"p",
+                     "object":{"metadata":{"name":"p","namespace":"team-a","annotations":{"kubegpu.io/gpu":"1.5"}},
+                     "spec":{"containers":[{"name":"c","image":"i"}]}}}}""");
+            for (int i = 0; i < 250 && server.scorer().analyzer().latest().analyzedAt() == null; i++) {
+                Thread.sleep(20);
+            }
+            return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    private static void post(HttpClient http, String url, String body) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        String[] lines = output.strip().split("\n");
+        return command.get(0).equals("bash") ? lines[lines.length - 1].trim() : output;
+    }
+}
