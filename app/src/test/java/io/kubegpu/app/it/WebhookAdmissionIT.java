@@ -7,26 +7,20 @@ import com.google.gson.Gson;
 import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.ControlPlane;
+import io.kubegpu.cluster.it.ControlPlaneAccess;
 import io.kubegpu.cluster.it.Eventually;
 import io.kubegpu.cluster.it.TestCluster;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.webhook.mutation.MutationConfig;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,21 +34,17 @@ import org.yaml.snakeyaml.Yaml;
 class WebhookAdmissionIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static ApiClient client;
+    private static ControlPlaneAccess access;
     private static TestCluster cluster;
     private static ExtenderServer server;
     private static String configName;
-    private static String token;
 
     @BeforeAll
     static void start() throws Exception {
-        Path kubeconfig = ControlPlane.kubeconfig();
-        client = ControlPlane.client();
-        cluster = new TestCluster(client);
-        Path state = ControlPlane.stateDir();
-        token = Files.readString(state.resolve("token")).trim();
+        access = new ControlPlaneAccess();
+        cluster = new TestCluster(ControlPlane.client());
         Path dir = Files.createTempDirectory("webhook-tls");
-        signServingCertificate(state, dir);
+        access.signServingCertificate(dir);
 
         server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
@@ -68,48 +58,20 @@ class WebhookAdmissionIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> webhook = ((List<Map<String, Object>>) config.get("webhooks")).get(0);
         webhook.put("clientConfig", Map.of("url", "https://127.0.0.1:" + server.webhookPort() + "/mutate",
-                "caBundle", Base64.getEncoder().encodeToString(Files.readAllBytes(state.resolve("ca.crt")))));
-        post("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", new Gson().toJson(config));
+                "caBundle", access.caBundle()));
+        access.call("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", new Gson().toJson(config));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (configName != null) {
-            call("DELETE", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + configName, null);
+            access.call("DELETE", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + configName, null);
         }
         if (server != null) {
             server.close();
         }
         if (cluster != null) {
             cluster.close();
-        }
-    }
-
-    private static void signServingCertificate(Path state, Path dir) throws Exception {
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("tls.key").toString(), "-out",
-                dir.resolve("tls.csr").toString(), "-subj", "/CN=kube-gpu-extender-webhook");
-        run("openssl", "x509", "-req", "-in", dir.resolve("tls.csr").toString(), "-CA", state.resolve("ca.crt").toString(), "-CAkey",
-                state.resolve("ca.key").toString(), "-CAcreateserial", "-out", dir.resolve("tls.crt").toString(), "-days", "1",
-                "-extfile", dir.resolve("san.ext").toString());
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-    }
-
-    private static void post(String path, String json) throws Exception {
-        call("POST", path, json);
-    }
-
-    private static void call(String method, String path, String json) throws Exception {
-        Request request = new Request.Builder().url(client.getBasePath() + path).header("Authorization", "Bearer " + token)
-                .method(method, json == null ? null : RequestBody.create(json, MediaType.get("application/json"))).build();
-        try (Response response = client.getHttpClient().newCall(request).execute()) {
-            assertThat(response.code()).as(response.body() == null ? "" : response.body().string()).isBetween(200, 299);
         }
     }
 
