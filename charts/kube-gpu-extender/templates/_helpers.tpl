@@ -103,3 +103,44 @@ startupProbe:
 - name: JAVA_TOOL_OPTIONS
   value: "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
 {{- end -}}
+
+{{/* The extender container: the dedicated scheduler's sidecar, or the standalone Deployment's only container. */}}
+{{- define "kge.extenderContainer" -}}
+- name: extender
+  image: {{ include "kge.image" . }}
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  args:
+  - serve
+  - --roles={{ if .Values.scorer.enabled }}extender,scorer{{ else }}extender{{ end }}
+  - --in-cluster
+  - --host=0.0.0.0
+  - --port={{ .Values.extender.port }}
+  - --policy={{ .Values.extender.policy }}
+  - --live-weight={{ .Values.extender.liveWeight }}
+  - --body-limit-mb={{ .Values.extender.bodyLimitMb }}
+  {{- if .Values.scorer.enabled }}
+  # An in-process scorer only for live load: reports and alerts come from the scorer Deployment.
+  - --scorer-port={{ .Values.scorer.port }}
+  - --scorer-config=/etc/kube-gpu-extender/scorer/scorer.yaml
+  - --utilization=prometheus
+  {{- end }}
+  {{- include "kge.clusterArgs" . | nindent 2 }}
+  env:
+  {{- include "kge.jvmEnv" . | nindent 2 }}
+  - name: CONTROL_API_ENABLED
+    value: "false"
+  - name: AI_ENABLED
+    value: "false"
+  ports:
+  - {name: extender, containerPort: {{ .Values.extender.port }}}
+  securityContext: {{- toYaml .Values.securityContext | nindent 4 }}
+  {{- include "kge.probes" (dict "port" .Values.extender.port) | nindent 2 }}
+  resources: {{- toYaml .Values.extender.resources | nindent 4 }}
+  volumeMounts:
+  {{- include "kge.volumeMounts" . | nindent 2 }}
+  {{- if .Values.scorer.enabled }}
+  - name: scorer-config
+    mountPath: /etc/kube-gpu-extender/scorer
+    readOnly: true
+  {{- end }}
+{{- end -}}

@@ -223,6 +223,20 @@ class ChartTest {
     }
 
     @Test
+    void theDefaultSchedulerCanCallAStandaloneExtender() {
+        RenderedChart chart = RenderedChart.render(Map.of("scheduler.enabled", "false", "extender.standalone", "true"));
+        V1Deployment extender = chart.typed("Deployment", FULLNAME + "-extender", V1Deployment.class);
+        assertThat(extender.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(extender.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(FULLNAME + "-extender");
+        assertThat(container(extender, "extender").getArgs()).contains("--roles=extender,scorer", "--in-cluster");
+        assertThat(chart.names()).contains("Service/" + FULLNAME + "-extender", "ClusterRole/" + FULLNAME + "-extender")
+                .doesNotContain("ClusterRoleBinding/" + FULLNAME + "-kube-scheduler");
+        var binding = chart.typed("ClusterRoleBinding", FULLNAME + "-extender", io.kubernetes.client.openapi.models.V1ClusterRoleBinding.class);
+        assertThat(binding.getSubjects()).extracting(s -> s.getName()).containsExactly(FULLNAME + "-extender");
+        assertThat(RenderedChart.render(Map.of("scheduler.enabled", "false")).kinds()).doesNotContain("Role");
+    }
+
+    @Test
     void catalogOverridesAndNamespaceCapsReachTheProcesses() {
         RenderedChart chart = RenderedChart.render(Map.of("cluster.catalogOverrides[0].id", "G1", "cluster.catalogOverrides[0].vendor", "nvidia",
                 "cluster.catalogOverrides[0].memoryGiB", "24", "cluster.catalogOverrides[0].powerWatts", "250", "webhook.namespaceCaps.students", "0.5", "webhook.namespaceCaps.research", "8"));

@@ -88,7 +88,7 @@ class ObservabilityTest {
     void theServiceMonitorScrapesEveryComponentButKeepsGpuSeriesFromTheScorerOnly() {
         String monitor = new org.yaml.snakeyaml.Yaml().dump(chart.get("ServiceMonitor", FULLNAME));
         assertThat(monitor).contains("kubegpu.io/metrics: 'true'").contains("port: metrics")
-                .contains("gpu_.+;" + FULLNAME + "-scheduler").contains("action: drop");
+                .contains("gpu_.+;" + FULLNAME + "-(scheduler|extender)").contains("action: drop");
         for (String service : List.of("-scheduler", "-webhook", "-scorer")) {
             Map<?, ?> labels = (Map<?, ?>) ((Map<?, ?>) chart.get("Service", FULLNAME + service).get("metadata")).get("labels");
             assertThat(labels.get("kubegpu.io/metrics")).as(service).isEqualTo("true");
