@@ -151,6 +151,19 @@ class ChartTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theShippedSchedulerConfigurationsExtendersMatchTheChartsRendering() throws Exception {
+        for (var pair : Map.of("kube-scheduler-v1.yaml", "1.28.3", "kube-scheduler-v1beta1.yaml", "1.20.2").entrySet()) {
+            Map<String, Object> shipped = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("..", "scheduler-config", pair.getKey())));
+            Map<String, Object> rendered = schedulerConfig(RenderedChart.render(pair.getValue(), Map.of()));
+            assertThat(shipped.get("apiVersion")).as(pair.getKey()).isEqualTo(rendered.get("apiVersion"));
+            assertThat(shipped.get("extenders")).as(pair.getKey()).isEqualTo(rendered.get("extenders"));
+            Map<String, Object> connection = (Map<String, Object>) shipped.get("clientConnection");
+            assertThat(connection).as(pair.getKey()).containsEntry("qps", 500).containsEntry("burst", 1000);
+        }
+    }
+
+    @Test
     void theWebhookIsScopedToOptedInPodsAndTrustsTheGeneratedCa() {
         var config = DEFAULTS.typed("MutatingWebhookConfiguration", FULLNAME, V1MutatingWebhookConfiguration.class);
         var hook = config.getWebhooks().get(0);
