@@ -3,7 +3,6 @@ package io.kubegpu.charts;
 import static io.kubegpu.charts.RenderedChart.FULLNAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.Gson;
 import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.ControlPlane;
@@ -79,19 +78,15 @@ class ChartOnControlPlaneIT {
         Files.writeString(config, new Yaml().dump(scheduler));
         ControlPlane.startScheduler(config);
 
-        Map<String, Object> webhookConfig = chart.get("MutatingWebhookConfiguration", FULLNAME);
         configName = "chart-it-" + cluster.suffix;
-        ((Map<String, Object>) webhookConfig.get("metadata")).put("name", configName);
-        Map<String, Object> webhook = ((List<Map<String, Object>>) webhookConfig.get("webhooks")).get(0);
-        webhook.put("clientConfig", Map.of("url", "https://127.0.0.1:" + server.webhookPort() + "/mutate", "caBundle", access.caBundle()));
-        access.call("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", new Gson().toJson(webhookConfig));
+        access.registerWebhook(chart.get("MutatingWebhookConfiguration", FULLNAME), configName, server.webhookPort());
     }
 
     @AfterAll
     static void stop() throws Exception {
         ControlPlane.stopScheduler();
         if (configName != null) {
-            access.call("DELETE", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + configName, null);
+            access.unregisterWebhook(configName);
         }
         if (server != null) {
             server.close();

@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.it.SelfSignedTls;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
 import io.kubegpu.request.GrammarConfig;
@@ -18,8 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,31 +118,13 @@ class ObservabilityTest {
 
     /** Starts the extender, webhook and scorer in one server, gives each a request, and scrapes /metrics. */
     private static String exportedMetrics(Path dir) throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout",
-                dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-subj", "/CN=webhook",
-                "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
-        openssl.getInputStream().readAllBytes();
-        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        SelfSignedTls.certificate(dir, "webhook");
         var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
         var scorer = new ExtenderServer.ServerConfig.ScorerRole(0, ScorerConfigLoader.load(Map.of()), true);
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
                 List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, webhook, scorer))) {
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
+            SSLContext trustAll = SelfSignedTls.trustAll();
             HttpClient http = HttpClient.newBuilder().sslContext(trustAll).build();
             String base = "http://127.0.0.1:" + server.port();
             String filter = Files.readString(Path.of("..", "examples", "filter-2xV100.json"));

@@ -3,7 +3,6 @@ package io.kubegpu.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.Gson;
 import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.ControlPlane;
@@ -54,18 +53,13 @@ class WebhookAdmissionIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> config = new Yaml().load(Files.readString(ControlPlane.repoPath("webhook/deploy/mutating-webhook-v1.16-1.27.yaml")));
         configName = "kube-gpu-extender-it-" + cluster.suffix;
-        ((Map<String, Object>) config.get("metadata")).put("name", configName);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> webhook = ((List<Map<String, Object>>) config.get("webhooks")).get(0);
-        webhook.put("clientConfig", Map.of("url", "https://127.0.0.1:" + server.webhookPort() + "/mutate",
-                "caBundle", access.caBundle()));
-        access.call("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", new Gson().toJson(config));
+        access.registerWebhook(config, configName, server.webhookPort());
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (configName != null) {
-            access.call("DELETE", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + configName, null);
+            access.unregisterWebhook(configName);
         }
         if (server != null) {
             server.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.it.SelfSignedTls;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
 import io.kubegpu.request.GrammarConfig;
@@ -17,47 +18,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The webhook role over real HTTPS: AdmissionReviews answered, and a rotated certificate served without a restart. */
 class WebhookServingTest {
-    private static final TrustManager[] TRUST_ALL = {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }};
-
-    private static void certificate(Path dir, String commonName) throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
-                "-subj", "/CN=" + commonName, "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
-        openssl.getInputStream().readAllBytes();
-        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(openssl.exitValue()).isZero();
-    }
-
     private static String servedCommonName(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, TRUST_ALL, new SecureRandom());
+        SSLContext context = SelfSignedTls.trustAll();
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.startHandshake();
             return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
@@ -74,11 +47,10 @@ class WebhookServingTest {
 
     @Test
     void answersAdmissionReviewsOverTlsAndReloadsARotatedCertificate(@TempDir Path dir) throws Exception {
-        certificate(dir, "webhook-one");
+        SelfSignedTls.certificate(dir, "webhook-one");
         try (ExtenderServer server = webhookOnly(dir)) {
             int port = server.webhookPort();
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, TRUST_ALL, new SecureRandom());
+            SSLContext context = SelfSignedTls.trustAll();
             HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
             String review;
             try (InputStream in = getClass().getResourceAsStream("/io/kubegpu/webhook/http/admissionreview-pod-create.json")) {
@@ -93,7 +65,7 @@ class WebhookServingTest {
             assertThat(reply.get("patchType").getAsString()).isEqualTo("JSONPatch");
             assertThat(servedCommonName(port)).isEqualTo("CN=webhook-one");
 
-            certificate(dir, "webhook-two");
+            SelfSignedTls.certificate(dir, "webhook-two");
             server.webhookListener().reloadIfChanged();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             String served = servedCommonName(port);
@@ -107,7 +79,7 @@ class WebhookServingTest {
 
     @Test
     void aBrokenNewCertificateKeepsTheOldOne(@TempDir Path dir) throws Exception {
-        certificate(dir, "webhook-good");
+        SelfSignedTls.certificate(dir, "webhook-good");
         try (ExtenderServer server = webhookOnly(dir)) {
             Files.writeString(dir.resolve("cert.pem"), "not a certificate");
             server.webhookListener().reloadIfChanged();
@@ -117,13 +89,12 @@ class WebhookServingTest {
 
     @Test
     void theExtenderPortServesTlsWhenGivenACertificate(@TempDir Path dir) throws Exception {
-        certificate(dir, "extender");
+        SelfSignedTls.certificate(dir, "extender");
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, dir.resolve("cert.pem"),
                 dir.resolve("key.pem"), ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
                 List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, true, null, null))) {
             assertThat(servedCommonName(server.port())).isEqualTo("CN=extender");
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, TRUST_ALL, new SecureRandom());
+            SSLContext context = SelfSignedTls.trustAll();
             HttpResponse<String> ready = HttpClient.newBuilder().sslContext(context).build().send(
                     HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);

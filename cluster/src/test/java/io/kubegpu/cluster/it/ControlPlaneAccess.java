@@ -1,10 +1,13 @@
 package io.kubegpu.cluster.it;
 
+import com.google.gson.Gson;
 import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -17,6 +20,8 @@ import okhttp3.Response;
  * caBundle, and raw JSON calls for objects whose typed models would add fields a 1.20 server refuses.
  */
 public final class ControlPlaneAccess {
+    private static final String WEBHOOKS = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
+
     private final ApiClient client;
     private final String token;
     private final Path state;
@@ -52,6 +57,23 @@ public final class ControlPlaneAccess {
                         + (response.body() == null ? "" : response.body().string()));
             }
         }
+    }
+
+    /**
+     * Registers a MutatingWebhookConfiguration (as read from YAML) under {@code name}, pointed at a webhook on
+     * {@code https://127.0.0.1:port/mutate} that serves a certificate from {@link #signServingCertificate}.
+     */
+    @SuppressWarnings("unchecked")
+    public void registerWebhook(Map<String, Object> config, String name, int port) throws IOException {
+        ((Map<String, Object>) config.get("metadata")).put("name", name);
+        for (Map<String, Object> webhook : (List<Map<String, Object>>) config.get("webhooks")) {
+            webhook.put("clientConfig", Map.of("url", "https://127.0.0.1:" + port + "/mutate", "caBundle", caBundle()));
+        }
+        call("POST", WEBHOOKS, new Gson().toJson(config));
+    }
+
+    public void unregisterWebhook(String name) throws IOException {
+        call("DELETE", WEBHOOKS + "/" + name, null);
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
