@@ -37,7 +37,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpBenchmark {
     private record Row(String verb, String target, String shape, double offered, double throughput, double p50, double p99, double p999,
-                       long errors) {
+                       long errors, double allocatedKiBPerRequest) {
+    }
+
+    /** Bytes allocated so far by every live thread of this JVM (server, floor and generator alike). */
+    private static long allocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
+    }
+
+    private static Row measured(String verb, String target, java.util.concurrent.Callable<LoadGenerator.Result> run) throws Exception {
+        long before = allocatedBytes();
+        LoadGenerator.Result result = run.call();
+        double perRequest = (allocatedBytes() - before) / 1024.0 / Math.max(1, result.requests());
+        return new Row(verb.substring(1), target, result.shape(), result.offered(), result.throughput(), result.percentileMicros(50),
+                result.percentileMicros(99), result.percentileMicros(99.9), result.errors(), perRequest);
     }
 
     private HttpBenchmark() {
@@ -91,12 +109,12 @@ public final class HttpBenchmark {
                         warmUp(gen, target, body);
                         warmUp(gen, floorTarget, body);
                         for (int concurrency : quick ? new int[] {1, 8} : new int[] {1, 4, 16}) {
-                            rows.add(row(verb, "ours" + protocol, await(gen.closedLoop(target, body, concurrency, seconds))));
-                            rows.add(row(verb, "floor" + protocol, await(gen.closedLoop(floorTarget, body, concurrency, seconds))));
+                            rows.add(measured(verb, "ours" + protocol, () -> await(gen.closedLoop(target, body, concurrency, seconds))));
+                            rows.add(measured(verb, "floor" + protocol, () -> await(gen.closedLoop(floorTarget, body, concurrency, seconds))));
                         }
                         for (double rate : quick ? new double[] {500} : new double[] {200, 1000}) {
-                            rows.add(row(verb, "ours" + protocol, await(gen.openLoop(target, body, rate, seconds))));
-                            rows.add(row(verb, "floor" + protocol, await(gen.openLoop(floorTarget, body, rate, seconds))));
+                            rows.add(measured(verb, "ours" + protocol, () -> await(gen.openLoop(target, body, rate, seconds))));
+                            rows.add(measured(verb, "floor" + protocol, () -> await(gen.openLoop(floorTarget, body, rate, seconds))));
                         }
                         System.out.println("done " + verb);
                     }
@@ -111,11 +129,6 @@ public final class HttpBenchmark {
 
     private static void warmUp(LoadGenerator generator, URI target, Buffer body) throws Exception {
         await(generator.closedLoop(target, body, 4, 3));
-    }
-
-    private static Row row(String verb, String target, LoadGenerator.Result result) {
-        return new Row(verb.substring(1), target, result.shape(), result.offered(), result.throughput(), result.percentileMicros(50),
-                result.percentileMicros(99), result.percentileMicros(99.9), result.errors());
     }
 
     private static void write(List<Row> rows, int nodes, int candidates, double seconds, String args) throws Exception {
@@ -136,16 +149,16 @@ public final class HttpBenchmark {
         md.append("- cluster: ").append(nodes).append(" nodes, ").append(4 * nodes).append(" pods; ").append(candidates)
                 .append(" candidate names per filter/prioritize call; ").append(seconds).append(" s per run\n");
         md.append("- closed: N callers back to back (throughput ceiling); open: fixed rate, latency from the due time (no coordinated omission)\n\n");
-        md.append("| verb | target | shape | offered | req/s | p50 µs | p99 µs | p99.9 µs | p99 vs floor | errors |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| verb | target | shape | offered | req/s | p50 µs | p99 µs | p99.9 µs | p99 vs floor | KiB allocated per request (whole JVM) | errors |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < rows.size(); i += 2) {
             Row ours = rows.get(i);
             Row floor = rows.get(i + 1);
             for (Row r : List.of(ours, floor)) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %d |%n", r.verb(), r.target(), r.shape(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %.1f | %d |%n", r.verb(), r.target(), r.shape(),
                         r.shape().equals("open") ? String.format(Locale.ROOT, "%.0f/s", r.offered()) : (int) r.offered() + " callers",
                         r.throughput(), r.p50(), r.p99(), r.p999(), r == ours ? String.format(Locale.ROOT, "%.2f×", ours.p99() / floor.p99()) : "",
-                        r.errors()));
+                        r.allocatedKiBPerRequest(), r.errors()));
             }
         }
         Files.writeString(results.resolve("http.md"), md.toString());

@@ -101,6 +101,11 @@ public final class ExtenderServer implements AutoCloseable {
                 .with(new io.vertx.core.VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
+        // JVM heap, GC, threads and CPU next to ours: what an operator sizes the pod's memory limit by.
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
         ExtenderMetrics metrics = new ExtenderMetrics(registry);
         ClusterGpuMetrics gpuMetrics = new ClusterGpuMetrics(registry,
                 cluster.vendors().all().stream().map(io.kubegpu.request.Vendor::resource).toList());
@@ -159,8 +164,11 @@ public final class ExtenderServer implements AutoCloseable {
             }
         }
 
+        // No response compression: kube-scheduler's Go client asks for gzip on every call, and on the loopback
+        // between a scheduler and its sidecar deflating and inflating each reply is CPU both sides need for
+        // scheduling (measured: perf/results/scheduler-e2e.md). Compressed request bodies are still accepted.
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                .setCompressionSupported(true).setDecompressionSupported(true);
+                .setDecompressionSupported(true);
         if (config.tlsCert() != null) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString())
                     .setKeyPath(config.tlsKey().toString()));

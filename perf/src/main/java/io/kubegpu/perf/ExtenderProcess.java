@@ -1,0 +1,88 @@
+package io.kubegpu.perf;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The extender as a separate process, {@code java -jar app/target/kube-gpu-extender.jar serve --kubeconfig …}, ready when /readyz says so. */
+final class ExtenderProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private ExtenderProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The extender role watching the cluster of {@code kubeconfig}, on a free port. */
+    static ExtenderProcess start(Path kubeconfig) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ExtenderProcess extender = start(List.of("serve", "--roles", "extender", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--kubeconfig", kubeconfig.toString()), "http://127.0.0.1:" + port, false);
+        return new ExtenderProcess(extender.process, port);
+    }
+
+    /**
+     * {@code java -jar kube-gpu-extender.jar ARGS}; ready when {@code base/readyz} answers 200 ({@code tls}: any
+     * certificate accepted, for the webhook's own).
+     */
+    static ExtenderProcess start(List<String> args, String base, boolean tls) throws IOException, InterruptedException {
+        Path jar = Path.of("app", "target", "kube-gpu-extender.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (mvn -B -q -DskipTests package)");
+        }
+        Path log = Files.createTempFile("extender", ".log");
+        List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx1g", "-jar", jar.toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ExtenderProcess extender = new ExtenderProcess(process, -1);
+        HttpClient http;
+        try {
+            http = tls ? HttpClient.newBuilder().sslContext(io.kubegpu.cluster.it.SelfSignedTls.trustAll()).build() : HttpClient.newHttpClient();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+        for (int i = 0; i < 600; i++) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the extender exited: " + Files.readString(log));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return extender;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(100);
+        }
+        extender.close();
+        throw new IllegalStateException("the extender was not ready in 60 s: " + Files.readString(log));
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.kubegpu.perf;
+
+import com.google.gson.GsonBuilder;
+import io.kubegpu.cluster.it.ControlPlane;
+import io.kubegpu.cluster.it.TestCluster;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.custom.Quantity;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * kube-scheduler's own throughput on the real control plane of the integration tier, in one run: N GPU nodes
+ * created through the API, then M one-GPU pods scheduled three times — with no extender, with ours in
+ * names-only mode, and with ours receiving full Node objects. Pods are created while the scheduler is
+ * stopped; the rate is read from kube-scheduler's {@code scheduler_schedule_attempts_total{result="scheduled"}}
+ * between the first and the last scheduled pod. Writes {@code perf/results/scheduler-e2e.{json,md}}.
+ *
+ * <p>Usage: {@code java -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput [--nodes 500] [--pods 1000]}.
+ */
+public final class SchedulerThroughput {
+    private static final Pattern SCHEDULED = Pattern.compile("(?m)^scheduler_schedule_attempts_total\\{[^}]*result=\"scheduled\"[^}]*} ([0-9.e+]+)");
+    private static final String METRICS = "127.0.0.1:10355";
+
+    private record Run(String mode, int pods, double seconds, double podsPerSecond, double msPerPod) {
+    }
+
+    private SchedulerThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = HttpBenchmark.intArg(args, "--nodes", 500);
+        int pods = HttpBenchmark.intArg(args, "--pods", 1000);
+        Path kubeconfig = ControlPlane.kubeconfig();
+        List<Run> runs = new ArrayList<>();
+        try (TestCluster cluster = new TestCluster(ControlPlane.client())) {
+            String runLabel = "kubegpu.io/perf-run";
+            ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+                Thread thread = new Thread(r, "perf-api");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                List<Future<String>> created = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    int index = i;
+                    created.add(pool.submit(() -> cluster.createNode(String.format(Locale.ROOT, "perf-%04d", index),
+                            Map.of(runLabel, cluster.suffix, "nvidia.com/gpu.product", index % 2 == 0 ? "NVIDIA-A100-SXM4-80GB" : "Tesla-V100-SXM2-32GB"),
+                            Map.of("nvidia.com/gpu", "8", "cpu", "96", "memory", "1Ti"))));
+                }
+                for (Future<String> f : created) {
+                    f.get(10, TimeUnit.MINUTES);
+                }
+                // The extender runs as it does in production: its own JVM (the executable jar), not inside this harness,
+                // whose pod creation and JIT would otherwise compete with it.
+                try (ExtenderProcess extender = ExtenderProcess.start(kubeconfig)) {
+                    // A JVM compiles our hot paths during its first thousand requests; a long-running extender is past
+                    // that, so each extender mode is warmed up once, unmeasured.
+                    for (String mode : modes(args)) {
+                        if (!mode.equals("none")) {
+                            run(mode, cluster, pool, Math.min(pods, 300), kubeconfig, extender.port());
+                        }
+                    }
+                    for (String mode : modes(args)) {
+                        runs.add(run(mode, cluster, pool, pods, kubeconfig, extender.port()));
+                        System.out.printf(Locale.ROOT, "%s: %.1f pods/s; extender time per call so far: %s%n", mode,
+                                runs.get(runs.size() - 1).podsPerSecond(), extenderLatency(extender.port()));
+                    }
+                }
+            } finally {
+                ControlPlane.stopScheduler();
+                pool.shutdown();
+                cluster.api.deleteCollectionNode().labelSelector(runLabel + "=" + cluster.suffix).execute();
+            }
+        }
+        write(runs, nodes, pods);
+        System.exit(0);
+    }
+
+    private static Run run(String mode, TestCluster cluster, ExecutorService pool, int count, Path kubeconfig, int extenderPort)
+            throws Exception {
+        ControlPlane.stopScheduler();
+        List<Future<V1Pod>> created = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = String.format(Locale.ROOT, "%s-%04d", mode, i);
+            created.add(pool.submit(() -> cluster.api.createNamespacedPod(cluster.namespace, gpuPod(cluster, name)).execute()));
+        }
+        List<V1Pod> all = new ArrayList<>();
+        for (Future<V1Pod> f : created) {
+            all.add(f.get(10, TimeUnit.MINUTES));
+        }
+        Path config = Files.createTempFile("scheduler-" + mode, ".yaml");
+        Files.writeString(config, schedulerConfig(mode, kubeconfig, extenderPort));
+        System.out.println(Instant.now() + " scheduling " + mode);
+        ControlPlane.startScheduler(config);
+        HttpClient http = HttpClient.newHttpClient();
+        long first = 0;
+        long last = 0;
+        double scheduled = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (scheduled < count && System.nanoTime() < deadline) {
+            double now = scheduledSoFar(http);
+            long at = System.nanoTime();
+            if (now > 0 && first == 0) {
+                first = at;
+            }
+            if (now > scheduled) {
+                last = at;
+                scheduled = now;
+            }
+            // Polling costs CPU on a 2-core machine that kube-scheduler needs: a few times a second is enough.
+            Thread.sleep(100);
+        }
+        System.out.println(mode + " kube-scheduler: " + schedulerBreakdown(http));
+        ControlPlane.stopScheduler();
+        List<Future<?>> deleted = new ArrayList<>();
+        for (V1Pod pod : all) {
+            deleted.add(pool.submit(() -> {
+                cluster.forceDelete(pod);
+                return null;
+            }));
+        }
+        for (Future<?> f : deleted) {
+            f.get(10, TimeUnit.MINUTES);
+        }
+        if (scheduled < count) {
+            throw new IllegalStateException(mode + ": only " + scheduled + " of " + count + " pods were scheduled in 10 minutes");
+        }
+        // The first sample already counts pods scheduled before it: measure the rest against the time they took.
+        double seconds = (last - first) / 1e9;
+        double rate = (count - 1) / Math.max(seconds, 1e-3);
+        return new Run(mode, count, seconds, rate, 1000 / rate);
+    }
+
+    private static List<String> modes(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--modes")) {
+                return List.of(args[i + 1].split(","));
+            }
+        }
+        return List.of("none", "names", "full");
+    }
+
+    /** Mean time per call of each verb, from the extender's own histogram: where the time per pod goes. */
+    static String extenderLatency(int port) {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            StringBuilder out = new StringBuilder();
+            for (String verb : List.of("filter", "prioritize", "bind")) {
+                Matcher sum = Pattern.compile("kubegpu_extender_request_duration_seconds_sum\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
+                Matcher count = Pattern.compile("kubegpu_extender_request_duration_seconds_count\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
+                if (sum.find() && count.find() && Double.parseDouble(count.group(1)) > 0) {
+                    out.append(String.format(Locale.ROOT, "%s %.2f ms × %.0f; ", verb, 1000 * Double.parseDouble(sum.group(1))
+                            / Double.parseDouble(count.group(1)), Double.parseDouble(count.group(1))));
+                }
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Mean seconds per pod of kube-scheduler's own phase histograms. */
+    private static String schedulerBreakdown(HttpClient http) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            StringBuilder out = new StringBuilder();
+            for (String name : List.of("scheduler_scheduling_algorithm_duration_seconds", "scheduler_e2e_scheduling_duration_seconds",
+                    "scheduler_binding_duration_seconds", "scheduler_scheduling_algorithm_predicate_evaluation_seconds",
+                    "scheduler_scheduling_algorithm_priority_evaluation_seconds")) {
+                double sum = 0;
+                double count = 0;
+                Matcher m = Pattern.compile("(?m)^" + name + "_(sum|count)(\\{[^}]*})? ([0-9.eE+-]+)").matcher(body);
+                while (m.find()) {
+                    if (m.group(1).equals("sum")) {
+                        sum += Double.parseDouble(m.group(3));
+                    } else {
+                        count += Double.parseDouble(m.group(3));
+                    }
+                }
+                if (count > 0) {
+                    out.append(String.format(Locale.ROOT, "%s %.2f ms; ", name.replace("scheduler_", ""), 1000 * sum / count));
+                }
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "unavailable";
+        }
+    }
+
+    private static double scheduledSoFar(HttpClient http) {
+        try {
+            // Read the scheduler's metrics line by line and parse only the attempts counter.
+            var lines = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofLines()).body();
+            return lines.filter(l -> l.startsWith("scheduler_schedule_attempts_total{")).map(SCHEDULED::matcher).filter(Matcher::find)
+                    .mapToDouble(m -> Double.parseDouble(m.group(1))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static V1Pod gpuPod(TestCluster cluster, String name) {
+        return new V1Pod().metadata(new V1ObjectMeta().name(name).namespace(cluster.namespace).annotations(Map.of("kubegpu.io/gpu", "1")))
+                .spec(new V1PodSpec().overhead(null).containers(List.of(new V1Container().name("main").image("registry.invalid/train:1")
+                        .resources(new V1ResourceRequirements().limits(Map.of("nvidia.com/gpu", new Quantity("1"),
+                                "cpu", new Quantity("1"), "memory", new Quantity("1Gi")))))));
+    }
+
+    /**
+     * The shipped v1beta1 file's settings for a process outside the cluster, per mode: {@code none} (no extender),
+     * {@code names} (the shipped configuration: names only, filter + prioritize + bind), {@code full} (full Node
+     * objects); {@code -noprio} and {@code -nobind} drop a verb, to see where the time goes.
+     */
+    static String schedulerConfig(String mode, Path kubeconfig, int extenderPort) {
+        String prioritize = mode.contains("-noprio") ? "" : "  prioritizeVerb: prioritize\n";
+        String bind = mode.endsWith("-nobind") ? "" : "  bindVerb: bind\n";
+        String extender = mode.equals("none") ? "" : """
+            extenders:
+            - urlPrefix: http://127.0.0.1:%d
+              filterVerb: filter
+            %s%s  weight: 5
+              enableHTTPS: false
+              nodeCacheCapable: %s
+              ignorable: false
+              httpTimeout: 5s
+              managedResources:
+              - name: nvidia.com/gpu
+                ignoredByScheduler: false
+            """.formatted(extenderPort, prioritize, bind, !mode.startsWith("full"));
+        return """
+            apiVersion: kubescheduler.config.k8s.io/v1beta1
+            kind: KubeSchedulerConfiguration
+            clientConnection:
+              kubeconfig: %s
+              qps: 500
+              burst: 1000
+            leaderElection:
+              leaderElect: false
+            healthzBindAddress: %s
+            metricsBindAddress: %s
+            profiles:
+            - schedulerName: default-scheduler
+            """.formatted(kubeconfig, METRICS, METRICS) + extender;
+    }
+
+    private static void write(List<Run> runs, int nodes, int pods) throws Exception {
+        Path results = Path.of("perf", "results");
+        Files.createDirectories(results);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("date", Instant.now().toString());
+        json.put("machine", Machine.describe());
+        json.put("nodes", nodes);
+        json.put("pods", pods);
+        json.put("runs", runs);
+        Files.writeString(results.resolve("scheduler-e2e.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
+        double base = runs.get(0).podsPerSecond();
+        StringBuilder md = new StringBuilder("# kube-scheduler throughput with and without the extender\n\n");
+        md.append("- date: ").append(Instant.now()).append('\n');
+        md.append("- machine: ").append(Machine.describe()).append('\n');
+        md.append("- command: java -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput --nodes ").append(nodes)
+                .append(" --pods ").append(pods).append('\n');
+        md.append("- control plane: kube-apiserver and kube-scheduler 1.20.2 (scripts/control-plane), etcd, all on this machine, qps 500 / burst 1000\n\n");
+        md.append("| mode | pods/s | ms per pod | vs no extender | extender cost per pod |\n|---|---|---|---|---|\n");
+        for (Run run : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.0f %% | %s |%n", run.mode(), run.podsPerSecond(), run.msPerPod(),
+                    100 * run.podsPerSecond() / base, run.mode().equals("none") ? "" : String.format(Locale.ROOT, "%.2f ms",
+                            run.msPerPod() - runs.get(0).msPerPod())));
+        }
+        Files.writeString(results.resolve("scheduler-e2e.md"), md.toString());
+        System.out.println(md);
+    }
+}

@@ -1,0 +1,120 @@
+package io.kubegpu.perf;
+
+import com.google.gson.GsonBuilder;
+import io.kubegpu.cluster.it.ControlPlane;
+import io.kubegpu.cluster.it.ControlPlaneAccess;
+import io.kubegpu.cluster.it.TestCluster;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pod creations per second through the real kube-apiserver of the integration tier, without our webhook and
+ * with the shipped MutatingWebhookConfiguration registered (opted-in pods with a GPU string). The webhook runs
+ * as its own process ({@code serve --roles webhook}). Writes {@code perf/results/webhook-e2e.{json,md}}.
+ *
+ * <p>Usage: {@code java -cp perf/target/benchmarks.jar io.kubegpu.perf.WebhookThroughput [--pods 1000] [--threads 8]}.
+ */
+public final class WebhookThroughput {
+    private record Run(String mode, int pods, double seconds, double podsPerSecond) {
+    }
+
+    private WebhookThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int pods = HttpBenchmark.intArg(args, "--pods", 1000);
+        int threads = HttpBenchmark.intArg(args, "--threads", 8);
+        ControlPlane.kubeconfig();
+        ControlPlaneAccess access = new ControlPlaneAccess();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread thread = new Thread(r, "perf-api");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Run> runs = new ArrayList<>();
+        Path dir = Files.createTempDirectory("webhook-e2e");
+        access.signServingCertificate(dir);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (TestCluster cluster = new TestCluster(ControlPlane.client());
+             ExtenderProcess webhook = ExtenderProcess.start(List.of("serve", "--roles", "webhook", "--host", "127.0.0.1", "--port", "0",
+                     "--webhook-port", Integer.toString(port), "--webhook-tls-cert", dir.resolve("tls.crt").toString(),
+                     "--webhook-tls-key", dir.resolve("tls.key").toString()), "http://127.0.0.1:" + port, true)) {
+            create(cluster, pool, "warm", 200, false);
+            runs.add(new Run("no webhook", pods, create(cluster, pool, "plain", pods, true), 0));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("webhook/deploy/mutating-webhook-v1.16-1.27.yaml")));
+            String name = "perf-webhook-" + cluster.suffix;
+            access.registerWebhook(config, name, port);
+            try {
+                // The API server picks a new configuration up within a second or so.
+                Thread.sleep(3000);
+                create(cluster, pool, "warm-gpu", 200, true);
+                runs.add(new Run("with webhook (opted-in GPU pods)", pods, create(cluster, pool, "gpu", pods, true), 0));
+            } finally {
+                access.unregisterWebhook(name);
+            }
+        }
+        List<Run> rated = runs.stream().map(r -> new Run(r.mode(), r.pods(), r.seconds(), r.pods() / r.seconds())).toList();
+        write(rated, pods, threads);
+        System.exit(0);
+    }
+
+    /** Creates {@code count} pods with {@code threads} callers; returns the seconds it took. */
+    private static double create(TestCluster cluster, ExecutorService pool, String prefix, int count, boolean optIn) throws Exception {
+        long start = System.nanoTime();
+        List<Future<V1Pod>> created = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = String.format(Locale.ROOT, "%s-%05d", prefix, i);
+            V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name(name).namespace(cluster.namespace)
+                            .labels(optIn ? Map.of("kubegpu.io/gpu-pod", "true") : Map.of()).annotations(Map.of("kubegpu.io/gpu", "1")))
+                    .spec(new V1PodSpec().overhead(null).containers(List.of(new V1Container().name("main").image("registry.invalid/job:1"))));
+            created.add(pool.submit(() -> cluster.api.createNamespacedPod(cluster.namespace, pod).execute()));
+        }
+        for (Future<V1Pod> f : created) {
+            f.get(10, TimeUnit.MINUTES);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void write(List<Run> runs, int pods, int threads) throws Exception {
+        Path results = Path.of("perf", "results");
+        Files.createDirectories(results);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("date", Instant.now().toString());
+        json.put("machine", Machine.describe());
+        json.put("threads", threads);
+        json.put("runs", runs);
+        Files.writeString(results.resolve("webhook-e2e.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
+        StringBuilder md = new StringBuilder("# Pod creation through the API server with and without the webhook\n\n");
+        md.append("- date: ").append(Instant.now()).append('\n');
+        md.append("- machine: ").append(Machine.describe()).append('\n');
+        md.append("- command: java -cp perf/target/benchmarks.jar io.kubegpu.perf.WebhookThroughput --pods ").append(pods)
+                .append(" --threads ").append(threads).append('\n');
+        md.append("- kube-apiserver 1.20.2 and etcd on this machine; the webhook in its own JVM over HTTPS\n\n");
+        md.append("| mode | pods | seconds | pods/s | vs no webhook |\n|---|---|---|---|---|\n");
+        for (Run run : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.0f %% |%n", run.mode(), run.pods(), run.seconds(), run.podsPerSecond(),
+                    100 * run.podsPerSecond() / runs.get(0).podsPerSecond()));
+        }
+        Files.writeString(results.resolve("webhook-e2e.md"), md.toString());
+        System.out.println(md);
+    }
+}
