@@ -56,7 +56,7 @@ public final class WebhookThroughput {
         try (TestCluster cluster = new TestCluster(ControlPlane.client());
              ExtenderProcess webhook = ExtenderProcess.start(List.of("serve", "--roles", "webhook", "--host", "127.0.0.1", "--port", "0",
                      "--webhook-port", Integer.toString(port), "--webhook-tls-cert", dir.resolve("tls.crt").toString(),
-                     "--webhook-tls-key", dir.resolve("tls.key").toString()), "http://127.0.0.1:" + port, true)) {
+                     "--webhook-tls-key", dir.resolve("tls.key").toString()), "https://127.0.0.1:" + port, true)) {
             create(cluster, pool, "warm", 200, false);
             runs.add(new Run("no webhook", pods, create(cluster, pool, "plain", pods, true), 0));
             @SuppressWarnings("unchecked")

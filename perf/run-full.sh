@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The full performance set (about 45 minutes on 2 cores): every JMH suite, the HTTP load at several
+# concurrencies and rates against our server and the floor server, kube-scheduler's throughput at 500 nodes
+# and 1,000 GPU pods with no extender / names only / full nodes, pod creation through the API server with
+# and without the webhook, and the server's memory at 5,000 nodes and 100,000 pods.
+# Results: perf/results/*.md and *.json; the README's Performance section quotes them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests package
+perf/run-benchmarks.sh ParserBenchmark parser
+perf/run-benchmarks.sh ExtenderBenchmark extender
+perf/run-benchmarks.sh WebhookBenchmark webhook
+perf/run-benchmarks.sh ClusterStateBenchmark cluster-state
+java -Xmx2g -cp perf/target/benchmarks.jar io.kubegpu.perf.ClusterStateMemory 5000 100000
+java -cp perf/target/benchmarks.jar io.kubegpu.perf.HttpBenchmark
+bash scripts/control-plane/start.sh >/dev/null
+java -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput --nodes 500 --pods 1000
+java -cp perf/target/benchmarks.jar io.kubegpu.perf.WebhookThroughput --pods 1000
+java -cp perf/target/benchmarks.jar io.kubegpu.perf.ServerMemory --nodes 5000 --pods 100000
