@@ -13,6 +13,8 @@ perf/run-benchmarks.sh WebhookBenchmark webhook
 perf/run-benchmarks.sh ClusterStateBenchmark cluster-state
 java -Xmx2g -cp perf/target/benchmarks.jar io.kubegpu.perf.ClusterStateMemory 5000 100000
 java -cp perf/target/benchmarks.jar io.kubegpu.perf.HttpBenchmark
+# An empty cluster: pods left pending by an earlier run would be scheduled along with the benchmark's.
+bash scripts/control-plane/stop.sh --purge >/dev/null
 bash scripts/control-plane/start.sh >/dev/null
 java -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput --nodes 500 --pods 1000
 java -cp perf/target/benchmarks.jar io.kubegpu.perf.WebhookThroughput --pods 1000
