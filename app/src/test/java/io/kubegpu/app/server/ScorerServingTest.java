@@ -41,7 +41,8 @@ class ScorerServingTest {
             String host = results.get(0).getAsJsonObject().get("hostname").getAsString();
             assertThat(server.state().snapshot().node(host)).isPresent();
             assertThat(server.scorer().liveUtilization().nodeLoad(host)).isPresent();
-            assertThat(get(server.scorerPort(), "/health")).contains("\"status\":\"healthy\"").contains("synthetic");
+            assertThat(get(server.scorerPort(), "/health")).contains("\"status\":\"healthy\"").contains("synthetic")
+                    .contains("\"prometheus_connected\":false");
             assertThat(get(server.scorerPort(), "/metrics")).contains("gpu_utilization_score{").contains("kubegpu_cluster_nodes");
             assertThat(get(server.scorerPort(), "/healthz")).isNotEmpty();
             assertThat(get(server.port(), "/results")).doesNotContain("gpu_id");

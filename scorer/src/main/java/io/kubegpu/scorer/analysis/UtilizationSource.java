@@ -13,4 +13,9 @@ public interface UtilizationSource {
 
     /** For health and logs, e.g. the Prometheus URL. */
     String describe();
+
+    /** Whether this source is Prometheus: {@code /health}'s {@code prometheus_connected} is false for any other. */
+    default boolean isPrometheus() {
+        return false;
+    }
 }

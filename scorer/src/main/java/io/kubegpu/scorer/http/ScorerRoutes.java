@@ -79,7 +79,7 @@ public final class ScorerRoutes {
         boolean connected = latest.lastAttempt() != null && !latest.stale();
         JsonObject out = new JsonObject();
         out.addProperty("status", latest.lastAttempt() == null ? "starting" : connected ? "healthy" : "degraded");
-        out.addProperty("prometheus_connected", connected);
+        out.addProperty("prometheus_connected", connected && analyzer.source().isPrometheus());
         out.add("last_analysis", ScorerJson.time(latest.analyzedAt()));
         out.addProperty("analysis_timeout", config.analysisTimeout().toSeconds());
         out.addProperty("ai_enabled", config.ai().enabled());

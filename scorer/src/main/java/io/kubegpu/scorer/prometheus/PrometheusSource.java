@@ -35,6 +35,11 @@ public final class PrometheusSource implements UtilizationSource {
     }
 
     @Override
+    public boolean isPrometheus() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "Prometheus at " + client.baseUrl();
     }

@@ -66,6 +66,11 @@ class ScorerApiTest {
             public String describe() {
                 return "the test's source";
             }
+
+            @Override
+            public boolean isPrometheus() {
+                return true;
+            }
         };
         scorer = Scorer.create(vertx, config, source, GpuCatalog.builtIn(), registry, Clock.systemUTC());
         Router router = Router.router(vertx);
