@@ -1,6 +1,5 @@
 package io.kubegpu.perf;
 
-import com.google.gson.GsonBuilder;
 import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.SelfSignedTls;
@@ -132,16 +131,11 @@ public final class HttpBenchmark {
     }
 
     private static void write(List<Row> rows, int nodes, int candidates, double seconds, String args) throws Exception {
-        Path results = Path.of("perf", "results");
-        Files.createDirectories(results);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", Instant.now().toString());
-        json.put("machine", Machine.describe());
+        Map<String, Object> json = Results.header();
         json.put("nodes", nodes);
         json.put("candidates", candidates);
         json.put("secondsPerRun", seconds);
         json.put("rows", rows);
-        Files.writeString(results.resolve("http.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
         StringBuilder md = new StringBuilder("# HTTP load: our server against the floor server\n\n");
         md.append("- date: ").append(Instant.now()).append('\n');
         md.append("- machine: ").append(Machine.describe()).append('\n');
@@ -161,8 +155,7 @@ public final class HttpBenchmark {
                         r.allocatedKiBPerRequest(), r.errors()));
             }
         }
-        Files.writeString(results.resolve("http.md"), md.toString());
-        System.out.println(md);
+        Results.write("http", json, md.toString());
     }
 
     /** A pending pod asking for one A100 and the names of {@code candidates} of the nodes, as kube-scheduler sends them. */

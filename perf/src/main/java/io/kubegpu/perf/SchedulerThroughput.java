@@ -1,6 +1,5 @@
 package io.kubegpu.perf;
 
-import com.google.gson.GsonBuilder;
 import io.kubegpu.cluster.it.ControlPlane;
 import io.kubegpu.cluster.it.TestCluster;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -266,15 +264,10 @@ public final class SchedulerThroughput {
     }
 
     private static void write(List<Run> runs, int nodes, int pods) throws Exception {
-        Path results = Path.of("perf", "results");
-        Files.createDirectories(results);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", Instant.now().toString());
-        json.put("machine", Machine.describe());
+        Map<String, Object> json = Results.header();
         json.put("nodes", nodes);
         json.put("pods", pods);
         json.put("runs", runs);
-        Files.writeString(results.resolve("scheduler-e2e.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
         double base = runs.get(0).podsPerSecond();
         StringBuilder md = new StringBuilder("# kube-scheduler throughput with and without the extender\n\n");
         md.append("- date: ").append(Instant.now()).append('\n');
@@ -288,7 +281,6 @@ public final class SchedulerThroughput {
                     100 * run.podsPerSecond() / base, run.mode().equals("none") ? "" : String.format(Locale.ROOT, "%.2f ms",
                             run.msPerPod() - runs.get(0).msPerPod())));
         }
-        Files.writeString(results.resolve("scheduler-e2e.md"), md.toString());
-        System.out.println(md);
+        Results.write("scheduler-e2e", json, md.toString());
     }
 }

@@ -1,6 +1,5 @@
 package io.kubegpu.perf;
 
-import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,17 +76,12 @@ public final class ServerMemory {
     }
 
     private static void write(int nodes, int pods, double heapBytes, long rssKb, double startSeconds, long manifestBytes) throws Exception {
-        Path results = Path.of("perf", "results");
-        Files.createDirectories(results);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", Instant.now().toString());
-        json.put("machine", Machine.describe());
+        Map<String, Object> json = Results.header();
         json.put("nodes", nodes);
         json.put("pods", pods);
         json.put("heapUsedAfterGcBytes", heapBytes);
         json.put("rssKiB", rssKb);
         json.put("startSeconds", startSeconds);
-        Files.writeString(results.resolve("server-memory.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
         String md = """
             # Server memory with a large cluster
 
@@ -103,8 +96,7 @@ public final class ServerMemory {
             | resident set (RSS) | %.0f MiB |
             | start to ready (loading the manifests) | %.1f s |
             """.formatted(Instant.now(), Machine.describe(), nodes, pods, manifestBytes >> 20, heapBytes / (1 << 20), rssKb / 1024.0, startSeconds);
-        Files.writeString(results.resolve("server-memory.md"), md);
-        System.out.println(md);
+        Results.write("server-memory", json, md);
     }
 
 }

@@ -1,6 +1,5 @@
 package io.kubegpu.perf;
 
-import com.google.gson.GsonBuilder;
 import io.kubegpu.cluster.it.ControlPlane;
 import io.kubegpu.cluster.it.ControlPlaneAccess;
 import io.kubegpu.cluster.it.TestCluster;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,14 +108,9 @@ public final class WebhookThroughput {
     }
 
     private static void write(List<Run> runs, int pods, int threads) throws Exception {
-        Path results = Path.of("perf", "results");
-        Files.createDirectories(results);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", Instant.now().toString());
-        json.put("machine", Machine.describe());
+        Map<String, Object> json = Results.header();
         json.put("threads", threads);
         json.put("runs", runs);
-        Files.writeString(results.resolve("webhook-e2e.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
         StringBuilder md = new StringBuilder("# Pod creation through the API server with and without the webhook\n\n");
         md.append("- date: ").append(Instant.now()).append('\n');
         md.append("- machine: ").append(Machine.describe()).append('\n');
@@ -129,7 +122,6 @@ public final class WebhookThroughput {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.0f %% |%n", run.mode(), run.pods(), run.seconds(), run.podsPerSecond(),
                     100 * run.podsPerSecond() / runs.get(0).podsPerSecond()));
         }
-        Files.writeString(results.resolve("webhook-e2e.md"), md.toString());
-        System.out.println(md);
+        Results.write("webhook-e2e", json, md.toString());
     }
 }
