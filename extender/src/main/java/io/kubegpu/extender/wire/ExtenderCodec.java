@@ -143,7 +143,7 @@ public final class ExtenderCodec {
      * latter, 1.21+ lets the former take precedence.
      */
     public byte[] filterReply(ExtenderArgs args, List<NodeVerdict> verdicts, String error) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + verdicts.size() * 64);
+        ReplyBuffer out = new ReplyBuffer(256 + verdicts.size() * 64);
         if (args != null && args.fullNodes()) {
             write(out, "{\"Nodes\":{\"metadata\":{},\"items\":[");
             boolean first = true;
@@ -182,7 +182,7 @@ public final class ExtenderCodec {
         return out.toByteArray();
     }
 
-    private static void writeReasons(java.io.ByteArrayOutputStream out, List<NodeVerdict> verdicts, boolean unresolvableOnly) {
+    private static void writeReasons(ReplyBuffer out, List<NodeVerdict> verdicts, boolean unresolvableOnly) {
         out.write('{');
         boolean first = true;
         for (NodeVerdict verdict : verdicts) {
@@ -201,23 +201,23 @@ public final class ExtenderCodec {
     }
 
     /** A JSON string: plain ASCII (node names, our reasons) is copied as is; anything else goes through Gson's escaping. */
-    private static void writeString(java.io.ByteArrayOutputStream out, String value) {
+    private static void writeString(ReplyBuffer out, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                write(out, GSON.toJson(value));
+                out.utf8(GSON.toJson(value));
                 return;
             }
         }
         out.write('"');
-        out.writeBytes(value.getBytes(StandardCharsets.ISO_8859_1));
+        out.ascii(value);
         out.write('"');
     }
 
     private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
 
-    private static void write(java.io.ByteArrayOutputStream out, String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+    private static void write(ReplyBuffer out, String text) {
+        out.ascii(text);
     }
 
     /** Prioritize reply: a bare array of {@code {"Host","Score"}}. */
