@@ -31,9 +31,8 @@ class ScorerServingTest {
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
                 List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null, scorer))) {
-            for (int i = 0; i < 250 && server.scorer().analyzer().latest().analyzedAt() == null; i++) {
-                Thread.sleep(20);
-            }
+            // Joins the first analysis the server started (or runs one): the results exist when it returns.
+            server.scorer().analyzer().run(false).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             var results = JsonParser.parseString(get(server.scorerPort(), "/results")).getAsJsonArray();
             assertThat(results).isNotEmpty();
             // Only GPUs held by the sample's pods, as dcgm-exporter's default selector would show them.

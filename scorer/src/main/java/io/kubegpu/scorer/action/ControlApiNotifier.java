@@ -16,6 +16,8 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,24 +58,35 @@ public final class ControlApiNotifier implements AnalysisListener {
 
     @Override
     public void analyzed(AnalysisSnapshot snapshot, Duration took) {
+        reportLow(snapshot);
+    }
+
+    /**
+     * Reports the low and idle GPUs of {@code snapshot} that are outside their cooldown; completes, with how many
+     * reports got through, once every one of them has succeeded or used up its retries.
+     */
+    Future<Integer> reportLow(AnalysisSnapshot snapshot) {
         Instant now = clock.instant();
+        List<Future<Boolean>> reports = new ArrayList<>();
         for (GpuScore gpu : snapshot.low()) {
             Instant last = reported.get(gpu.gpuId());
             if (last != null && Duration.between(last, now).compareTo(config.cooldown()) < 0) {
                 continue;
             }
             reported.put(gpu.gpuId(), now);
-            report(payload(gpu, snapshot), 0).onComplete(result -> {
+            reports.add(report(payload(gpu, snapshot), 0).transform(result -> {
                 if (result.succeeded()) {
                     sent.increment();
-                } else {
-                    failed.increment();
-                    reported.remove(gpu.gpuId(), now);
-                    LOG.warn("could not report GPU {} ({}) to the control API {}: {}", gpu.gpuId(), gpu.status().label(), config.url(),
-                            result.cause().getMessage());
+                    return Future.succeededFuture(true);
                 }
-            });
+                failed.increment();
+                reported.remove(gpu.gpuId(), now);
+                LOG.warn("could not report GPU {} ({}) to the control API {}: {}", gpu.gpuId(), gpu.status().label(), config.url(),
+                        result.cause().getMessage());
+                return Future.succeededFuture(false);
+            }));
         }
+        return Future.all(reports).map(all -> (int) reports.stream().filter(f -> f.result()).count());
     }
 
     @Override

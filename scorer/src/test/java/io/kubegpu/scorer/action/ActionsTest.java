@@ -58,10 +58,8 @@ class ActionsTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(20);
-        }
+    private static int reported(ControlApiNotifier notifier, AnalysisSnapshot snapshot) throws Exception {
+        return notifier.reportLow(snapshot).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -74,8 +72,8 @@ class ActionsTest {
         var notifier = new ControlApiNotifier(vertx, config, Clock.fixed(now, ZoneOffset.UTC), Duration.ofMillis(10), registry);
 
         AnalysisSnapshot first = snapshot(List.of(gpu("GPU-idle", 3, GpuStatus.IDLE), gpu("GPU-busy", 90, GpuStatus.HIGH)));
-        notifier.analyzed(first, Duration.ZERO);
-        await(() -> registry.counter("gpu_control_api_reports", "outcome", "sent").count() == 1);
+        assertThat(reported(notifier, first)).isEqualTo(1);
+        assertThat(registry.counter("gpu_control_api_reports", "outcome", "sent").count()).isEqualTo(1);
         assertThat(calls).hasValue(2);
         JsonObject payload = JsonParser.parseString(bodies.get(1)).getAsJsonObject();
         assertThat(payload.keySet()).containsExactlyInAnyOrder("gpu_id", "pod", "namespace", "hostname", "score", "status", "timestamp");
@@ -84,8 +82,8 @@ class ActionsTest {
         assertThat(payload.get("timestamp").getAsString()).isEqualTo("2026-12-01T10:00:00Z");
         assertThat(auth).containsOnly("Bearer ctl-token");
 
-        notifier.analyzed(first, Duration.ZERO); // still idle at the next interval: inside the cooldown
-        Thread.sleep(200);
+        // Still idle at the next interval: inside the cooldown, so nothing is sent.
+        assertThat(reported(notifier, first)).isZero();
         assertThat(calls).hasValue(2);
     }
 
@@ -99,11 +97,11 @@ class ActionsTest {
         var config = new ScorerConfig.ControlApi(true, "http://127.0.0.1:" + port + "/", null, Duration.ofSeconds(2), 2, Duration.ofHours(1));
         var notifier = new ControlApiNotifier(vertx, config, Clock.systemUTC(), Duration.ofMillis(5), registry);
         AnalysisSnapshot idle = snapshot(List.of(gpu("GPU-idle", 3, GpuStatus.IDLE)));
-        notifier.analyzed(idle, Duration.ZERO);
-        await(() -> registry.counter("gpu_control_api_reports", "outcome", "failed").count() == 1);
+        assertThat(reported(notifier, idle)).isZero();
+        assertThat(registry.counter("gpu_control_api_reports", "outcome", "failed").count()).isEqualTo(1);
         assertThat(calls).hasValue(3);
-        notifier.analyzed(idle, Duration.ZERO);
-        await(() -> calls.get() == 6);
+        // The failed report left the cooldown: the next interval tries again, with its retries.
+        assertThat(reported(notifier, idle)).isZero();
         assertThat(calls).hasValue(6);
     }
 
