@@ -136,8 +136,8 @@ class ObservabilityTest {
                      "kind":{"group":"","version":"v1","kind":"Pod"},"namespace":"team-a","name":"p",
                      "object":{"metadata":{"name":"p","namespace":"team-a","annotations":{"kubegpu.io/gpu":"1.5"}},
                      "spec":{"containers":[{"name":"c","image":"i"}]}}}}""");
-            // Joins the first analysis the server started (or runs one): the results exist when it returns.
-            server.scorer().analyzer().run(false).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // The first analysis, the one the server started by itself.
+            server.scorer().analyzer().firstAnalysis().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
     }

@@ -31,8 +31,8 @@ class ScorerServingTest {
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
                 List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null, scorer))) {
-            // Joins the first analysis the server started (or runs one): the results exist when it returns.
-            server.scorer().analyzer().run(false).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // The first analysis, the one the server started by itself.
+            server.scorer().analyzer().firstAnalysis().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             var results = JsonParser.parseString(get(server.scorerPort(), "/results")).getAsJsonArray();
             assertThat(results).isNotEmpty();
             // Only GPUs held by the sample's pods, as dcgm-exporter's default selector would show them.

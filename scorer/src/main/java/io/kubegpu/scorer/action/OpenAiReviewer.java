@@ -121,29 +121,31 @@ public final class OpenAiReviewer implements AiReviewer {
     }
 
     static AiVerdict parseVerdict(String body) {
+        String status;
+        double confidence;
+        double adjusted;
+        JsonObject answer;
         try {
             JsonObject root = JsonParser.parseString(body).getAsJsonObject();
-            String content = root.getAsJsonArray("choices").get(0).getAsJsonObject().getAsJsonObject("message").get("content").getAsString();
-            content = content.strip();
+            String content = root.getAsJsonArray("choices").get(0).getAsJsonObject().getAsJsonObject("message").get("content").getAsString()
+                    .strip();
             if (content.startsWith("```")) {
                 content = content.replaceFirst("^```(json)?", "").replaceFirst("```$", "").strip();
             }
-            JsonObject answer = JsonParser.parseString(content).getAsJsonObject();
-            String status = answer.get("status").getAsString().toLowerCase(java.util.Locale.ROOT);
-            double confidence = answer.get("confidence").getAsDouble();
-            double adjusted = answer.get("ai_adjusted_score").getAsDouble();
-            if (!STATUSES.contains(status) || !(confidence >= 0 && confidence <= 1) || !(adjusted >= 0 && adjusted <= 100)) {
-                throw new IllegalStateException("the AI answer is out of range: status " + status + ", confidence " + confidence
-                        + ", ai_adjusted_score " + adjusted);
-            }
-            return new AiVerdict(status, confidence, text(answer, "reason"), text(answer, "recommendation"), adjusted);
+            answer = JsonParser.parseString(content).getAsJsonObject();
+            status = answer.get("status").getAsString().toLowerCase(java.util.Locale.ROOT);
+            confidence = answer.get("confidence").getAsDouble();
+            adjusted = answer.get("ai_adjusted_score").getAsDouble();
         } catch (IllegalStateException | UnsupportedOperationException | NullPointerException | IndexOutOfBoundsException
                  | com.google.gson.JsonParseException | ClassCastException e) {
-            if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().startsWith("the AI")) {
-                throw (IllegalStateException) e;
-            }
+            // Gson reports a wrong shape with any of these; the cause's text could echo the model's answer, so only its kind.
             throw new IllegalStateException("the AI answer is not the expected JSON verdict (" + e.getClass().getSimpleName() + ")");
         }
+        if (!STATUSES.contains(status) || !(confidence >= 0 && confidence <= 1) || !(adjusted >= 0 && adjusted <= 100)) {
+            throw new IllegalStateException("the AI answer is out of range: status " + status + ", confidence " + confidence
+                    + ", ai_adjusted_score " + adjusted);
+        }
+        return new AiVerdict(status, confidence, text(answer, "reason"), text(answer, "recommendation"), adjusted);
     }
 
     private static String text(JsonObject answer, String key) {

@@ -42,6 +42,7 @@ public final class Analyzer implements AutoCloseable {
     private final AtomicReference<ScoringSettings> settings;
     private final AtomicReference<AnalysisSnapshot> latest;
     private final AtomicReference<Future<AnalysisSnapshot>> inFlight = new AtomicReference<>();
+    private final Promise<AnalysisSnapshot> first = Promise.promise();
     private volatile long timer = -1;
     private volatile boolean closed;
 
@@ -60,7 +61,6 @@ public final class Analyzer implements AutoCloseable {
         this.ai = ai;
         this.aiByDefault = aiByDefault && ai != null;
         this.listeners = List.copyOf(listeners);
-        new GpuScorer(settings.weights(), settings.threshold(), catalog);
         this.settings = new AtomicReference<>(settings);
         this.latest = new AtomicReference<>(AnalysisSnapshot.empty(settings.threshold()));
     }
@@ -103,6 +103,7 @@ public final class Analyzer implements AutoCloseable {
                         latest.set(result.result());
                         listeners.forEach(l -> notify(() -> l.analyzed(result.result(), took)));
                         promise.complete(result.result());
+                        first.tryComplete(result.result());
                     } else {
                         String why = describe(result.cause());
                         AnalysisSnapshot kept = latest.updateAndGet(s -> s.failed(clock.instant(), why));
@@ -110,6 +111,7 @@ public final class Analyzer implements AutoCloseable {
                                 kept.analyzedAt() == null ? "no earlier run" : kept.analyzedAt(), why);
                         listeners.forEach(l -> notify(() -> l.failed(result.cause(), kept, took)));
                         promise.fail(result.cause());
+                        first.tryComplete(kept);
                     }
                     inFlight.set(null);
                 });
@@ -148,6 +150,11 @@ public final class Analyzer implements AutoCloseable {
         return failure.getMessage() == null ? failure.toString() : failure.getMessage();
     }
 
+    /** Completes when the first run has finished, good or not, with the snapshot it left. */
+    public Future<AnalysisSnapshot> firstAnalysis() {
+        return first.future();
+    }
+
     public AnalysisSnapshot latest() {
         return latest.get();
     }
@@ -170,7 +177,6 @@ public final class Analyzer implements AutoCloseable {
 
     /** Changes threshold, interval or weights; they apply from the next run. */
     public void update(ScoringSettings next) {
-        new GpuScorer(next.weights(), next.threshold(), catalog);
         settings.set(next);
         LOG.info("scoring settings changed: threshold {}, interval {} s, weights {}", next.threshold(), next.interval().toSeconds(),
                 next.weights());

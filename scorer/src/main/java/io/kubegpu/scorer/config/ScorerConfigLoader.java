@@ -33,7 +33,9 @@ public final class ScorerConfigLoader {
             "selector", "query_timeout", "analysis_timeout", "stale_after", "weights", "ai_enabled", "ai_api_url", "ai_api_key_file",
             "ai_model", "ai_timeout", "ai_max_concurrency", "control_api_enabled", "control_api", "control_api_token_file",
             "control_api_timeout", "control_api_retries", "control_api_cooldown", "config_token_file", "log_level");
-    private static final Set<String> SECRETS = Set.of("ai_api_key", "control_api_token", "config_api_token");
+    /** Secrets written in the file by mistake, and the key that names a secret file instead. */
+    private static final Map<String, String> SECRETS = Map.of("ai_api_key", "ai_api_key_file", "control_api_token", "control_api_token_file",
+            "config_api_token", "config_token_file");
     private static final Pattern PROM_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private final Map<String, Object> file;
@@ -66,10 +68,9 @@ public final class ScorerConfigLoader {
                 ((Map<?, ?>) root).forEach((key, value) -> values.put(String.valueOf(key), value));
             }
             for (String key : values.keySet()) {
-                if (SECRETS.contains(key)) {
+                if (SECRETS.containsKey(key)) {
                     throw new ConfigException(yaml + ": '" + key + "' must not be written in the file; set " + key.toUpperCase(Locale.ROOT)
-                            + " in the environment or point " + key.replace("_api_token", "_api_token_file").replace("ai_api_key", "ai_api_key_file")
-                            + " at a secret file");
+                            + " in the environment or point " + SECRETS.get(key) + " at a secret file");
                 }
                 if (!KEYS.contains(key)) {
                     throw new ConfigException(yaml + ": unknown key '" + key + "'; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));

@@ -61,7 +61,10 @@ class ScorerConfigLoaderTest {
     void secretsComeFromTheEnvironmentOrAFileNeverFromTheYamlAndNeverPrint() throws IOException {
         Path inline = write("ai_api_key: sk-live-123\n");
         assertThatThrownBy(() -> ScorerConfigLoader.load(inline, Map.of())).hasMessageContaining("must not be written in the file")
-                .hasMessageNotContaining("sk-live-123");
+                .hasMessageContaining("AI_API_KEY").hasMessageContaining("ai_api_key_file").hasMessageNotContaining("sk-live-123");
+        Path inlineToken = write("config_api_token: t0ken\n");
+        assertThatThrownBy(() -> ScorerConfigLoader.load(inlineToken, Map.of())).hasMessageContaining("CONFIG_API_TOKEN")
+                .hasMessageContaining("point config_token_file at a secret file").hasMessageNotContaining("t0ken");
         Path keyFile = dir.resolve("key");
         Files.writeString(keyFile, "sk-from-file\n");
         ScorerConfig config = ScorerConfigLoader.load(write("ai_enabled: true\nai_api_key_file: " + keyFile + "\n"),
