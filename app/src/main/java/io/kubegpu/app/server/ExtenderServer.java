@@ -141,11 +141,7 @@ public final class ExtenderServer implements AutoCloseable {
                 var mutator = new io.kubegpu.webhook.mutation.PodMutator(hook.mutation(), new ClusterFeasibility(state, demands, fit));
                 webhook = WebhookListener.start(vertx, config.host(), hook.port(), hook.cert(), hook.key(), mutator, registry, health);
             } catch (Exception e) {
-                vertx.close();
-                if (watcher != null) {
-                    watcher.close();
-                }
-                throw new IOException("cannot start the webhook on port " + hook.port() + ": " + rootMessage(e), e);
+                throw abort(vertx, watcher, "cannot start the webhook on port " + hook.port() + ": " + rootMessage(e), e);
             }
         }
 
@@ -156,17 +152,13 @@ public final class ExtenderServer implements AutoCloseable {
                 utilization.start();
             } catch (Exception e) {
                 utilization.close();
-                vertx.close();
-                if (watcher != null) {
-                    watcher.close();
-                }
-                throw new IOException("cannot start the scorer on port " + config.scorer().port() + ": " + rootMessage(e), e);
+                throw abort(vertx, watcher, "cannot start the scorer on port " + config.scorer().port() + ": " + rootMessage(e), e);
             }
         }
 
         // No response compression: kube-scheduler's Go client asks for gzip on every call, and on the loopback
         // between a scheduler and its sidecar deflating and inflating each reply is CPU both sides need for
-        // scheduling (measured: perf/results/scheduler-e2e.md). Compressed request bodies are still accepted.
+        // scheduling (on a 2-core machine the control plane already uses every core). Compressed requests are accepted.
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                 .setDecompressionSupported(true);
         if (config.tlsCert() != null) {
@@ -178,11 +170,7 @@ public final class ExtenderServer implements AutoCloseable {
             http = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            vertx.close();
-            if (watcher != null) {
-                watcher.close();
-            }
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
+            throw abort(vertx, watcher, "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
         }
         LOG.info("{} listening on {}://{}:{}{}, /healthz, /readyz, /metrics{}", config.extenderRole() ? "extender" : "health endpoints",
                 config.tlsCert() == null ? "http" : "https", config.host(), http.actualPort(), config.prefix(),
@@ -243,6 +231,15 @@ public final class ExtenderServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Vert.x did not stop cleanly: {}", rootMessage(e));
         }
+    }
+
+    /** Stops what a failed start had begun; returns the exception for the caller to throw. */
+    private static IOException abort(Vertx vertx, KubeClusterWatcher watcher, String message, Exception cause) {
+        vertx.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        return new IOException(message, cause);
     }
 
     private static String rootMessage(Throwable e) {
