@@ -48,7 +48,7 @@ class ChartTest {
         assertThat(kubeScheduler.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
         V1Container extender = container(scheduler, "extender");
         assertThat(extender.getImage()).isEqualTo("ghcr.io/kubegpu/kube-gpu-extender:0.1.0");
-        assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer", "--in-cluster", "--port=8888", "--policy=binpack",
+        assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer", "--in-cluster", "--port=8888", "--policy=fragmentation",
                 "--utilization=prometheus", "--node-labels=gfd,gpu-type");
         assertThat(extender.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("CONTROL_API_ENABLED");

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code parse}, {@code guard} and {@code catalog}. Streams are passed in so
+ * The command line: {@code parse}, {@code guard}, {@code catalog}, {@code state}, {@code serve} and {@code simulate}. Streams are passed in so
  * tests drive exactly what a user runs.
  */
 @Command(name = "kube-gpu-extender", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
@@ -40,6 +40,7 @@ public final class Cli implements Runnable {
                 .addSubcommand(new CatalogCommand())
                 .addSubcommand(new StateCommand())
                 .addSubcommand(new ServeCommand())
+                .addSubcommand(new SimulateCommand())
                 .setOut(outWriter)
                 .setErr(errWriter);
         // A malformed command line is invalid input too.

@@ -57,8 +57,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--manifests", paramLabel = "FILE", description = "Serve an embedded cluster from these Node/Pod manifests.")
     private Path manifests;
 
-    @Option(names = "--policy", defaultValue = "binpack", description = "binpack, spread or balanced (default: ${DEFAULT-VALUE}); "
-            + "a pod overrides it with the kubegpu.io/policy annotation.")
+    @Option(names = "--policy", defaultValue = "fragmentation", description = "fragmentation, binpack, spread or balanced "
+            + "(default: ${DEFAULT-VALUE}); a pod overrides it with the kubegpu.io/policy annotation.")
     private String policy;
 
     @Option(names = "--live-weight", defaultValue = "0.3",
@@ -168,7 +168,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--policy '" + policy + "' is not binpack, spread or balanced"));
+                "--policy '" + policy + "' is not fragmentation, binpack, spread or balanced"));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }

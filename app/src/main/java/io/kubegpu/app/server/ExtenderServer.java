@@ -16,6 +16,7 @@ import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.GpuFit;
 import io.kubegpu.extender.decision.LiveLoad;
 import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.decision.WorkloadProfile;
 import io.kubegpu.extender.http.ClusterGpuMetrics;
 import io.kubegpu.extender.http.ExplainStore;
 import io.kubegpu.extender.http.ExtenderMetrics;
@@ -77,7 +78,8 @@ public final class ExtenderServer implements AutoCloseable {
         ClusterState state = new ClusterState(clock);
         PodCache podCache = new PodCache();
         DemandReader demands = new DemandReader(new GpuRequestParser(config.grammar()), cluster);
-        GpuFit fit = new GpuFit(new MemoryGuard(config.catalog()), cluster.vendors().all());
+        WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
+        GpuFit fit = new GpuFit(new MemoryGuard(config.catalog()), cluster.vendors().all(), config.policy(), profile);
         GpuAllocator allocator = new GpuAllocator(state, fit, Duration.ofSeconds(60), clock);
 
         KubeClusterWatcher watcher = null;
@@ -110,7 +112,15 @@ public final class ExtenderServer implements AutoCloseable {
         ClusterGpuMetrics gpuMetrics = new ClusterGpuMetrics(registry,
                 cluster.vendors().all().stream().map(io.kubegpu.request.Vendor::resource).toList());
         gpuMetrics.refresh(state.snapshot());
-        vertx.setPeriodic(15_000, id -> gpuMetrics.refresh(state.snapshot()));
+        profile.refresh(state.snapshot());
+        vertx.setPeriodic(15_000, id -> {
+            gpuMetrics.refresh(state.snapshot());
+            // O(pods): on a worker thread, never on the event loop that answers kube-scheduler.
+            vertx.executeBlocking(() -> {
+                profile.refresh(state.snapshot());
+                return null;
+            }, false);
+        });
         ExplainStore explanations = new ExplainStore();
         Scorer utilization = null;
         LiveLoad live = LiveLoad.NONE;
@@ -122,7 +132,7 @@ public final class ExtenderServer implements AutoCloseable {
                     : Scorer.overPrometheus(vertx, role.config(), config.catalog(), registry, clock);
             live = utilization.liveUtilization()::nodeLoad;
         }
-        NodeScorer scorer = new NodeScorer(config.policy(), live, config.liveWeight(), cluster.vendors().all());
+        NodeScorer scorer = new NodeScorer(config.policy(), live, config.liveWeight(), cluster.vendors().all(), profile);
         ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics);
 
         Router health = Router.router(vertx);

@@ -183,7 +183,7 @@ class CliTest {
         Run badRole = run("", "serve", "--roles", "scheduler");
         assertThat(badRole.err()).contains("unknown role 'scheduler'");
         Run badPolicy = run("", "serve", "--policy", "tight");
-        assertThat(badPolicy.err()).contains("--policy 'tight' is not binpack, spread or balanced");
+        assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");
         Run badCap = run("", "serve", "--roles", "extender", "--namespace-cap", "team=1.0005");
         assertThat(badCap.err()).contains("--namespace-cap team=1.0005");
         Run badToleration = run("", "serve", "--gpu-toleration", "nvidia.com/gpu");

@@ -4,6 +4,10 @@ import io.kubegpu.catalog.ModelKeys;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.extender.placement.FragmentationPlacer;
+import io.kubegpu.extender.placement.GpuLayout;
+import io.kubegpu.extender.placement.Placement;
+import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.guard.Verdict;
 import io.kubegpu.request.Vendor;
@@ -17,10 +21,24 @@ import java.util.Locale;
 public final class GpuFit {
     private final MemoryGuard guard;
     private final List<Vendor> vendors;
+    private final Policy defaultPolicy;
+    private final WorkloadProfile profile;
 
+    /** Shares take the best-fit GPU whatever the policy. */
     public GpuFit(MemoryGuard guard, List<Vendor> vendors) {
+        this(guard, vendors, Policy.BINPACK, null);
+    }
+
+    /**
+     * @param defaultPolicy the policy for pods without an override: under {@link Policy#FRAGMENTATION} a share takes the
+     *                      GPU the fragmentation policy picks (among those with room), else the best-fit GPU
+     * @param profile       the task mix that policy measures against
+     */
+    public GpuFit(MemoryGuard guard, List<Vendor> vendors, Policy defaultPolicy, WorkloadProfile profile) {
         this.guard = guard;
         this.vendors = List.copyOf(vendors);
+        this.defaultPolicy = defaultPolicy;
+        this.profile = profile;
     }
 
     /** Per-pod data computed once per extender call, then judged against every candidate node. */
@@ -45,6 +63,8 @@ public final class GpuFit {
         private final io.kubegpu.request.GpuRequest guardRequest;
         /** Mismatch reasons by node model label: a cluster has few models, so each sentence is built once. */
         private final java.util.HashMap<String, String> mismatchByLabel = new java.util.HashMap<>();
+        /** The fragmentation policy's placer for this call, made on first use (its memo lives as long as the call). */
+        private FragmentationPlacer placer;
 
         private Prepared(PodDemand demand) {
             this.demand = demand;
@@ -155,24 +175,61 @@ public final class GpuFit {
                 }
             }
         }
-        if (best >= 0) {
-            return NodeVerdict.fits(nodeName, new GpuSlice(best, needMiB, needMilli), false);
-        }
         int sharedInUse = usage == null ? 0 : usage.sharedGpusInUse();
         long wholeUsed = 0;
         for (Vendor vendor : vendors) {
             wholeUsed += used(usage, vendor.resource());
         }
+        int fresh = -1;
         if (gpus - sharedInUse - wholeUsed > 0) {
-            for (int i = 0; i < gpus; i++) {
+            for (int i = 0; i < gpus && fresh < 0; i++) {
                 if (usage == null || usage.sharedHolders(i) == 0) {
-                    return NodeVerdict.fits(nodeName, new GpuSlice(i, needMiB, needMilli), true);
+                    fresh = i;
                 }
             }
+        }
+        int chosen = fragmentationChoice(prepared, node, usage, card, needMiB, needMilli, fresh);
+        if (chosen >= 0) {
+            return NodeVerdict.fits(nodeName, new GpuSlice(chosen, needMiB, needMilli), chosen == fresh);
+        }
+        if (best >= 0) {
+            return NodeVerdict.fits(nodeName, new GpuSlice(best, needMiB, needMilli), false);
+        }
+        if (fresh >= 0) {
+            return NodeVerdict.fits(nodeName, new GpuSlice(fresh, needMiB, needMilli), true);
         }
         String most = mostFreeIndex < 0 ? "all " + gpus + " GPUs are taken by whole-GPU pods"
                 : "most free: GPU " + mostFreeIndex + " with " + gib(mostFreeMiB) + " and " + share(mostFreeMilli);
         return NodeVerdict.occupied(nodeName, "no GPU has " + gib(needMiB) + (needMilli > 0 ? " and " + share(needMilli) : "") + " free; " + most);
+    }
+
+    /**
+     * Under the fragmentation policy, the GPU it would put the share on, when that GPU has room by this filter's own
+     * (memory and compute) accounting; -1 to fall back to best fit.
+     */
+    private int fragmentationChoice(Prepared prepared, GpuNode node, NodeState usage, int card, int needMiB, int needMilli, int fresh) {
+        Policy policy = prepared.demand.policy() != null ? prepared.demand.policy() : defaultPolicy;
+        if (policy != Policy.FRAGMENTATION || profile == null) {
+            return -1;
+        }
+        TaskShape shape = NodeScorer.shapeOn(prepared.demand, node);
+        if (shape == null || !shape.isShare()) {
+            return -1;
+        }
+        if (prepared.placer == null) {
+            prepared.placer = profile.placer();
+        }
+        Placement placement = prepared.placer.bestOn(GpuLayout.of(node, usage, vendors), shape);
+        if (placement == null) {
+            return -1;
+        }
+        int g = placement.gpus()[0];
+        boolean shared = usage != null && usage.sharedHolders(g) > 0;
+        if (!shared) {
+            return g == fresh ? g : -1;
+        }
+        boolean room = (long) card - usage.sharedMemoryMiB(g) >= needMiB && 1000 - usage.sharedMilli(g) >= needMilli;
+        return room ? g : -1;
     }
 
     private Verdict guardOn(Prepared prepared, GpuNode node) {

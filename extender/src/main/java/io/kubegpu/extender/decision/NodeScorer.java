@@ -2,18 +2,24 @@ package io.kubegpu.extender.decision;
 
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.extender.placement.FragmentationPlacer;
+import io.kubegpu.extender.placement.GpuLayout;
+import io.kubegpu.extender.placement.Placement;
+import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.request.Vendor;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Ranks the nodes a pod fits on, 0–10 as kube-scheduler's extender protocol expects (it multiplies by
  * the configured weight × 10 and does not clamp).
  *
  * <ul>
- *   <li>Policy part, from the node's GPU allocation after placing the pod: binpack prefers fuller nodes,
+ *   <li>Policy part: fragmentation (the default) prefers the node where the pod grows expected GPU fragmentation
+ *       least; the others look at the node's GPU allocation after placing the pod: binpack prefers fuller nodes,
  *       spread emptier ones, balanced those closest to the candidates' mean.</li>
- *   <li>For shares, a packing part: a slice that fills a GPU already shared scores higher than one that
+ *   <li>For shares under the allocation policies, a packing part: a slice that fills a GPU already shared scores higher than one that
  *       opens a fresh GPU, which keeps whole GPUs free (less fragmentation).</li>
  *   <li>Live load, when the utilization scorer has fresh data: busier nodes score lower.</li>
  * </ul>
@@ -25,8 +31,14 @@ public final class NodeScorer {
     private final LiveLoad live;
     private final double liveWeight;
     private final List<Vendor> vendors;
+    private final WorkloadProfile profile;
 
     public NodeScorer(Policy defaultPolicy, LiveLoad live, double liveWeight, List<Vendor> vendors) {
+        this(defaultPolicy, live, liveWeight, vendors, WorkloadProfile.generic(vendors));
+    }
+
+    /** @param profile the task mix the fragmentation policy measures against */
+    public NodeScorer(Policy defaultPolicy, LiveLoad live, double liveWeight, List<Vendor> vendors, WorkloadProfile profile) {
         if (liveWeight < 0 || liveWeight > 1) {
             throw new IllegalArgumentException("live utilization weight must be within 0..1, got " + liveWeight);
         }
@@ -34,6 +46,7 @@ public final class NodeScorer {
         this.live = live;
         this.liveWeight = liveWeight;
         this.vendors = List.copyOf(vendors);
+        this.profile = profile;
     }
 
     /** One node the pod fits on, with the filter's verdict (which holds a shared pod's slice). */
@@ -62,6 +75,7 @@ public final class NodeScorer {
         }
         double mean = fitting == 0 ? 0 : sum / fitting;
         Policy policy = demand.policy() != null ? demand.policy() : defaultPolicy;
+        double[] fragmentation = policy == Policy.FRAGMENTATION ? fragmentationScores(demand, candidates) : null;
         for (int i = 0; i < out.length; i++) {
             Candidate c = candidates.get(i);
             if (!c.verdict().fits() || c.node() == null) {
@@ -72,10 +86,11 @@ public final class NodeScorer {
                 case BINPACK -> 10 * after[i];
                 case SPREAD -> 10 * (1 - after[i]);
                 case BALANCED -> 10 * (1 - Math.abs(after[i] - mean));
+                case FRAGMENTATION -> fragmentation[i];
             };
             double total = policyScore;
             double packing = -1;
-            if (demand.kind() == PodDemand.Kind.SHARED && !c.verdict().slices().isEmpty()) {
+            if (policy != Policy.FRAGMENTATION && demand.kind() == PodDemand.Kind.SHARED && !c.verdict().slices().isEmpty()) {
                 packing = packing(c);
                 total = (1 - PACKING_WEIGHT) * policyScore + PACKING_WEIGHT * packing;
             }
@@ -88,6 +103,48 @@ public final class NodeScorer {
             out[i] = new ScoreParts(after[i], policyScore, packing, liveScore, (int) Math.round(clamp(total / 10) * 10));
         }
         return out;
+    }
+
+    /**
+     * The fragmentation policy's placement scores (0–100) stretched over the candidates to 0–10: the best candidate
+     * gets 10, the worst 0, all 10 when they tie. kube-scheduler multiplies by the extender's weight and adds its
+     * own plugins, so a relative scale carries the ranking best.
+     */
+    private double[] fragmentationScores(PodDemand demand, List<Candidate> candidates) {
+        FragmentationPlacer placer = profile.placer();
+        double[] raw = new double[candidates.size()];
+        double best = Double.NEGATIVE_INFINITY;
+        double worst = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < raw.length; i++) {
+            Candidate c = candidates.get(i);
+            raw[i] = Double.NaN;
+            if (!c.verdict().fits() || c.node() == null) {
+                continue;
+            }
+            TaskShape shape = shapeOn(demand, c.node());
+            Placement placement = shape == null ? null : placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape);
+            if (placement != null) {
+                raw[i] = placement.score();
+                best = Math.max(best, raw[i]);
+                worst = Math.min(worst, raw[i]);
+            }
+        }
+        double[] out = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = Double.isNaN(raw[i]) ? 0 : best == worst ? 10 : 10 * (raw[i] - worst) / (best - worst);
+        }
+        return out;
+    }
+
+    /** The pod as placement sees it on this node: whole GPUs, or a share of one (memory as a fraction of this card). */
+    static TaskShape shapeOn(PodDemand demand, GpuNode node) {
+        if (demand.kind() == PodDemand.Kind.WHOLE) {
+            return TaskShape.whole(0, demand.count(), Set.of());
+        }
+        int card = node.gpuMemoryMiB();
+        int byMemory = card > 0 && demand.memoryMiB() > 0 ? (int) Math.min(1000, ((long) demand.memoryMiB() * 1000 + card - 1) / card) : 0;
+        int milli = Math.max(demand.milli(), byMemory);
+        return milli <= 0 || milli > 1000 ? null : milli == 1000 ? TaskShape.whole(0, 1, Set.of()) : TaskShape.share(0, milli, Set.of());
     }
 
     /** Fraction of the node's GPUs allocated once the pod is placed: whole GPUs plus each shared GPU's fuller dimension. */

@@ -10,7 +10,13 @@ public enum Policy {
     /** Use the emptiest nodes: fewer jobs share a node's PCIe, NVLink and host resources. */
     SPREAD,
     /** Keep every candidate node's GPU allocation close to the candidates' mean. */
-    BALANCED;
+    BALANCED,
+    /**
+     * Where the pod grows expected GPU fragmentation least, against the cluster's own task mix (see
+     * {@link io.kubegpu.extender.placement.FragmentationPlacer}); the default. Fewer GPUs end up stranded in
+     * slivers no pending pod can use.
+     */
+    FRAGMENTATION;
 
     /** The annotation that overrides the configured policy for one pod. */
     public static final String ANNOTATION = "kubegpu.io/policy";

@@ -4,7 +4,6 @@ import io.kubegpu.extender.placement.FragmentationPlacer;
 import io.kubegpu.extender.placement.Placement;
 import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.simulator.replay.Candidate;
-import io.kubegpu.simulator.replay.ClusterView;
 import io.kubegpu.simulator.replay.Decision;
 import io.kubegpu.simulator.replay.PlacementPolicy;
 import java.util.List;
@@ -19,7 +18,7 @@ final class FragmentationPolicy implements PlacementPolicy {
     }
 
     @Override
-    public Decision choose(TaskShape task, List<Candidate> candidates, ClusterView cluster, RandomGenerator random) {
+    public Decision choose(TaskShape task, List<Candidate> candidates, RandomGenerator random) {
         Candidate best = null;
         Placement bestPlacement = null;
         for (Candidate candidate : candidates) {

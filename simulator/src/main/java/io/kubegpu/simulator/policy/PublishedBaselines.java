@@ -27,7 +27,7 @@ public final class PublishedBaselines {
 
     /** Random: one feasible node uniformly at random, a random GPU on it. */
     public static PlacementPolicy random() {
-        return (task, candidates, cluster, random) -> {
+        return (task, candidates, random) -> {
             Candidate chosen = candidates.get(random.nextInt(candidates.size()));
             return new Decision(chosen, GpuChoice.random(chosen.layout(), task, random));
         };
@@ -35,7 +35,7 @@ public final class PublishedBaselines {
 
     /** Tetris' dot product of free and requested (CPU, total GPU), normalized by the max node: the smaller, the better. */
     public static PlacementPolicy dotProduct() {
-        return (task, candidates, cluster, random) -> {
+        return (task, candidates, random) -> {
             Candidate chosen = ScoredChoice.best(candidates, c -> {
                 GpuLayout l = c.layout();
                 double dot = (l.cpuFreeMilli() / MAX_SPEC_CPU) * (task.cpuMilli() / MAX_SPEC_CPU)
@@ -48,7 +48,7 @@ public final class PublishedBaselines {
 
     /** Best fit: the node left with the least free CPU and GPU (each normalized by the max node, equal weights). */
     public static PlacementPolicy bestFit() {
-        return (task, candidates, cluster, random) -> {
+        return (task, candidates, random) -> {
             Candidate chosen = ScoredChoice.best(candidates, c -> {
                 GpuLayout l = c.layout();
                 double left = (l.cpuFreeMilli() - task.cpuMilli()) / MAX_SPEC_CPU * 0.5
@@ -64,7 +64,7 @@ public final class PublishedBaselines {
      * (fewer fresh GPUs better), then a node with every GPU free. CPU-only tasks score alike everywhere.
      */
     public static PlacementPolicy gpuPacking() {
-        return (task, candidates, cluster, random) -> {
+        return (task, candidates, random) -> {
             Candidate chosen = ScoredChoice.best(candidates, c -> packingScore(c.layout(), task));
             return new Decision(chosen, GpuChoice.bestFit(chosen.layout(), task));
         };
@@ -106,7 +106,7 @@ public final class PublishedBaselines {
 
     /** GPU clustering: GPU tasks of a kind together (a node running only that kind best), then fuller nodes. */
     public static PlacementPolicy gpuClustering() {
-        return (task, candidates, cluster, random) -> {
+        return (task, candidates, random) -> {
             Candidate chosen = ScoredChoice.best(candidates, c -> clusteringScore(c, task));
             return new Decision(chosen, GpuChoice.bestFit(chosen.layout(), task));
         };
@@ -131,7 +131,7 @@ public final class PublishedBaselines {
      * highest score.
      */
     public static PlacementPolicy fgd(Fragmentation fragmentation) {
-        return (task, candidates, cluster, random) -> {
+        return (task, candidates, random) -> {
             int[][] gpus = new int[candidates.size()][];
             long[] scores = new long[candidates.size()];
             for (int i = 0; i < candidates.size(); i++) {

@@ -8,8 +8,7 @@ import java.util.random.RandomGenerator;
 public interface PlacementPolicy {
     /**
      * @param candidates never empty
-     * @param cluster    every node, fitting or not
      * @param random     the replay's random source: ties and random choices draw from it, so a seed fixes the run
      */
-    Decision choose(TaskShape task, List<Candidate> candidates, ClusterView cluster, RandomGenerator random);
+    Decision choose(TaskShape task, List<Candidate> candidates, RandomGenerator random);
 }

@@ -46,6 +46,7 @@ public final class Replay {
         }
         long arrivedSoFar = 0;
         int failed = 0;
+        long failedMilli = 0;
         for (int t = 0; t < n; t++) {
             TraceTask task = arrivals.get(t);
             TaskShape shape = SimCluster.shapeOf(task);
@@ -54,8 +55,9 @@ public final class Replay {
             List<Candidate> candidates = cluster.candidates(task, shape, prepared);
             if (candidates.isEmpty()) {
                 failed++;
+                failedMilli += task.totalGpuMilli();
             } else {
-                Decision decision = policy.choose(shape, candidates, cluster, random);
+                Decision decision = policy.choose(shape, candidates, random);
                 cluster.place(task, decision);
                 int node = decision.candidate().node();
                 double after = measure.of(cluster.layout(node));
@@ -66,6 +68,6 @@ public final class Replay {
             allocated[t] = cluster.allocatedMilli();
             frag[t] = totalFrag;
         }
-        return new RunResult(policyName, trace, seed, cluster.capacityMilli(), arrived, allocated, frag, failed, n);
+        return new RunResult(policyName, trace, seed, cluster.capacityMilli(), arrived, allocated, frag, failed, failedMilli, n);
     }
 }

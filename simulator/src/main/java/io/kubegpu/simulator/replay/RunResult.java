@@ -12,8 +12,9 @@ package io.kubegpu.simulator.replay;
  * @param allocatedMilli per arrival
  * @param fragMilli     per arrival
  * @param failedTasks   tasks no node could take
+ * @param failedMilli   their GPU thousandths
  * @param tasks         arrivals replayed
  */
 public record RunResult(String policy, String trace, long seed, long capacityMilli, long[] arrivedMilli, long[] allocatedMilli,
-                        double[] fragMilli, int failedTasks, int tasks) {
+                        double[] fragMilli, int failedTasks, long failedMilli, int tasks) {
 }

@@ -28,7 +28,7 @@ import java.util.Map;
  * decided by the extender's {@link GpuFit} (the code its HTTP filter and bind run); host CPU and memory,
  * which kube-scheduler checks itself in a real cluster, are kept here.
  */
-public final class SimCluster implements ClusterView {
+public final class SimCluster {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
 
     private final List<TraceNode> nodes;
@@ -82,7 +82,6 @@ public final class SimCluster implements ClusterView {
         }
     }
 
-    @Override
     public int size() {
         return nodes.size();
     }
@@ -160,7 +159,6 @@ public final class SimCluster implements ClusterView {
     }
 
     /** Free shares in GPU index order, with free CPU: derived from the extender's state, cached per node version. */
-    @Override
     public GpuLayout layout(int node) {
         NodeState usage = usage(node);
         GpuLayout cached = layouts[node];
