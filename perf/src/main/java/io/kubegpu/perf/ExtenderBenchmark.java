@@ -13,6 +13,7 @@ import io.kubegpu.extender.decision.GpuFit;
 import io.kubegpu.extender.decision.LiveLoad;
 import io.kubegpu.extender.decision.NodeScorer;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.decision.WorkloadProfile;
 import io.kubegpu.extender.http.ExplainStore;
 import io.kubegpu.extender.http.ExtenderMetrics;
 import io.kubegpu.extender.http.ExtenderService;
@@ -50,6 +51,10 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"-Xmx2g"})
 public class ExtenderBenchmark {
+    /** The default (fragmentation) against the cheapest allocation policy. */
+    @Param({"fragmentation", "binpack"})
+    public String policy;
+
     @Param({"100", "500", "1000", "5000"})
     int nodes;
 
@@ -87,9 +92,12 @@ public class ExtenderBenchmark {
         fullBody = ("{\"Pod\":" + pod + ",\"Nodes\":{\"metadata\":{},\"items\":[" + items + "]},\"NodeNames\":null}")
                 .getBytes(StandardCharsets.UTF_8);
         DemandReader demands = new DemandReader(GpuRequestParser.defaults(), config);
-        GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), config.vendors().all());
-        service = new ExtenderService(state, nodeMapper, demands, fit, new NodeScorer(Policy.BINPACK, LiveLoad.NONE, 0.3,
-                config.vendors().all()), new ExplainStore(), new ExtenderMetrics(new SimpleMeterRegistry()));
+        Policy chosen = Policy.parse(policy).orElseThrow();
+        WorkloadProfile profile = new WorkloadProfile(config.vendors().all());
+        profile.refresh(state.snapshot());
+        GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), config.vendors().all(), chosen, profile);
+        service = new ExtenderService(state, nodeMapper, demands, fit, new NodeScorer(chosen, LiveLoad.NONE, 0.3,
+                config.vendors().all(), profile), new ExplainStore(), new ExtenderMetrics(new SimpleMeterRegistry()));
         codec = new ExtenderCodec();
         namesArgs = codec.readArgs(namesBody);
         namesResult = service.filter(namesArgs);

@@ -83,7 +83,7 @@ public final class HttpBenchmark {
         Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, manifests, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, webhook, scorer))) {
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.FRAGMENTATION, 0.3, true, webhook, scorer))) {
             Buffer filter = Buffer.buffer(extenderArgs(nodes, candidates));
             Buffer review = Buffer.buffer(admissionReview());
             URI ours = URI.create("http://127.0.0.1:" + server.port());

@@ -197,9 +197,47 @@ class CliTest {
     @Test
     void serveRefusesABadScorerConfigurationNamingTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path yaml = dir.resolve("scorer.yaml");
-        java.nio.file.Files.writeString(yaml, "threshold: 95\n");
+        Files.writeString(yaml, "threshold: 95\n");
         Run bad = run("", "serve", "--scorer-config", yaml.toString());
         assertThat(bad.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(bad.err()).contains("scorer configuration").contains("threshold (" + yaml + ")").contains("10..70");
+    }
+
+    @Test
+    void simulateReplaysATraceUnderEachPolicyAndWritesTheReport(@TempDir Path dir) throws Exception {
+        Path nodes = Files.writeString(dir.resolve("nodes.csv"), """
+                sn,cpu_milli,memory_mib,gpu,model
+                n1,32000,262144,2,T4
+                n2,32000,262144,2,T4
+                n3,96000,786432,8,G2
+                n4,96000,786432,8,G2
+                """);
+        StringBuilder tasks = new StringBuilder("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec\n");
+        int[][] shapes = {{1, 1000}, {1, 500}, {1, 300}, {2, 1000}, {0, 0}, {1, 700}};
+        for (int i = 0; i < 30; i++) {
+            int[] shape = shapes[i % shapes.length];
+            tasks.append("t").append(i).append(",4000,8192,").append(shape[0]).append(',').append(shape[1]).append(i % 10 == 0 ? ",T4" : ",")
+                    .append('\n');
+        }
+        Path trace = Files.writeString(dir.resolve("mini.csv"), tasks);
+        Path out = dir.resolve("results");
+
+        Run run = run("", "simulate", "--nodes", nodes.toString(), "--tasks", trace.toString(), "--seeds", "2",
+                "--policies", "fgd,fragmentation", "--out", out.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("mini: 30 tasks, 4 nodes, 2 policies x 2 seeds").contains("| mini | fgd | 2 | ")
+                .contains("| mini | fragmentation | 2 | ");
+        assertThat(out.resolve("summary.md")).exists();
+        assertThat(out.resolve("unallocated-mini.png")).exists();
+        assertThat(Files.readAllLines(out.resolve("runs.csv"))).hasSize(5);
+
+        Run unknown = run("", "simulate", "--nodes", nodes.toString(), "--tasks", trace.toString(), "--policies", "tetris");
+        assertThat(unknown.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(unknown.err()).contains("unknown policy 'tetris'; known: random, dotprod, gpu-clustering, gpu-packing, bestfit, fgd, fragmentation");
+        Run memory = run("", "simulate", "--nodes", nodes.toString(), "--tasks", trace.toString(), "--gpu-memory", "lots");
+        assertThat(memory.err()).contains("--gpu-memory 'lots' is not none or catalog");
+        Run missing = run("", "simulate", "--nodes", dir.resolve("nope.csv").toString(), "--tasks", trace.toString());
+        assertThat(missing.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(missing.err()).startsWith("error: cannot read").contains("nope.csv");
     }
 }

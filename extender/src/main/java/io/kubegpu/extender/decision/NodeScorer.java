@@ -141,9 +141,7 @@ public final class NodeScorer {
         if (demand.kind() == PodDemand.Kind.WHOLE) {
             return TaskShape.whole(0, demand.count(), Set.of());
         }
-        int card = node.gpuMemoryMiB();
-        int byMemory = card > 0 && demand.memoryMiB() > 0 ? (int) Math.min(1000, ((long) demand.memoryMiB() * 1000 + card - 1) / card) : 0;
-        int milli = Math.max(demand.milli(), byMemory);
+        int milli = Math.max(demand.milli(), GpuLayout.milliOfMemory(demand.memoryMiB(), node.gpuMemoryMiB()));
         return milli <= 0 || milli > 1000 ? null : milli == 1000 ? TaskShape.whole(0, 1, Set.of()) : TaskShape.share(0, milli, Set.of());
     }
 

@@ -7,6 +7,7 @@ import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.placement.Fragmentation;
 import io.kubegpu.extender.placement.FragmentationPlacer;
+import io.kubegpu.extender.placement.GpuLayout;
 import io.kubegpu.extender.placement.TargetWorkload;
 import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.request.Vendor;
@@ -80,9 +81,7 @@ public final class WorkloadProfile {
             return null;
         }
         GpuSlice slice = pod.slices().get(0);
-        int card = node == null ? 0 : node.gpuMemoryMiB();
-        int byMemory = card > 0 ? (int) Math.min(1000, ((long) slice.memoryMiB() * 1000 + card - 1) / card) : 0;
-        int milli = Math.max(slice.milli(), byMemory);
+        int milli = Math.max(slice.milli(), GpuLayout.milliOfMemory(slice.memoryMiB(), node == null ? 0 : node.gpuMemoryMiB()));
         return milli <= 0 || milli >= 1000 ? null : TaskShape.share(0, milli, Set.of());
     }
 }

@@ -93,7 +93,7 @@ public final class FragmentationPlacer {
         }
         double before = cost(layout);
         if (!task.isShare()) {
-            return placement(layout, task, task.gpuCount() == 0 ? NONE : lowestFullyFree(layout, task.gpuCount()), before);
+            return placement(layout, task, task.gpuCount() == 0 ? NONE : layout.lowestFullyFree(task.gpuCount()), before);
         }
         Placement best = null;
         int bestFree = Integer.MAX_VALUE;
@@ -138,16 +138,5 @@ public final class FragmentationPlacer {
             }
         }
         return false;
-    }
-
-    private static int[] lowestFullyFree(GpuLayout layout, int count) {
-        int[] out = new int[count];
-        int found = 0;
-        for (int i = 0; i < layout.gpuCount() && found < count; i++) {
-            if (layout.free(i) == GpuLayout.WHOLE) {
-                out[found++] = i;
-            }
-        }
-        return out;
     }
 }

@@ -81,6 +81,26 @@ public record GpuLayout(String model, int cpuFreeMilli, int[] freeMilli) {
         return task.accepts(model) && gpusWithAtLeast(task.gpuMilli()) >= task.gpuCount();
     }
 
+    /** The {@code count} lowest-numbered fully free GPUs, where whole-GPU tasks go. */
+    public int[] lowestFullyFree(int count) {
+        int[] out = new int[count];
+        int found = 0;
+        for (int i = 0; i < freeMilli.length && found < count; i++) {
+            if (freeMilli[i] == WHOLE) {
+                out[found++] = i;
+            }
+        }
+        if (found < count) {
+            throw new IllegalStateException(found + " GPUs are fully free, the task needs " + count);
+        }
+        return out;
+    }
+
+    /** GPU memory as thousandths of a card, rounded up (a share holds the larger of its compute and memory). */
+    public static int milliOfMemory(long memoryMiB, int cardMiB) {
+        return cardMiB <= 0 || memoryMiB <= 0 ? 0 : (int) Math.min(WHOLE, (memoryMiB * WHOLE + cardMiB - 1) / cardMiB);
+    }
+
     /** The layout once {@code task} holds the GPUs at {@code indices} (and its CPU). */
     public GpuLayout with(TaskShape task, int[] indices) {
         int[] next = freeMilli.clone();
@@ -119,8 +139,7 @@ public record GpuLayout(String model, int cpuFreeMilli, int[] freeMilli) {
         }
         for (int i = 0; i < gpus; i++) {
             if (usage != null && usage.sharedHolders(i) > 0) {
-                int byMemory = card > 0 ? (int) Math.min(WHOLE, ((long) usage.sharedMemoryMiB(i) * WHOLE + card - 1) / card) : 0;
-                free[i] = WHOLE - Math.min(WHOLE, Math.max(usage.sharedMilli(i), byMemory));
+                free[i] = WHOLE - Math.min(WHOLE, Math.max(usage.sharedMilli(i), milliOfMemory(usage.sharedMemoryMiB(i), card)));
             } else {
                 free[i] = WHOLE;
             }

@@ -17,7 +17,7 @@ final class GpuChoice {
             return NONE;
         }
         if (!task.isShare()) {
-            return lowestFullyFree(layout, task.gpuCount());
+            return layout.lowestFullyFree(task.gpuCount());
         }
         int best = -1;
         for (int i = 0; i < layout.gpuCount(); i++) {
@@ -34,7 +34,7 @@ final class GpuChoice {
             return NONE;
         }
         if (!task.isShare()) {
-            return lowestFullyFree(layout, task.gpuCount());
+            return layout.lowestFullyFree(task.gpuCount());
         }
         int chosen = -1;
         int seen = 0;
@@ -44,19 +44,5 @@ final class GpuChoice {
             }
         }
         return new int[] {chosen};
-    }
-
-    static int[] lowestFullyFree(GpuLayout layout, int count) {
-        int[] out = new int[count];
-        int found = 0;
-        for (int i = 0; i < layout.gpuCount() && found < count; i++) {
-            if (layout.free(i) == GpuLayout.WHOLE) {
-                out[found++] = i;
-            }
-        }
-        if (found < count) {
-            throw new IllegalStateException("node has " + found + " free GPUs, the task needs " + count);
-        }
-        return out;
     }
 }

@@ -150,7 +150,7 @@ public final class PublishedBaselines {
                     }
                     scores[i] = best;
                 } else {
-                    gpus[i] = task.gpuCount() == 0 ? new int[0] : GpuChoice.lowestFullyFree(layout, task.gpuCount());
+                    gpus[i] = task.gpuCount() == 0 ? new int[0] : layout.lowestFullyFree(task.gpuCount());
                     scores[i] = fgdScore(before, fragmentation.of(layout.with(task, gpus[i])));
                 }
             }
