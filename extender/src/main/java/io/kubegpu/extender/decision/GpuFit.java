@@ -41,19 +41,23 @@ public final class GpuFit {
         this.profile = profile;
     }
 
-    /** Per-pod data computed once per extender call, then judged against every candidate node. */
+    /**
+     * Per-pod data computed once per extender call, then judged against every candidate node. A share's slice in these
+     * verdicts is the best-fit GPU: which GPU it takes is bind's decision ({@link #judge}), kept off the filter's path.
+     */
     public Prepared prepare(PodDemand demand) {
-        return new Prepared(demand);
+        return new Prepared(demand, false);
     }
 
     /**
-     * One-off judgement; extender calls use {@link #prepare(PodDemand)} once and judge every node with it.
+     * One-off judgement, as bind makes it: a share's slice is the GPU the pod's policy picks (under fragmentation, the
+     * placement policy's choice). Extender calls over many nodes use {@link #prepare(PodDemand)} instead.
      *
      * @param node  the node's GPU properties, or {@code null} when the node is unknown to us
      * @param usage what holds the node's GPUs (pods and reservations); {@code null} means nothing
      */
     public NodeVerdict judge(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
-        return prepare(demand).judge(nodeName, node, usage);
+        return new Prepared(demand, true).judge(nodeName, node, usage);
     }
 
     /** A pod's demand with what every node judgement needs precomputed. */
@@ -63,11 +67,14 @@ public final class GpuFit {
         private final io.kubegpu.request.GpuRequest guardRequest;
         /** Mismatch reasons by node model label: a cluster has few models, so each sentence is built once. */
         private final java.util.HashMap<String, String> mismatchByLabel = new java.util.HashMap<>();
+        /** Whether a share's GPU is the policy's choice (bind) or the best fit (filter). */
+        private final boolean choosesGpu;
         /** The fragmentation policy's placer for this call, made on first use (its memo lives as long as the call). */
         private FragmentationPlacer placer;
 
-        private Prepared(PodDemand demand) {
+        private Prepared(PodDemand demand, boolean choosesGpu) {
             this.demand = demand;
+            this.choosesGpu = choosesGpu;
             this.wanted = String.join("|", demand.models().stream().map(PodDemand.ModelAlternative::token).toList());
             this.guardRequest = demand.isGpuPod() ? withoutVendor(demand) : null;
         }
@@ -204,12 +211,12 @@ public final class GpuFit {
     }
 
     /**
-     * Under the fragmentation policy, the GPU it would put the share on, when that GPU has room by this filter's own
-     * (memory and compute) accounting; -1 to fall back to best fit.
+     * For bind under the fragmentation policy, the GPU it would put the share on, when that GPU has room by this
+     * filter's own (memory and compute) accounting; -1 to fall back to best fit.
      */
     private int fragmentationChoice(Prepared prepared, GpuNode node, NodeState usage, int card, int needMiB, int needMilli, int fresh) {
         Policy policy = prepared.demand.policy() != null ? prepared.demand.policy() : defaultPolicy;
-        if (policy != Policy.FRAGMENTATION || profile == null) {
+        if (!prepared.choosesGpu || policy != Policy.FRAGMENTATION || profile == null) {
             return -1;
         }
         TaskShape shape = NodeScorer.shapeOn(prepared.demand, node);

@@ -71,6 +71,16 @@ class FragmentationPolicyTest {
         NodeState state = usage(node, pods);
         assertThat(FIT.judge("n", quarter, node, state).slices().get(0).index()).isEqualTo(1);
         assertThat(FRAGMENTATION_FIT.judge("n", quarter, node, state).slices().get(0).index()).isEqualTo(0);
+        assertThat(FRAGMENTATION_FIT.prepare(quarter).judge("n", node, state).slices().get(0).index())
+                .as("the filter only says it fits: bind chooses").isEqualTo(1);
+        ClusterState cluster = new ClusterState(Clock.systemUTC());
+        cluster.upsertNode(node);
+        for (GpuPod pod : pods) {
+            cluster.upsertPod(pod);
+        }
+        var allocation = new io.kubegpu.extender.bind.GpuAllocator(cluster, FRAGMENTATION_FIT, java.time.Duration.ofMinutes(1), Clock.systemUTC())
+                .allocate(quarter, "n", List.of());
+        assertThat(allocation.reservation().slices().get(0).index()).as("what bind reserves").isEqualTo(0);
         PodDemand binpack = demand("0.25", Policy.ANNOTATION, "binpack");
         assertThat(FRAGMENTATION_FIT.judge("n", binpack, node, state).slices().get(0).index()).isEqualTo(1);
     }
