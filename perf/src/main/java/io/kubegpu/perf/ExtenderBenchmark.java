@@ -58,6 +58,10 @@ public class ExtenderBenchmark {
     @Param({"100", "500", "1000", "5000"})
     int nodes;
 
+    /** A 2-GPU pod, or a share (under fragmentation, one evaluation per distinct free share on each node). */
+    @Param({"2(A100)", "8G,0.5"})
+    public String request;
+
     private ExtenderService service;
     private ExtenderCodec codec;
     private ExtenderArgs namesArgs;
@@ -86,8 +90,9 @@ public class ExtenderBenchmark {
         }
         state.markSynced(true);
         String pod = """
-                {"metadata":{"name":"train","namespace":"team","uid":"uid-train","annotations":{"kubegpu.io/gpu":"2(A100)"}},
-                 "spec":{"containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"2"},"requests":{"nvidia.com/gpu":"2"}}}]}}""";
+                {"metadata":{"name":"train","namespace":"team","uid":"uid-train","annotations":{"kubegpu.io/gpu":"%s"}},
+                 "spec":{"containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"2"},"requests":{"nvidia.com/gpu":"2"}}}]}}"""
+                .formatted(request); // the annotation decides the demand; a share's webhook-set resources do not matter here
         namesBody = ("{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}").getBytes(StandardCharsets.UTF_8);
         fullBody = ("{\"Pod\":" + pod + ",\"Nodes\":{\"metadata\":{},\"items\":[" + items + "]},\"NodeNames\":null}")
                 .getBytes(StandardCharsets.UTF_8);

@@ -50,7 +50,7 @@ public final class DemandReader {
         if (policyValue != null) {
             policy = Policy.parse(policyValue).orElse(null);
             if (policy == null) {
-                return PodDemand.invalid(key, uid, Policy.ANNOTATION + " '" + policyValue + "' is not binpack, spread or balanced");
+                return PodDemand.invalid(key, uid, Policy.ANNOTATION + " '" + policyValue + "' is not fragmentation, binpack, spread or balanced");
             }
         }
 

@@ -129,7 +129,7 @@ class GpuFitTest {
         assertThat(verdict.reason()).isEqualTo("kubegpu.io/gpu '1.5(V100)' is invalid at column 1: '1.5' is not a whole number of GPUs; "
                 + "use 2, or 0.5 for a share of one GPU [FRACTIONAL_GPUS]");
         assertThat(judge(demand("1", "kubegpu.io/policy", "tight"), node("v", "V100-32GB", 1)).reason())
-                .isEqualTo("kubegpu.io/policy 'tight' is not binpack, spread or balanced");
+                .isEqualTo("kubegpu.io/policy 'tight' is not fragmentation, binpack, spread or balanced");
         assertThat(judge(demand("1", "kubegpu.io/min-gpu-memory", "40"), node("v", "V100-32GB", 1)).reason())
                 .startsWith("kubegpu.io/min-gpu-memory '40' is invalid at column 1");
     }
