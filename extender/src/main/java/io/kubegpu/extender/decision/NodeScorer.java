@@ -19,8 +19,8 @@ import java.util.Set;
  *   <li>Policy part: fragmentation (the default) prefers the node where the pod grows expected GPU fragmentation
  *       least; the others look at the node's GPU allocation after placing the pod: binpack prefers fuller nodes,
  *       spread emptier ones, balanced those closest to the candidates' mean.</li>
- *   <li>For shares under the allocation policies, a packing part: a slice that fills a GPU already shared scores higher than one that
- *       opens a fresh GPU, which keeps whole GPUs free (less fragmentation).</li>
+ *   <li>For shares under the allocation policies, a packing part: a slice that fills a GPU already shared
+ *       scores higher than one that opens a fresh GPU, which keeps whole GPUs free (less fragmentation).</li>
  *   <li>Live load, when the utilization scorer has fresh data: busier nodes score lower.</li>
  * </ul>
  */
