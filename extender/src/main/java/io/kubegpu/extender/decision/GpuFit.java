@@ -12,7 +12,6 @@ import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.guard.Verdict;
 import io.kubegpu.request.Vendor;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Whether a pod's GPU demand fits one node, given the node's GPUs and what already holds them. Pure:
@@ -67,6 +66,11 @@ public final class GpuFit {
         private final io.kubegpu.request.GpuRequest guardRequest;
         /** Mismatch reasons by node model label: a cluster has few models, so each sentence is built once. */
         private final java.util.HashMap<String, String> mismatchByLabel = new java.util.HashMap<>();
+        /**
+         * Memory-guard verdicts by node model label and GPU memory: the guard resolves the label through the catalog
+         * and rounds the reported size, and a cluster has few distinct pairs, so each is judged once per call.
+         */
+        private final java.util.HashMap<String, Verdict> guardByCard = new java.util.HashMap<>();
         /** Whether a share's GPU is the policy's choice (bind) or the best fit (filter). */
         private final boolean choosesGpu;
         /** The fragmentation policy's placer for this call, made on first use (its memo lives as long as the call). */
@@ -240,7 +244,9 @@ public final class GpuFit {
     }
 
     private Verdict guardOn(Prepared prepared, GpuNode node) {
-        return guard.checkReported(prepared.guardRequest, prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB());
+        String card = node.modelLabel() + "\u0000" + node.gpuMemoryMiB();
+        return prepared.guardByCard.computeIfAbsent(card,
+                c -> guard.checkReported(prepared.guardRequest, prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB()));
     }
 
     private static io.kubegpu.request.GpuRequest withoutVendor(PodDemand demand) {
@@ -281,14 +287,32 @@ public final class GpuFit {
         return usage == null ? 0 : usage.used(resource);
     }
 
+    // The two formatters below build a rejected node's reason, once per node per filter call: plain arithmetic,
+    // since String.format and regular expressions cost about a microsecond each there.
+
     static String gib(long mib) {
         if (mib % 1024 == 0) {
             return (mib / 1024) + " GiB";
         }
-        return mib < 1024 ? mib + " MiB" : String.format(Locale.ROOT, "%.1f GiB", mib / 1024.0);
+        if (mib < 1024) {
+            return mib + " MiB";
+        }
+        long tenths = (mib * 10 + 512) / 1024; // one decimal, half up
+        return (tenths / 10) + "." + (tenths % 10) + " GiB";
     }
 
+    /** Thousandths as a decimal fraction without trailing zeros: 500 → "0.5", 1000 → "1". */
     static String share(int milli) {
-        return String.format(Locale.ROOT, "%.3f", milli / 1000.0).replaceAll("0+$", "").replaceAll("\\.$", "") + " of its compute";
+        StringBuilder out = new StringBuilder().append(milli / 1000);
+        int fraction = milli % 1000;
+        if (fraction != 0) {
+            String digits = String.valueOf(1000 + fraction).substring(1);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            out.append('.').append(digits, 0, end);
+        }
+        return out.append(" of its compute").toString();
     }
 }

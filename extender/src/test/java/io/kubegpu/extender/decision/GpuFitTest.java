@@ -151,4 +151,16 @@ class GpuFitTest {
                 {"metadata":{"name":"p","namespace":"ns"},"spec":{"containers":[{"name":"c","resources":{"limits":{"aliyun.com/gpu-mem":"6"}}}]}}""");
         assertThat(gpushare).extracting(PodDemand::kind, PodDemand::memoryMiB).containsExactly(PodDemand.Kind.SHARED, 6144);
     }
+
+    @Test
+    void reasonsWriteSizesAndSharesTheWayPeopleDo() {
+        assertThat(GpuFit.gib(2048)).isEqualTo("2 GiB");
+        assertThat(GpuFit.gib(1536)).isEqualTo("1.5 GiB");
+        assertThat(GpuFit.gib(5000)).isEqualTo("4.9 GiB");
+        assertThat(GpuFit.gib(512)).isEqualTo("512 MiB");
+        assertThat(GpuFit.share(500)).isEqualTo("0.5 of its compute");
+        assertThat(GpuFit.share(250)).isEqualTo("0.25 of its compute");
+        assertThat(GpuFit.share(5)).isEqualTo("0.005 of its compute");
+        assertThat(GpuFit.share(1000)).isEqualTo("1 of its compute");
+    }
 }
