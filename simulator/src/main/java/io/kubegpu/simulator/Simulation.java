@@ -56,7 +56,11 @@ public final class Simulation {
 
     public List<RunResult> runAll(String trace, List<TraceTask> tasks, List<String> policies, List<Long> seeds, int threads)
             throws InterruptedException {
-        policies.forEach(p -> Policies.create(p, TraceWorkload.of(tasks), Map.of())); // unknown names fail before any work
+        for (String policy : policies) {
+            if (!Policies.names().contains(policy)) { // fail before any work
+                throw new IllegalArgumentException("unknown policy '" + policy + "'; known: " + String.join(", ", Policies.names()));
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<RunResult>> futures = new ArrayList<>();

@@ -57,6 +57,9 @@ class ReportTest {
         PublishedResults published = PublishedResults.read(dir);
         assertThat(published.meanUnallocated("toy", "06-FGD", 100).getAsDouble()).isEqualTo(6.0);
         assertThat(published.meanUnallocated("toy", "05-BestFit", 100)).isEmpty();
+        Files.writeString(dir.resolve(PublishedResults.FILE), header + "\n" + a.toString().replace(",95,", ",lots,") + "\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PublishedResults.read(dir))
+                .hasMessageContaining(PublishedResults.FILE + ":2: column 95 is not a number: 'lots'");
 
         List<Summary> summaries = Summary.of(List.of(run("fgd", 1), run("fgd", 2), run("fragmentation", 1)), published);
         assertThat(summaries).hasSize(2);

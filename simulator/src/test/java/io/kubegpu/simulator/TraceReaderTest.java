@@ -47,6 +47,8 @@ class TraceReaderTest {
         assertThatThrownBy(() -> TraceReader.nodes(column)).hasMessageContaining("missing column memory_mib");
         Path model = write("e.csv", "sn,cpu_milli,memory_mib,gpu,model\nn1,1000,2048,2,\n");
         assertThatThrownBy(() -> TraceReader.nodes(model)).hasMessageContaining("e.csv:2: a node with GPUs needs a model");
+        Path twice = write("g.csv", "sn,cpu_milli,memory_mib,gpu,model\nn1,1000,2048,2,T4\nn1,1000,2048,2,T4\n");
+        assertThatThrownBy(() -> TraceReader.nodes(twice)).hasMessageContaining("g.csv:3: node n1 is listed twice");
         Path empty = write("f.csv", "sn,cpu_milli,memory_mib,gpu,model\n");
         assertThatThrownBy(() -> TraceReader.nodes(empty)).hasMessageContaining("no rows");
     }

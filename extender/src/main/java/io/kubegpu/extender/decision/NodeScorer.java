@@ -112,8 +112,6 @@ public final class NodeScorer {
      */
     private double[] fragmentationScores(PodDemand demand, List<Candidate> candidates) {
         FragmentationPlacer placer = profile.placer();
-        // Nodes in the same state (empty, full, same shares) are common: judge each distinct layout once.
-        java.util.HashMap<Option, Placement> seen = new java.util.HashMap<>();
         double[] raw = new double[candidates.size()];
         double best = Double.NEGATIVE_INFINITY;
         double worst = Double.POSITIVE_INFINITY;
@@ -124,11 +122,7 @@ public final class NodeScorer {
                 continue;
             }
             TaskShape shape = shapeOn(demand, c.node());
-            Placement placement = null;
-            if (shape != null) {
-                GpuLayout layout = GpuLayout.of(c.node(), c.usage(), vendors);
-                placement = seen.computeIfAbsent(new Option(layout, shape), o -> placer.bestOn(o.layout(), o.shape()));
-            }
+            Placement placement = shape == null ? null : placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape);
             if (placement != null) {
                 raw[i] = placement.score();
                 best = Math.max(best, raw[i]);
@@ -140,9 +134,6 @@ public final class NodeScorer {
             out[i] = Double.isNaN(raw[i]) ? 0 : best == worst ? 10 : 10 * (raw[i] - worst) / (best - worst);
         }
         return out;
-    }
-
-    private record Option(GpuLayout layout, TaskShape shape) {
     }
 
     /** The pod as placement sees it on this node: whole GPUs, or a share of one (memory as a fraction of this card). */

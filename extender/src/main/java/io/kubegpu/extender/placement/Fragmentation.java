@@ -14,15 +14,11 @@ import java.util.Map;
 public final class Fragmentation {
     private final TargetWorkload workload;
     private final Map<GpuLayout.LayoutKey, Double> memo = new HashMap<>();
-    private final int memoLimit;
+    /** Distinct layouts remembered before the memo starts over (a replay can meet many). */
+    private static final int MEMO_LIMIT = 1 << 16;
 
     public Fragmentation(TargetWorkload workload) {
-        this(workload, 1 << 16);
-    }
-
-    public Fragmentation(TargetWorkload workload, int memoLimit) {
         this.workload = workload;
-        this.memoLimit = memoLimit;
     }
 
     public TargetWorkload workload() {
@@ -39,7 +35,7 @@ public final class Fragmentation {
             return known;
         }
         double value = compute(layout);
-        if (memo.size() >= memoLimit) {
+        if (memo.size() >= MEMO_LIMIT) {
             memo.clear();
         }
         memo.put(key, value);

@@ -53,11 +53,18 @@ class FragmentationPolicyTest {
 
     @Test
     void theDefaultPolicyOnlyAppliesWithoutAPodOverride() {
-        PodDemand pod = demand("0.5", Policy.ANNOTATION, "spread");
+        // The two policies disagree here: for one whole GPU, fragmentation prefers the node it fills up (its last
+        // free GPU was no use to larger pods), spread the empty node.
         GpuNode empty = node("empty", "T4", 4);
         GpuNode busy = node("busy", "T4", 4);
-        List<NodeScorer.Candidate> candidates = List.of(candidate(FIT, pod, empty), candidate(FIT, pod, busy, whole("w", "busy", 3)));
-        ScoreParts[] parts = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC).score(pod, candidates);
+        NodeScorer scorer = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC);
+        PodDemand byDefault = demand("1");
+        ScoreParts[] fragmentation = scorer.score(byDefault,
+                List.of(candidate(FIT, byDefault, empty), candidate(FIT, byDefault, busy, whole("w", "busy", 3))));
+        assertThat(fragmentation[1].total()).isGreaterThan(fragmentation[0].total());
+        PodDemand spread = demand("1", Policy.ANNOTATION, "spread");
+        ScoreParts[] parts = scorer.score(spread,
+                List.of(candidate(FIT, spread, empty), candidate(FIT, spread, busy, whole("w", "busy", 3))));
         assertThat(parts[0].total()).isGreaterThan(parts[1].total());
     }
 

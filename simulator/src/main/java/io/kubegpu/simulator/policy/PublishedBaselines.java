@@ -6,6 +6,7 @@ import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.simulator.replay.Candidate;
 import io.kubegpu.simulator.replay.Decision;
 import io.kubegpu.simulator.replay.PlacementPolicy;
+import io.kubegpu.simulator.replay.SimCluster;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -116,7 +117,7 @@ public final class PublishedBaselines {
         if (task.gpuCount() == 0) {
             return 0;
         }
-        String tag = task.isShare() ? "share-gpu" : task.gpuCount() + "-gpu";
+        String tag = SimCluster.affinityTag(task);
         Map<String, Integer> kinds = c.affinity();
         long fullness = (MAX_SCORE / 4) * ((long) MAX_SPEC_GPU - c.layout().totalFree()) / (long) MAX_SPEC_GPU;
         if (kinds.getOrDefault(tag, 0) > 0) {

@@ -149,7 +149,7 @@ public final class SimCluster {
                     continue;
                 }
             }
-            out.add(new Candidate(i, gpuNodes[i].name(), layout, nodes.get(i).cpuMilli(), rank[i], affinity.get(i)));
+            out.add(new Candidate(i, layout, rank[i], affinity.get(i)));
         }
         return out;
     }
@@ -223,7 +223,8 @@ public final class SimCluster {
         return rank;
     }
 
-    static String affinityTag(TaskShape shape) {
+    /** The task kind GpuClustering groups by: {@code share-gpu}, {@code 1-gpu}, {@code 2-gpu}, ... */
+    public static String affinityTag(TaskShape shape) {
         return shape.isShare() ? "share-gpu" : shape.gpuCount() + "-gpu";
     }
 

@@ -48,14 +48,17 @@ public final class PublishedResults {
                 double[] allocated = new double[Curve.MAX + 1];
                 for (int x = 0; x <= Curve.MAX; x++) {
                     String value = record.isMapped(String.valueOf(x)) ? record.get(String.valueOf(x)) : "";
-                    allocated[x] = value.isEmpty() ? Double.NaN : Double.parseDouble(value);
+                    try {
+                        allocated[x] = value.isEmpty() ? Double.NaN : Double.parseDouble(value);
+                    } catch (NumberFormatException e) {
+                        throw new TraceFormatException(file + ":" + (record.getRecordNumber() + 1) + ": column " + x + " is not a number: '"
+                                + value + "'");
+                    }
                 }
                 out.computeIfAbsent(key(record.get("workload"), record.get("sc_policy")), k -> new ArrayList<>()).add(allocated);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NumberFormatException e) {
-            throw new TraceFormatException(file + ": not a number: " + e.getMessage());
         }
         return new PublishedResults(out);
     }

@@ -28,7 +28,12 @@ public final class TraceReader {
     }
 
     public static List<TraceNode> nodes(Path file) {
+        java.util.Set<String> names = new java.util.HashSet<>();
         return read(file, (record, where) -> {
+            if (!names.add(record.get("sn"))) {
+                // Two rows would share one node of the extender's state: GPUs booked twice.
+                throw new TraceFormatException(where + ": node " + record.get("sn") + " is listed twice");
+            }
             int gpus = intField(record, "gpu", where);
             String model = record.get("model");
             if (gpus < 0 || gpus > 64) {
