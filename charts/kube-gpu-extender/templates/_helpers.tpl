@@ -116,6 +116,7 @@ startupProbe:
   - --host=0.0.0.0
   - --port={{ .Values.extender.port }}
   - --policy={{ .Values.extender.policy }}
+  - --filter-returns={{ .Values.extender.filterReturns }}
   - --live-weight={{ .Values.extender.liveWeight }}
   - --body-limit-mb={{ .Values.extender.bodyLimitMb }}
   {{- if .Values.scorer.enabled }}

@@ -11,6 +11,7 @@ import io.kubegpu.cluster.it.Eventually;
 import io.kubegpu.cluster.it.TestCluster;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.webhook.mutation.MutationConfig;
 import io.kubernetes.client.openapi.ApiException;
@@ -63,7 +64,7 @@ class ChartOnControlPlaneIT {
                 defaults.sharedUnitMiB(), defaults.tolerations(), "gpu-scheduler", true, Map.of());
         server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
                 ExtenderServer.ServerConfig.Source.KUBERNETES, kubeconfig, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true,
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true,
                 new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), mutation), null));
         Eventually.until(WAIT, "the extender's cluster state has synced", () -> server.state().snapshot().synced());
 

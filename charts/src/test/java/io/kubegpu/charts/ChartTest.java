@@ -49,7 +49,7 @@ class ChartTest {
         V1Container extender = container(scheduler, "extender");
         assertThat(extender.getImage()).isEqualTo("ghcr.io/kubegpu/kube-gpu-extender:0.1.0");
         assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer", "--in-cluster", "--port=8888", "--policy=fragmentation",
-                "--utilization=prometheus", "--node-labels=gfd,gpu-type");
+                "--filter-returns=best", "--utilization=prometheus", "--node-labels=gfd,gpu-type");
         assertThat(extender.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("CONTROL_API_ENABLED");
             assertThat(e.getValue()).isEqualTo("false");
@@ -130,12 +130,19 @@ class ChartTest {
         assertThat((Map<String, Object>) v1.get("leaderElection")).containsEntry("leaderElect", true)
                 .containsEntry("resourceName", "gpu-scheduler").containsEntry("resourceNamespace", NAMESPACE);
         assertThat((List<Map<String, Object>>) v1.get("profiles")).extracting(p -> p.get("schedulerName")).containsExactly("gpu-scheduler");
-        Map<String, Object> extender = ((List<Map<String, Object>>) v1.get("extenders")).get(0);
-        assertThat(extender).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("filterVerb", "filter")
-                .containsEntry("prioritizeVerb", "prioritize").containsEntry("bindVerb", "bind").containsEntry("nodeCacheCapable", true)
+        // Whole GPUs: filtered by the extender, bound by kube-scheduler; shares: bound by the extender too.
+        List<Map<String, Object>> extenders = (List<Map<String, Object>>) v1.get("extenders");
+        assertThat(extenders).hasSize(2);
+        Map<String, Object> whole = extenders.get(0);
+        assertThat(whole).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("filterVerb", "filter")
+                .containsEntry("prioritizeVerb", "prioritize").doesNotContainKey("bindVerb").containsEntry("nodeCacheCapable", true)
                 .containsEntry("ignorable", false).containsEntry("weight", 5).containsEntry("httpTimeout", "5s");
-        assertThat((List<Map<String, Object>>) extender.get("managedResources")).extracting(r -> r.get("name"))
-                .containsExactly("nvidia.com/gpu", "aliyun.com/gpu-mem");
+        assertThat((List<Map<String, Object>>) whole.get("managedResources")).extracting(r -> r.get("name")).containsExactly("nvidia.com/gpu");
+        Map<String, Object> shares = extenders.get(1);
+        assertThat(shares).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("bindVerb", "bind")
+                .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", false);
+        assertThat((List<Map<String, Object>>) shares.get("managedResources")).extracting(r -> r.get("name"))
+                .containsExactly("aliyun.com/gpu-mem");
 
         Map<String, Object> v1beta1 = schedulerConfig(RenderedChart.render("1.20.2", Map.of()));
         assertThat(v1beta1.get("apiVersion")).isEqualTo("kubescheduler.config.k8s.io/v1beta1");

@@ -10,6 +10,7 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.SelfSignedTls;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.kubegpu.webhook.mutation.MutationConfig;
@@ -123,7 +124,7 @@ class ObservabilityTest {
         var scorer = new ExtenderServer.ServerConfig.ScorerRole(0, ScorerConfigLoader.load(Map.of()), true);
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, webhook, scorer))) {
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, webhook, scorer))) {
             SSLContext trustAll = SelfSignedTls.trustAll();
             HttpClient http = HttpClient.newBuilder().sslContext(trustAll).build();
             String base = "http://127.0.0.1:" + server.port();

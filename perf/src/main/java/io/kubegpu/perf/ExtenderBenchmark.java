@@ -17,6 +17,7 @@ import io.kubegpu.extender.decision.WorkloadProfile;
 import io.kubegpu.extender.http.ExplainStore;
 import io.kubegpu.extender.http.ExtenderMetrics;
 import io.kubegpu.extender.http.ExtenderService;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.extender.wire.ExtenderArgs;
 import io.kubegpu.extender.wire.ExtenderCodec;
 import io.kubegpu.guard.MemoryGuard;
@@ -63,6 +64,7 @@ public class ExtenderBenchmark {
     public String request;
 
     private ExtenderService service;
+    private ExtenderService bestService;
     private ExtenderCodec codec;
     private ExtenderArgs namesArgs;
     private ExtenderService.FilterResult namesResult;
@@ -101,8 +103,12 @@ public class ExtenderBenchmark {
         WorkloadProfile profile = new WorkloadProfile(config.vendors().all());
         profile.refresh(state.snapshot());
         GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), config.vendors().all(), chosen, profile);
-        service = new ExtenderService(state, nodeMapper, demands, fit, new NodeScorer(chosen, LiveLoad.NONE, 0.3,
-                config.vendors().all(), profile), new ExplainStore(), new ExtenderMetrics(new SimpleMeterRegistry()));
+        NodeScorer scorer = new NodeScorer(chosen, LiveLoad.NONE, 0.3, config.vendors().all(), profile);
+        service = new ExtenderService(state, nodeMapper, demands, fit, scorer, new ExplainStore(),
+                new ExtenderMetrics(new SimpleMeterRegistry()), FilterMode.ALL, Clock.systemUTC());
+        // The shipped mode. Its hold on the chosen node is dropped again by the next call for the same pod.
+        bestService = new ExtenderService(state, nodeMapper, demands, fit, scorer, new ExplainStore(),
+                new ExtenderMetrics(new SimpleMeterRegistry()), FilterMode.BEST, Clock.systemUTC());
         codec = new ExtenderCodec();
         namesArgs = codec.readArgs(namesBody);
         namesResult = service.filter(namesArgs);
@@ -135,15 +141,34 @@ public class ExtenderBenchmark {
     /** Wire cost alone: writing a names-only filter reply. */
     @Benchmark
     public Object writeNamesOnlyFilterReply() {
-        return codec.filterReply(namesArgs, namesResult.verdicts(), "");
+        return codec.filterReply(namesArgs, namesResult.verdicts(), -1, "");
     }
 
-    /** What one pod costs the extender in names-only mode: read both bodies, decide, write both replies. */
+    /**
+     * What one pod costs the extender as shipped (names only, {@code --filter-returns best}): one filter call that
+     * also ranks the nodes and keeps the best, so kube-scheduler sends no prioritize.
+     */
+    @Benchmark
+    public Object filterBestNamesOnly() {
+        ExtenderArgs filterArgs = codec.readArgs(namesBody);
+        var result = bestService.filter(filterArgs);
+        return codec.filterReply(filterArgs, result.verdicts(), result.chosen(), "");
+    }
+
+    /** The same with full Node objects. */
+    @Benchmark
+    public Object filterBestFullNodes() {
+        ExtenderArgs filterArgs = codec.readArgs(fullBody);
+        var result = bestService.filter(filterArgs);
+        return codec.filterReply(filterArgs, result.verdicts(), result.chosen(), "");
+    }
+
+    /** What one pod costs the extender with {@code --filter-returns all}: read both bodies, decide, write both replies. */
     @Benchmark
     public void filterAndPrioritizeNamesOnly(Blackhole hole) {
         ExtenderArgs filterArgs = codec.readArgs(namesBody);
         var result = service.filter(filterArgs);
-        hole.consume(codec.filterReply(filterArgs, result.verdicts(), ""));
+        hole.consume(codec.filterReply(filterArgs, result.verdicts(), -1, ""));
         ExtenderArgs prioritizeArgs = codec.readArgs(namesBody);
         hole.consume(codec.prioritizeReply(prioritizeArgs.names(), service.prioritize(prioritizeArgs)));
     }
@@ -153,7 +178,7 @@ public class ExtenderBenchmark {
     public void filterAndPrioritizeFullNodes(Blackhole hole) {
         ExtenderArgs filterArgs = codec.readArgs(fullBody);
         var result = service.filter(filterArgs);
-        hole.consume(codec.filterReply(filterArgs, result.verdicts(), ""));
+        hole.consume(codec.filterReply(filterArgs, result.verdicts(), -1, ""));
         ExtenderArgs prioritizeArgs = codec.readArgs(fullBody);
         hole.consume(codec.prioritizeReply(prioritizeArgs.names(), service.prioritize(prioritizeArgs)));
     }

@@ -21,14 +21,16 @@ final class ExtenderProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** The extender role watching the cluster of {@code kubeconfig}, on a free port. */
-    static ExtenderProcess start(Path kubeconfig) throws IOException, InterruptedException {
+    /** The extender role watching the cluster of {@code kubeconfig}, on a free port, with these extra serve options. */
+    static ExtenderProcess start(Path kubeconfig, String... options) throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ExtenderProcess extender = start(List.of("serve", "--roles", "extender", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--kubeconfig", kubeconfig.toString()), "http://127.0.0.1:" + port, false);
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--roles", "extender", "--host", "127.0.0.1", "--port",
+                Integer.toString(port), "--kubeconfig", kubeconfig.toString()));
+        args.addAll(List.of(options));
+        ExtenderProcess extender = start(args, "http://127.0.0.1:" + port, false);
         return new ExtenderProcess(extender.process, port);
     }
 
@@ -42,7 +44,14 @@ final class ExtenderProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: build it first (mvn -B -q -DskipTests package)");
         }
         Path log = Files.createTempFile("extender", ".log");
-        List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx1g", "-jar", jar.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx1g"));
+        // -Dperf.jfr=DIR: a Flight Recorder profile of each extender process, to say where its time goes.
+        String jfr = System.getProperty("perf.jfr");
+        if (jfr != null) {
+            Files.createDirectories(Path.of(jfr));
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(jfr, "extender-" + System.nanoTime() + ".jfr"));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ExtenderProcess extender = new ExtenderProcess(process, -1);

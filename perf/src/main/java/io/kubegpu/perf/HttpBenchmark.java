@@ -5,6 +5,7 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.SelfSignedTls;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.perf.http.FloorServer;
 import io.kubegpu.perf.http.LoadGenerator;
 import io.kubegpu.request.GrammarConfig;
@@ -83,7 +84,7 @@ public final class HttpBenchmark {
         Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, manifests, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.FRAGMENTATION, 0.3, true, webhook, scorer))) {
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.FRAGMENTATION, FilterMode.BEST, 0.3, true, webhook, scorer))) {
             Buffer filter = Buffer.buffer(extenderArgs(nodes, candidates));
             Buffer review = Buffer.buffer(admissionReview());
             URI ours = URI.create("http://127.0.0.1:" + server.port());

@@ -28,12 +28,14 @@ import java.util.regex.Pattern;
 
 /**
  * kube-scheduler's own throughput on the real control plane of the integration tier, in one run: N GPU nodes
- * created through the API, then M one-GPU pods scheduled three times — with no extender, with ours in
- * names-only mode, and with ours receiving full Node objects. Pods are created while the scheduler is
+ * created through the API, then M one-GPU pods scheduled once per mode — with no extender (first and last), with
+ * ours as shipped (names only), with ours receiving full Node objects, and with the earlier single-entry
+ * configuration ({@code names-all}). Pods are created while the scheduler is
  * stopped; the rate is read from kube-scheduler's {@code scheduler_schedule_attempts_total{result="scheduled"}}
  * between the first and the last scheduled pod. Writes {@code perf/results/scheduler-e2e.{json,md}}.
  *
- * <p>Usage: {@code java -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput [--nodes 500] [--pods 1000]}.
+ * <p>Usage: {@code java [-Dperf.jfr=DIR] -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput [--nodes 500]
+ * [--pods 1000] [--modes none,names,...]}; {@code -Dperf.jfr} records a Flight Recorder profile of each extender process.
  */
 public final class SchedulerThroughput {
     private static final Pattern SCHEDULED = Pattern.compile("(?m)^scheduler_schedule_attempts_total\\{[^}]*result=\"scheduled\"[^}]*} ([0-9.e+]+)");
@@ -69,19 +71,35 @@ public final class SchedulerThroughput {
                     f.get(10, TimeUnit.MINUTES);
                 }
                 // The extender runs as it does in production: its own JVM (the executable jar), not inside this harness,
-                // whose pod creation and JIT would otherwise compete with it.
-                try (ExtenderProcess extender = ExtenderProcess.start(kubeconfig)) {
-                    // A JVM compiles our hot paths during its first thousand requests; a long-running extender is past
-                    // that, so each extender mode is warmed up once, unmeasured.
+                // whose pod creation and JIT would otherwise compete with it. One process at a time, started with the
+                // mode's options; a JVM compiles our hot paths during its first thousand requests, and a long-running
+                // extender is past that, so each extender mode is warmed up first, unmeasured.
+                ExtenderProcess extender = null;
+                String running = null;
+                try {
                     for (String mode : modes(args)) {
-                        if (!mode.equals("none")) {
-                            run(mode, cluster, pool, Math.min(pods, 300), kubeconfig, extender.port());
+                        String filterReturns = filterReturns(mode);
+                        if (!java.util.Objects.equals(filterReturns, running)) {
+                            if (extender != null) {
+                                extender.close();
+                                extender = null;
+                            }
+                            if (filterReturns != null) {
+                                extender = ExtenderProcess.start(kubeconfig, "--filter-returns", filterReturns);
+                            }
+                            running = filterReturns;
                         }
-                    }
-                    for (String mode : modes(args)) {
-                        runs.add(run(mode, cluster, pool, pods, kubeconfig, extender.port()));
+                        int port = extender == null ? -1 : extender.port();
+                        if (extender != null) {
+                            run(mode, cluster, pool, Math.min(pods, 300), kubeconfig, port);
+                        }
+                        runs.add(run(mode, cluster, pool, pods, kubeconfig, port));
                         System.out.printf(Locale.ROOT, "%s: %.1f pods/s; extender time per call so far: %s%n", mode,
-                                runs.get(runs.size() - 1).podsPerSecond(), extenderLatency(extender.port()));
+                                runs.get(runs.size() - 1).podsPerSecond(), extender == null ? "-" : extenderLatency(port));
+                    }
+                } finally {
+                    if (extender != null) {
+                        extender.close();
                     }
                 }
             } finally {
@@ -155,7 +173,13 @@ public final class SchedulerThroughput {
                 return List.of(args[i + 1].split(","));
             }
         }
-        return List.of("none", "names", "full");
+        // No extender first and last: this shared 2-core machine drifts, and the baseline is their mean.
+        return List.of("none", "names", "full", "names-all", "none");
+    }
+
+    /** The extender's --filter-returns for a mode, or null for no extender. */
+    static String filterReturns(String mode) {
+        return mode.equals("none") ? null : mode.contains("-all") ? "all" : "best";
     }
 
     /** Mean time per call of each verb, from the extender's own histogram: where the time per pod goes. */
@@ -227,26 +251,41 @@ public final class SchedulerThroughput {
     }
 
     /**
-     * The shipped v1beta1 file's settings for a process outside the cluster, per mode: {@code none} (no extender),
-     * {@code names} (the shipped configuration: names only, filter + prioritize + bind), {@code full} (full Node
-     * objects); {@code -noprio} and {@code -nobind} drop a verb, to see where the time goes.
+     * kube-scheduler's configuration per mode, for a process outside the cluster: {@code none} (no extender),
+     * {@code names} (the shipped v1beta1 file's extenders as they are: whole GPUs filtered by the extender, which
+     * returns the best node, and bound by kube-scheduler), {@code full} (the same with full Node objects), and
+     * {@code names-all}: the configuration before 0.1.0's last change, one entry that filters, prioritizes and binds
+     * every GPU pod, with the extender returning every fitting node.
      */
-    static String schedulerConfig(String mode, Path kubeconfig, int extenderPort) {
-        String prioritize = mode.contains("-noprio") ? "" : "  prioritizeVerb: prioritize\n";
-        String bind = mode.endsWith("-nobind") ? "" : "  bindVerb: bind\n";
-        String extender = mode.equals("none") ? "" : """
-            extenders:
-            - urlPrefix: http://127.0.0.1:%d
-              filterVerb: filter
-            %s%s  weight: 5
-              enableHTTPS: false
-              nodeCacheCapable: %s
-              ignorable: false
-              httpTimeout: 5s
-              managedResources:
-              - name: nvidia.com/gpu
-                ignoredByScheduler: false
-            """.formatted(extenderPort, prioritize, bind, !mode.startsWith("full"));
+    static String schedulerConfig(String mode, Path kubeconfig, int extenderPort) throws java.io.IOException {
+        String extender;
+        if (mode.equals("none")) {
+            extender = "";
+        } else if (mode.equals("names-all")) {
+            extender = """
+                extenders:
+                - urlPrefix: http://127.0.0.1:%d
+                  filterVerb: filter
+                  prioritizeVerb: prioritize
+                  bindVerb: bind
+                  weight: 5
+                  enableHTTPS: false
+                  nodeCacheCapable: true
+                  ignorable: false
+                  httpTimeout: 5s
+                  managedResources:
+                  - name: nvidia.com/gpu
+                    ignoredByScheduler: false
+                  - name: aliyun.com/gpu-mem
+                    ignoredByScheduler: false
+                """.formatted(extenderPort);
+        } else {
+            String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));
+            extender = shipped.substring(shipped.indexOf("\nextenders:") + 1).replace("http://127.0.0.1:8888", "http://127.0.0.1:" + extenderPort);
+            if (mode.startsWith("full")) {
+                extender = extender.replace("nodeCacheCapable: true", "nodeCacheCapable: false");
+            }
+        }
         return """
             apiVersion: kubescheduler.config.k8s.io/v1beta1
             kind: KubeSchedulerConfiguration
@@ -268,18 +307,21 @@ public final class SchedulerThroughput {
         json.put("nodes", nodes);
         json.put("pods", pods);
         json.put("runs", runs);
-        double base = runs.get(0).podsPerSecond();
+        // The baseline: the mean of the no-extender runs (the default order runs one first and one last).
+        double base = runs.stream().filter(r -> r.mode().equals("none")).mapToDouble(Run::podsPerSecond).average().orElse(Double.NaN);
+        json.put("baselinePodsPerSecond", base);
         StringBuilder md = new StringBuilder("# kube-scheduler throughput with and without the extender\n\n");
         md.append("- date: ").append(Instant.now()).append('\n');
         md.append("- machine: ").append(Machine.describe()).append('\n');
         md.append("- command: java -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput --nodes ").append(nodes)
                 .append(" --pods ").append(pods).append('\n');
-        md.append("- control plane: kube-apiserver and kube-scheduler 1.20.2 (scripts/control-plane), etcd, all on this machine, qps 500 / burst 1000\n\n");
+        md.append("- control plane: kube-apiserver and kube-scheduler 1.20.2 (scripts/control-plane), etcd, all on this machine, qps 500 / burst 1000\n");
+        md.append(String.format(Locale.ROOT, "- baseline: %.1f pods/s, the mean of the no-extender runs%n%n", base));
         md.append("| mode | pods/s | ms per pod | vs no extender | extender cost per pod |\n|---|---|---|---|---|\n");
         for (Run run : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.0f %% | %s |%n", run.mode(), run.podsPerSecond(), run.msPerPod(),
                     100 * run.podsPerSecond() / base, run.mode().equals("none") ? "" : String.format(Locale.ROOT, "%.2f ms",
-                            run.msPerPod() - runs.get(0).msPerPod())));
+                            run.msPerPod() - 1000 / base)));
         }
         Results.write("scheduler-e2e", json, md.toString());
     }

@@ -4,6 +4,7 @@ import io.kubegpu.app.server.ExtenderServer;
 import io.kubegpu.cluster.kube.KubeClients;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.scorer.config.ConfigException;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
@@ -60,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "fragmentation", description = "fragmentation, binpack, spread or balanced "
             + "(default: ${DEFAULT-VALUE}); a pod overrides it with the kubegpu.io/policy annotation.")
     private String policy;
+
+    @Option(names = "--filter-returns", defaultValue = "best", description = "What filter returns of the nodes a GPU pod fits: "
+            + "best (only the node the policy ranks first, so kube-scheduler skips its scoring and the prioritize call) or all "
+            + "(every fitting node, ranked by prioritize and kube-scheduler's plugins) (default: ${DEFAULT-VALUE}).")
+    private String filterReturns;
 
     @Option(names = "--live-weight", defaultValue = "0.3",
             description = "Weight of live GPU utilization in node scores when fresh data exists, 0..1 (default: ${DEFAULT-VALUE}).")
@@ -169,6 +175,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--policy '" + policy + "' is not fragmentation, binpack, spread or balanced"));
+        FilterMode filterMode = FilterMode.parse(filterReturns).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--filter-returns '" + filterReturns + "' is not best or all"));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
@@ -218,7 +226,7 @@ final class ServeCommand implements Callable<Integer> {
             scorer = new ExtenderServer.ServerConfig.ScorerRole(scorerPort, loaded, synthetic);
         }
         var server = ExtenderServer.start(new ExtenderServer.ServerConfig(host, port, prefix, bodyLimitMb * 1024L * 1024L, tlsCert, tlsKey,
-                source, config, manifests, parser.config(), grammar.catalog(), labels, chosen, liveWeight, extenderRole, webhook, scorer));
+                source, config, manifests, parser.config(), grammar.catalog(), labels, chosen, filterMode, liveWeight, extenderRole, webhook, scorer));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

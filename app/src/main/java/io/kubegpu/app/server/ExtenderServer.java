@@ -80,7 +80,7 @@ public final class ExtenderServer implements AutoCloseable {
         DemandReader demands = new DemandReader(new GpuRequestParser(config.grammar()), cluster);
         WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
         GpuFit fit = new GpuFit(new MemoryGuard(config.catalog()), cluster.vendors().all(), config.policy(), profile);
-        GpuAllocator allocator = new GpuAllocator(state, fit, Duration.ofSeconds(60), clock);
+        GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
 
         KubeClusterWatcher watcher = null;
         Binder binder;
@@ -133,7 +133,8 @@ public final class ExtenderServer implements AutoCloseable {
             live = utilization.liveUtilization()::nodeLoad;
         }
         NodeScorer scorer = new NodeScorer(config.policy(), live, config.liveWeight(), cluster.vendors().all(), profile);
-        ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics);
+        ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
+                config.filterMode(), clock);
 
         Router health = Router.router(vertx);
         ExtenderRoutes.mountHealth(health, state);
@@ -265,7 +266,8 @@ public final class ExtenderServer implements AutoCloseable {
                                java.nio.file.Path tlsKey, Source source, java.nio.file.Path kubeconfig, java.nio.file.Path manifests,
                                io.kubegpu.request.GrammarConfig grammar, GpuCatalog catalog,
                                java.util.List<io.kubegpu.cluster.kube.ModelLabelSource> labelSources,
-                               io.kubegpu.extender.decision.Policy policy, double liveWeight, boolean extenderRole, Webhook webhook,
+                               io.kubegpu.extender.decision.Policy policy, io.kubegpu.extender.http.FilterMode filterMode,
+                               double liveWeight, boolean extenderRole, Webhook webhook,
                                ScorerRole scorer) {
         public enum Source { EMBEDDED, KUBERNETES }
 

@@ -12,6 +12,7 @@ import io.kubegpu.cluster.it.Eventually;
 import io.kubegpu.cluster.it.TestCluster;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The extender as kube-scheduler really uses it: a kube-scheduler 1.20 started with the shipped
- * {@code scheduler-config/kube-scheduler-v1beta1.yaml} calls our filter, prioritize and bind, on GPU
- * nodes created in a real kube-apiserver.
+ * {@code scheduler-config/kube-scheduler-v1beta1.yaml} calls our filter (both entries) and bind (shares), on
+ * GPU nodes created in a real kube-apiserver.
  */
 class SchedulerExtenderIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -51,7 +52,7 @@ class SchedulerExtenderIT {
 
         extender = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
                 ExtenderServer.ServerConfig.Source.KUBERNETES, kubeconfig, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null, null));
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, null, null));
         Eventually.until(WAIT, "the extender's cluster state has synced", () -> extender.state().snapshot().synced());
 
         String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));
@@ -96,6 +97,33 @@ class SchedulerExtenderIT {
         V1Pod a100Pod = cluster.createPod("a100-or-h100", Map.of("nvidia.com/gpu", "1"), Map.of("kubegpu.io/gpu", "1(A100|H100)"));
         assertThat(nodeOf(v100Pod)).isEqualTo(v100);
         assertThat(nodeOf(a100Pod)).isEqualTo(a100);
+    }
+
+    @Test
+    void kubeSchedulerBindsAWholeGpuPodWhereTheFilterChoseAndTheHoldGivesWayToThePod() throws Exception {
+        double bindsBefore = bindCalls();
+        V1Pod pod = cluster.createPod("any-gpu", Map.of("nvidia.com/gpu", "1"), Map.of("kubegpu.io/gpu", "1"));
+        String node = nodeOf(pod);
+        // The filter answered with exactly one node (the first extender entry's default), and that is where it landed.
+        String explain = get("/explain/" + cluster.namespace + "/any-gpu");
+        assertThat(JsonParser.parseString(explain).getAsJsonObject().getAsJsonObject("filter").get("chosen").getAsString()).isEqualTo(node);
+        String uid = pod.getMetadata().getUid();
+        Eventually.until(WAIT, "the watch shows the pod bound and the filter's hold released", () -> extender.state().pod(uid) != null
+                && extender.state().snapshot().node(node).orElseThrow().reservations().stream().noneMatch(r -> r.podUid().equals(uid)));
+        // The whole-GPU entry has no bindVerb: kube-scheduler wrote this binding, not the extender.
+        assertThat(bindCalls()).isEqualTo(bindsBefore);
+    }
+
+    private static String get(String path) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + extender.port() + path)).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Bind calls the extender has answered so far, from its own latency histogram. */
+    private static double bindCalls() throws Exception {
+        var matcher = java.util.regex.Pattern.compile("(?m)^kubegpu_extender_request_duration_seconds_count\\{verb=\"bind\"} ([0-9.eE+]+)")
+                .matcher(get("/metrics"));
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
     @Test

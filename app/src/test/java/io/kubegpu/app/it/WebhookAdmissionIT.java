@@ -11,6 +11,7 @@ import io.kubegpu.cluster.it.Eventually;
 import io.kubegpu.cluster.it.TestCluster;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.webhook.mutation.MutationConfig;
 import io.kubernetes.client.openapi.ApiException;
@@ -47,7 +48,7 @@ class WebhookAdmissionIT {
 
         server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false,
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, FilterMode.BEST, 0, false,
                 new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults()), null));
 
         @SuppressWarnings("unchecked")

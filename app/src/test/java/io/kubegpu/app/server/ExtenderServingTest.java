@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +23,7 @@ class ExtenderServingTest {
     void repliesUncompressedEvenWhenAskedForGzipAndExportsJvmMetrics() throws Exception {
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null, null))) {
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, null, null))) {
             HttpClient http = HttpClient.newHttpClient();
             String body = Files.readString(Path.of("..", "examples", "filter-2xV100.json"));
             // Go's client (kube-scheduler) sends Accept-Encoding: gzip on every call.

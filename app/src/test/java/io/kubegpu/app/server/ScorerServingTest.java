@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import java.net.URI;
@@ -30,7 +31,7 @@ class ScorerServingTest {
         var scorer = new ExtenderServer.ServerConfig.ScorerRole(0, ScorerConfigLoader.load(Map.of()), true);
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, 0.3, true, null, scorer))) {
+                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, null, scorer))) {
             // The first analysis, the one the server started by itself.
             server.scorer().analyzer().firstAnalysis().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             var results = JsonParser.parseString(get(server.scorerPort(), "/results")).getAsJsonArray();

@@ -7,6 +7,7 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.SelfSignedTls;
 import io.kubegpu.cluster.kube.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.webhook.mutation.MutationConfig;
 import java.io.IOException;
@@ -42,7 +43,7 @@ class WebhookServingTest {
         var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
         return ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
                 ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, false, webhook, null));
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, FilterMode.BEST, 0, false, webhook, null));
     }
 
     @Test
@@ -92,7 +93,7 @@ class WebhookServingTest {
         SelfSignedTls.certificate(dir, "extender");
         try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, dir.resolve("cert.pem"),
                 dir.resolve("key.pem"), ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, 0, true, null, null))) {
+                List.of(ModelLabelSource.GFD), Policy.BINPACK, FilterMode.BEST, 0, true, null, null))) {
             assertThat(servedCommonName(server.port())).isEqualTo("CN=extender");
             SSLContext context = SelfSignedTls.trustAll();
             HttpResponse<String> ready = HttpClient.newBuilder().sslContext(context).build().send(

@@ -1,13 +1,15 @@
 package io.kubegpu.cluster.kube;
 
+import static io.kubegpu.cluster.kube.JsonStreams.nullValue;
+import static io.kubegpu.cluster.kube.JsonStreams.stringMap;
+import static io.kubegpu.cluster.kube.JsonStreams.stringOrNull;
+
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a Node straight from a JSON stream, keeping only what {@link NodeMapper} uses (name,
@@ -135,44 +137,6 @@ public final class KubeNodeReader {
         }
         in.endArray();
         return out;
-    }
-
-    private static Map<String, String> stringMap(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        Map<String, String> out = new HashMap<>();
-        in.beginObject();
-        while (in.hasNext()) {
-            String key = in.nextName();
-            String value = stringOrNull(in);
-            if (value != null) {
-                out.put(key, value);
-            }
-        }
-        in.endObject();
-        return out;
-    }
-
-    private static String stringOrNull(JsonReader in) throws IOException {
-        JsonToken token = in.peek();
-        if (token == JsonToken.NULL) {
-            in.nextNull();
-            return null;
-        }
-        if (token == JsonToken.STRING || token == JsonToken.NUMBER || token == JsonToken.BOOLEAN) {
-            return token == JsonToken.BOOLEAN ? Boolean.toString(in.nextBoolean()) : in.nextString();
-        }
-        in.skipValue();
-        return null;
-    }
-
-    private static boolean nullValue(JsonReader in) throws IOException {
-        if (in.peek() == JsonToken.NULL) {
-            in.nextNull();
-            return true;
-        }
-        return false;
     }
 
     private static Boolean skipNull(JsonReader in) throws IOException {

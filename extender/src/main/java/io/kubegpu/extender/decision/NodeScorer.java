@@ -58,7 +58,7 @@ public final class NodeScorer {
         ScoreParts[] out = new ScoreParts[candidates.size()];
         if (!demand.isGpuPod()) {
             for (int i = 0; i < out.length; i++) {
-                out[i] = new ScoreParts(0, 0, -1, -1, 0);
+                out[i] = ScoreParts.NO_FIT;
             }
             return out;
         }
@@ -79,7 +79,7 @@ public final class NodeScorer {
         for (int i = 0; i < out.length; i++) {
             Candidate c = candidates.get(i);
             if (!c.verdict().fits() || c.node() == null) {
-                out[i] = new ScoreParts(0, 0, -1, -1, 0);
+                out[i] = ScoreParts.NO_FIT;
                 continue;
             }
             double policyScore = switch (policy) {
@@ -100,9 +100,28 @@ public final class NodeScorer {
                 liveScore = 10 * (1 - clamp(load.getAsDouble()));
                 total = (1 - liveWeight) * total + liveWeight * liveScore;
             }
-            out[i] = new ScoreParts(after[i], policyScore, packing, liveScore, (int) Math.round(clamp(total / 10) * 10));
+            out[i] = new ScoreParts(after[i], policyScore, packing, liveScore, clamp(total / 10) * 10);
         }
         return out;
+    }
+
+    /**
+     * The index of the best candidate the pod fits, or -1 when it fits none: the highest exact score, ties to the
+     * smallest node name, so equal nodes are always taken in the same order (which keeps packing consistent from
+     * one pod to the next) whatever order kube-scheduler sends them in.
+     */
+    public static int best(List<Candidate> candidates, ScoreParts[] parts) {
+        int best = -1;
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].exact() < 0) {
+                continue;
+            }
+            if (best < 0 || parts[i].exact() > parts[best].exact()
+                    || (parts[i].exact() == parts[best].exact() && candidates.get(i).name().compareTo(candidates.get(best).name()) < 0)) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /**

@@ -19,10 +19,12 @@ import java.util.Optional;
  * hot path only stores references to verdicts it computed anyway; JSON is built when someone asks.
  */
 public final class ExplainStore {
-    private record Filtered(Instant at, PodDemand demand, List<NodeScorer.Candidate> candidates) {
+    /** @param chosen the one node the reply kept ({@link FilterMode#BEST}), or null when it kept every fitting node */
+    private record Filtered(Instant at, PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
     }
 
-    private record Scored(Instant at, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
+    /** @param verb the call that scored: prioritize, or filter choosing the best node */
+    private record Scored(Instant at, String verb, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
     }
 
     private record Decision(Filtered filter, Scored prioritize) {
@@ -33,12 +35,12 @@ public final class ExplainStore {
             .expireAfterWrite(Duration.ofHours(1))
             .build();
 
-    void filtered(PodDemand demand, List<NodeScorer.Candidate> candidates) {
-        decisions.put(demand.podKey(), new Decision(new Filtered(Instant.now(), demand, candidates), null));
+    void filtered(PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
+        decisions.put(demand.podKey(), new Decision(new Filtered(Instant.now(), demand, candidates, chosen), null));
     }
 
-    void scored(PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
-        Scored scored = new Scored(Instant.now(), candidates, parts);
+    void scored(String verb, PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
+        Scored scored = new Scored(Instant.now(), verb, candidates, parts);
         decisions.asMap().compute(demand.podKey(), (key, previous) -> new Decision(previous == null ? null : previous.filter(), scored));
     }
 
@@ -66,6 +68,9 @@ public final class ExplainStore {
         if (demand.problem() != null) {
             out.addProperty("problem", demand.problem());
         }
+        if (filtered.chosen() != null) {
+            out.addProperty("chosen", filtered.chosen());
+        }
         JsonArray verdicts = new JsonArray();
         for (NodeScorer.Candidate c : filtered.candidates()) {
             JsonObject node = new JsonObject();
@@ -88,6 +93,7 @@ public final class ExplainStore {
     private static JsonObject scoresJson(Scored scored) {
         JsonObject out = new JsonObject();
         out.addProperty("at", scored.at().toString());
+        out.addProperty("by", scored.verb());
         JsonArray scores = new JsonArray();
         for (int i = 0; i < scored.parts().length; i++) {
             ScoreParts parts = scored.parts()[i];

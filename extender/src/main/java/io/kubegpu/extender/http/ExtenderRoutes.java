@@ -63,7 +63,7 @@ public final class ExtenderRoutes {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
             pods.remember(args.pod());
             ExtenderService.FilterResult result = service.filter(args);
-            return io.vertx.core.buffer.Buffer.buffer(codec.filterReply(args, result.verdicts(), ""));
+            return io.vertx.core.buffer.Buffer.buffer(codec.filterReply(args, result.verdicts(), result.chosen(), ""));
         }));
         router.post(base + "/prioritize").handler(body).handler(ctx -> answer(ctx, "prioritize", () -> {
             ExtenderArgs args = codec.readArgs(bytes(ctx));

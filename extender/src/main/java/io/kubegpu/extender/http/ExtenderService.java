@@ -12,8 +12,12 @@ import io.kubegpu.extender.decision.NodeVerdict;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.decision.ScoreParts;
 import io.kubegpu.extender.wire.ExtenderArgs;
+import io.kubegpu.cluster.state.Reservation;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +35,17 @@ public final class ExtenderService {
     private final NodeScorer scorer;
     private final ExplainStore explanations;
     private final ExtenderMetrics metrics;
+    private final FilterMode mode;
+    private final Clock clock;
     /** GpuNode per decoded node object: the codec returns the same object for an unchanged node. */
     private final com.github.benmanes.caffeine.cache.Cache<io.kubegpu.cluster.kube.KubeNode, GpuNode> mapped =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(50_000).build();
 
+    /** How long the filter holds the chosen node's GPUs for a pod when the watch does not show it bound. */
+    public static final Duration ASSUMED_FOR = Duration.ofSeconds(60);
+
     public ExtenderService(ClusterState state, NodeMapper nodes, DemandReader demands, GpuFit fit, NodeScorer scorer,
-                           ExplainStore explanations, ExtenderMetrics metrics) {
+                           ExplainStore explanations, ExtenderMetrics metrics, FilterMode mode, Clock clock) {
         this.state = state;
         this.nodes = nodes;
         this.demands = demands;
@@ -44,26 +53,34 @@ public final class ExtenderService {
         this.scorer = scorer;
         this.explanations = explanations;
         this.metrics = metrics;
+        this.mode = mode;
+        this.clock = clock;
     }
 
     /**
-     * The filter's answer: the verdict per candidate, in the order sent. The reply's lists and reason maps are
-     * written straight from these by the codec.
+     * The filter's answer: the verdict per candidate, in the order sent, and the one node the reply keeps
+     * ({@code chosen}, under {@link FilterMode#BEST}) or -1 to keep every node that fits. The reply's lists and
+     * reason maps are written straight from these by the codec.
      */
-    public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts) {
+    public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts, int chosen) {
         public List<String> passing() {
             List<String> out = new ArrayList<>();
-            verdicts.forEach(v -> {
-                if (v.fits()) {
-                    out.add(v.node());
+            for (int i = 0; i < verdicts.size(); i++) {
+                if (verdicts.get(i).fits() && (chosen < 0 || chosen == i)) {
+                    out.add(verdicts.get(i).node());
                 }
-            });
+            }
             return out;
         }
     }
 
     public FilterResult filter(ExtenderArgs args) {
         PodDemand demand = demands.read(args.pod());
+        boolean choosing = mode == FilterMode.BEST && demand.isGpuPod();
+        if (choosing && demand.podUid() != null) {
+            // A pod filtered again (its earlier cycle failed after our choice) must not find its own hold in the way.
+            state.release(demand.podUid());
+        }
         List<NodeScorer.Candidate> candidates = candidates(args, demand);
         List<NodeVerdict> verdicts = new ArrayList<>(candidates.size());
         int passed = 0;
@@ -82,10 +99,36 @@ public final class ExtenderService {
             }
         }
         metrics.filtered(demand, candidates.size(), passed, candidates.size() - passed - unresolvable, unresolvable);
-        if (demand.kind() != PodDemand.Kind.NONE) {
-            explanations.filtered(demand, candidates);
+        int chosen = -1;
+        ScoreParts[] parts = null;
+        if (choosing && passed > 0) {
+            parts = scorer.score(demand, candidates);
+            chosen = NodeScorer.best(candidates, parts);
+            if (chosen >= 0) {
+                assume(demand, candidates.get(chosen));
+            }
         }
-        return new FilterResult(demand, verdicts);
+        if (demand.kind() != PodDemand.Kind.NONE) {
+            explanations.filtered(demand, candidates, chosen < 0 ? null : candidates.get(chosen).name());
+            if (parts != null) {
+                explanations.scored("filter", demand, candidates, parts);
+            }
+        }
+        return new FilterResult(demand, verdicts, chosen);
+    }
+
+    /**
+     * Holds the chosen node's whole GPUs for the pod, as kube-scheduler's own cache assumes it there: the binding
+     * may come from kube-scheduler, and the watch shows it only some milliseconds later, while the next pods are
+     * already being placed. Released when the watch shows the pod bound or gone, when it is filtered again, or after
+     * {@link #ASSUMED_FOR}. A share's GPU is chosen and held by bind, which always goes through the extender.
+     */
+    private void assume(PodDemand demand, NodeScorer.Candidate chosen) {
+        if (demand.kind() != PodDemand.Kind.WHOLE || demand.podUid() == null) {
+            return;
+        }
+        state.reserve(new Reservation(demand.podUid(), demand.podKey(), chosen.name(), Map.of(demand.resource(), (long) demand.count()),
+                List.of(), clock.instant().plus(ASSUMED_FOR)));
     }
 
     public int[] prioritize(ExtenderArgs args) {
@@ -98,7 +141,7 @@ public final class ExtenderService {
         }
         metrics.prioritized(demand, candidates.size());
         if (demand.kind() != PodDemand.Kind.NONE) {
-            explanations.scored(demand, candidates, parts);
+            explanations.scored("prioritize", demand, candidates, parts);
         }
         return scores;
     }

@@ -4,13 +4,15 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.kubegpu.cluster.kube.KubeNode;
+import io.kubegpu.cluster.kube.KubeNodeReader;
 import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.kube.KubePodReader;
 import io.kubegpu.cluster.kube.MetadataTrimming;
 import io.kubegpu.extender.decision.NodeVerdict;
-import io.kubernetes.client.openapi.JSON;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,8 +31,6 @@ import java.util.Map;
  * as the Go encoder would.
  */
 public final class ExtenderCodec {
-    private static final java.lang.reflect.Type STRING_LIST = new TypeToken<List<String>>() { }.getType();
-
     /**
      * Decoded nodes by name with the resourceVersion they were decoded at. kube-scheduler sends the same
      * Node objects on every call; a node that changed has a new resourceVersion, so a hit is never stale.
@@ -52,16 +52,12 @@ public final class ExtenderCodec {
         if (found.pod() == null || found.pod().isNull(body)) {
             throw new MalformedRequestException("the request has no Pod");
         }
-        KubePod decodedPod = decode(body, found.pod(), KubePod.class, "Pod");
+        KubePod decodedPod = readPod(body, found.pod());
         if (decodedPod.getMetadata() == null) {
             throw new MalformedRequestException("the Pod has no metadata");
         }
         if (found.nodeNames() != null && !found.nodeNames().isNull(body)) {
-            List<String> nodeNames = decode(body, found.nodeNames(), STRING_LIST, "NodeNames");
-            if (nodeNames.contains(null)) {
-                throw new MalformedRequestException("NodeNames contains null");
-            }
-            return new ExtenderArgs(decodedPod, null, nodeNames);
+            return new ExtenderArgs(decodedPod, null, readNames(body, found.nodeNames()));
         }
         if (found.nodesPresent()) {
             List<ExtenderArgs.RawNode> out = new ArrayList<>(found.nodes().size());
@@ -95,11 +91,44 @@ public final class ExtenderCodec {
         return node;
     }
 
+    /** Streams the pod, keeping only the fields decisions and bind read (see {@link KubePodReader}). */
+    private static KubePod readPod(byte[] body, JsonSlices.Slice slice) {
+        try (JsonReader reader = reader(body, slice)) {
+            return KubePodReader.read(reader);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedRequestException("cannot read Pod: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> readNames(byte[] body, JsonSlices.Slice slice) {
+        List<String> names = new ArrayList<>(256);
+        try (JsonReader reader = reader(body, slice)) {
+            reader.beginArray();
+            while (reader.hasNext()) {
+                if (reader.peek() == JsonToken.NULL) {
+                    throw new MalformedRequestException("NodeNames contains null");
+                }
+                names.add(reader.nextString());
+            }
+            reader.endArray();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof MalformedRequestException malformed) {
+                throw malformed;
+            }
+            throw new MalformedRequestException("cannot read NodeNames: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    private static JsonReader reader(byte[] body, JsonSlices.Slice slice) {
+        return new JsonReader(new InputStreamReader(new ByteArrayInputStream(body, slice.start(), slice.end() - slice.start()),
+                StandardCharsets.UTF_8));
+    }
+
     /** Streams one node, keeping only the fields decisions read (see {@link KubeNodeReader}). */
     private static KubeNode readNode(byte[] body, JsonSlices.Slice slice) {
-        try (var reader = new com.google.gson.stream.JsonReader(new InputStreamReader(
-                new ByteArrayInputStream(body, slice.start(), slice.end() - slice.start()), StandardCharsets.UTF_8))) {
-            return io.kubegpu.cluster.kube.KubeNodeReader.read(reader);
+        try (JsonReader reader = reader(body, slice)) {
+            return KubeNodeReader.read(reader);
         } catch (IOException | RuntimeException e) {
             throw new MalformedRequestException("cannot read a node in Nodes.items: " + e.getMessage(), e);
         }
@@ -140,15 +169,16 @@ public final class ExtenderCodec {
      * Filter reply, UTF-8, written straight from the verdicts. Full-node requests get back the passing
      * nodes' original bytes, copied as they came (no decode and re-encode). Nodes that can never fit are in
      * {@code FailedAndUnresolvableNodes} and also in {@code FailedNodes}: a 1.20 scheduler reads only the
-     * latter, 1.21+ lets the former take precedence.
+     * latter, 1.21+ lets the former take precedence. With {@code chosen} ≥ 0 only that node is returned: the other
+     * nodes that fit are in neither list (they did not fail; kube-scheduler drops nodes a reply leaves out).
      */
-    public byte[] filterReply(ExtenderArgs args, List<NodeVerdict> verdicts, String error) {
+    public byte[] filterReply(ExtenderArgs args, List<NodeVerdict> verdicts, int chosen, String error) {
         ReplyBuffer out = new ReplyBuffer(256 + verdicts.size() * 64);
         if (args != null && args.fullNodes()) {
             write(out, "{\"Nodes\":{\"metadata\":{},\"items\":[");
             boolean first = true;
             for (int i = 0; i < verdicts.size(); i++) {
-                if (verdicts.get(i).fits()) {
+                if (kept(verdicts, chosen, i)) {
                     ExtenderArgs.RawNode node = args.nodes().get(i);
                     if (!first) {
                         out.write(',');
@@ -161,12 +191,12 @@ public final class ExtenderCodec {
         } else {
             write(out, "{\"Nodes\":null,\"NodeNames\":[");
             boolean first = true;
-            for (NodeVerdict verdict : verdicts) {
-                if (verdict.fits()) {
+            for (int i = 0; i < verdicts.size(); i++) {
+                if (kept(verdicts, chosen, i)) {
                     if (!first) {
                         out.write(',');
                     }
-                    writeString(out, verdict.node());
+                    writeString(out, verdicts.get(i).node());
                     first = false;
                 }
             }
@@ -180,6 +210,10 @@ public final class ExtenderCodec {
         writeString(out, error == null ? "" : error);
         out.write('}');
         return out.toByteArray();
+    }
+
+    private static boolean kept(List<NodeVerdict> verdicts, int chosen, int i) {
+        return chosen < 0 ? verdicts.get(i).fits() : i == chosen;
     }
 
     private static void writeReasons(ReplyBuffer out, List<NodeVerdict> verdicts, boolean unresolvableOnly) {
@@ -240,21 +274,5 @@ public final class ExtenderCodec {
         JsonObject out = new JsonObject();
         out.addProperty("Error", error == null ? "" : error);
         return out.toString();
-    }
-
-    private static <T> T decode(byte[] body, JsonSlices.Slice slice, java.lang.reflect.Type type, String what) {
-        Gson gson = JSON.getGson();
-        try (var reader = new InputStreamReader(new ByteArrayInputStream(body, slice.start(), slice.end() - slice.start()), StandardCharsets.UTF_8)) {
-            T value = gson.fromJson(reader, type);
-            if (value == null) {
-                throw new MalformedRequestException(what + " is null");
-            }
-            return value;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof MalformedRequestException malformed) {
-                throw malformed;
-            }
-            throw new MalformedRequestException("cannot read " + what + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -73,7 +73,8 @@ class ExtenderHttpTest {
         ExplainStore explanations = new ExplainStore();
         PodCache pods = new PodCache();
         ExtenderService service = new ExtenderService(state, nodes, demands, fit,
-                new NodeScorer(Policy.BINPACK, LiveLoad.NONE, 0, config.vendors().all()), explanations, metrics);
+                new NodeScorer(Policy.BINPACK, LiveLoad.NONE, 0, config.vendors().all()), explanations, metrics, FilterMode.ALL,
+                Clock.systemUTC());
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         ExtenderRoutes.mountHealth(router, state);

@@ -31,7 +31,7 @@ class ExtenderCodecTest {
         // The reply echoes exactly those bytes for the nodes that pass.
         var verdicts = List.of(new NodeVerdict("n1", NodeVerdict.Outcome.FITS, "", List.of(), false),
                 new NodeVerdict("n2", NodeVerdict.Outcome.OCCUPIED, "no", List.of(), false));
-        String reply = new String(codec.filterReply(args, verdicts, ""), StandardCharsets.UTF_8);
+        String reply = new String(codec.filterReply(args, verdicts, -1, ""), StandardCharsets.UTF_8);
         assertThat(reply).isEqualTo("{\"Nodes\":{\"metadata\":{},\"items\":[" + tricky + "]},\"NodeNames\":null,\"FailedNodes\":{\"n2\":\"no\"},"
                 + "\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
     }
