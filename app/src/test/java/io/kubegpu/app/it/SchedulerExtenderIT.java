@@ -105,7 +105,7 @@ class SchedulerExtenderIT {
         V1Pod pod = cluster.createPod("any-gpu", Map.of("nvidia.com/gpu", "1"), Map.of("kubegpu.io/gpu", "1"));
         String node = nodeOf(pod);
         // The filter answered with exactly one node (the first extender entry's default), and that is where it landed.
-        String explain = get("/explain/" + cluster.namespace + "/any-gpu");
+        String explain = get("/explain/" + cluster.namespace + "/" + pod.getMetadata().getName());
         assertThat(JsonParser.parseString(explain).getAsJsonObject().getAsJsonObject("filter").get("chosen").getAsString()).isEqualTo(node);
         String uid = pod.getMetadata().getUid();
         Eventually.until(WAIT, "the watch shows the pod bound and the filter's hold released", () -> extender.state().pod(uid) != null

@@ -5,9 +5,11 @@ import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.placement.FragmentationPlacer;
 import io.kubegpu.extender.placement.GpuLayout;
 import io.kubegpu.extender.placement.Placement;
+import io.kubegpu.extender.placement.TargetWorkload;
 import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.request.Vendor;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -32,6 +34,27 @@ public final class NodeScorer {
     private final double liveWeight;
     private final List<Vendor> vendors;
     private final WorkloadProfile profile;
+    /**
+     * Placements by node state, pod shape and task mix. A node's state is an immutable object that stays the same
+     * until a pod or a Node event changes that node, so from one pod to the next nearly every node's answer is
+     * known already: only the node the last pod went to is evaluated again. Keyed by identity (cheap, never stale).
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<PlacementKey, Optional<Placement>> placements =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(50_000)
+                    .expireAfterAccess(java.time.Duration.ofSeconds(30)).build();
+
+    private record PlacementKey(NodeState usage, GpuNode node, TaskShape shape, TargetWorkload workload) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PlacementKey key && key.usage == usage && key.node == node && key.workload == workload
+                    && key.shape.equals(shape);
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(usage) * 31 + System.identityHashCode(node)) * 31 + shape.hashCode();
+        }
+    }
 
     public NodeScorer(Policy defaultPolicy, LiveLoad live, double liveWeight, List<Vendor> vendors) {
         this(defaultPolicy, live, liveWeight, vendors, WorkloadProfile.generic(vendors));
@@ -130,7 +153,8 @@ public final class NodeScorer {
      * own plugins, so a relative scale carries the ranking best.
      */
     private double[] fragmentationScores(PodDemand demand, List<Candidate> candidates) {
-        FragmentationPlacer placer = profile.placer();
+        TargetWorkload workload = profile.workload();
+        FragmentationPlacer[] placer = new FragmentationPlacer[1];
         double[] raw = new double[candidates.size()];
         double best = Double.NEGATIVE_INFINITY;
         double worst = Double.POSITIVE_INFINITY;
@@ -141,7 +165,12 @@ public final class NodeScorer {
                 continue;
             }
             TaskShape shape = shapeOn(demand, c.node());
-            Placement placement = shape == null ? null : placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape);
+            Placement placement = shape == null ? null : placements.get(new PlacementKey(c.usage(), c.node(), shape, workload), key -> {
+                if (placer[0] == null) {
+                    placer[0] = WorkloadProfile.placer(workload);
+                }
+                return Optional.ofNullable(placer[0].bestOn(GpuLayout.of(key.node(), key.usage(), vendors), key.shape()));
+            }).orElse(null);
             if (placement != null) {
                 raw[i] = placement.score();
                 best = Math.max(best, raw[i]);

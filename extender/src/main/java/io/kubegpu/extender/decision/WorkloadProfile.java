@@ -49,6 +49,11 @@ public final class WorkloadProfile {
 
     /** A placer for one extender call (its memo lives as long as the call). */
     public FragmentationPlacer placer() {
+        return placer(workload);
+    }
+
+    /** A placer measuring against this mix: read the mix once per call, so the placer and its callers agree. */
+    static FragmentationPlacer placer(TargetWorkload workload) {
         return new FragmentationPlacer(new Fragmentation(workload));
     }
 

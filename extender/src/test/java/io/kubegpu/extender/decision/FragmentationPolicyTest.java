@@ -93,6 +93,25 @@ class FragmentationPolicyTest {
     }
 
     @Test
+    void aNodesPlacementIsRememberedUntilItsStateChanges() {
+        NodeScorer scorer = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC);
+        PodDemand pod = demand("1");
+        GpuNode busy = node("busy", "T4", 4);
+        NodeScorer.Candidate empty = candidate(FIT, pod, node("empty", "T4", 4));
+        NodeScorer.Candidate half = candidate(FIT, pod, node("half", "T4", 4), whole("h", "half", 2));
+        NodeScorer.Candidate threeUsed = candidate(FIT, pod, busy, whole("w", "busy", 3));
+        ScoreParts[] first = scorer.score(pod, List.of(empty, half, threeUsed));
+        assertThat(first[2].total()).as("filling the busy node's last GPU").isEqualTo(10);
+        assertThat(scorer.score(pod, List.of(empty, half, threeUsed))).as("the same states, the same answer").isEqualTo(first);
+        // The busy node's pods finish: a new state, evaluated again (it now ranks with the empty node, last).
+        NodeScorer.Candidate nowEmpty = candidate(FIT, pod, busy);
+        ScoreParts[] after = scorer.score(pod, List.of(empty, half, nowEmpty));
+        assertThat(after[2].total()).isEqualTo(after[0].total()).isLessThan(after[1].total());
+        assertThat(after).isEqualTo(new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC)
+                .score(pod, List.of(empty, half, nowEmpty)));
+    }
+
+    @Test
     void layoutsCountWholeGpuPodsOnGpusNoShareUses() {
         GpuNode node = node("n", "T4", 4);
         NodeState state = usage(node, whole("w", "n", 2), shared("s", "n", 0, 4096, 0));
