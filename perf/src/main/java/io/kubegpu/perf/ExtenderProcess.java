@@ -43,6 +43,23 @@ final class ExtenderProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (mvn -B -q -DskipTests package)");
         }
+        List<String> launch = new java.util.ArrayList<>(List.of("-jar", jar.toString()));
+        launch.addAll(args);
+        return launch(launch, base, tls);
+    }
+
+    /** The do-nothing extender ({@link io.kubegpu.perf.http.FloorExtender}) in its own JVM, on a free port. */
+    static ExtenderProcess floor() throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ExtenderProcess floor = launch(List.of("-cp", System.getProperty("java.class.path"), "io.kubegpu.perf.http.FloorExtender",
+                Integer.toString(port)), "http://127.0.0.1:" + port, false);
+        return new ExtenderProcess(floor.process, port);
+    }
+
+    private static ExtenderProcess launch(List<String> launch, String base, boolean tls) throws IOException, InterruptedException {
         Path log = Files.createTempFile("extender", ".log");
         List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx1g"));
         // -Dperf.jfr=DIR: a Flight Recorder profile of each extender process, to say where its time goes.
@@ -51,8 +68,7 @@ final class ExtenderProcess implements AutoCloseable {
             Files.createDirectories(Path.of(jfr));
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(jfr, "extender-" + System.nanoTime() + ".jfr"));
         }
-        command.addAll(List.of("-jar", jar.toString()));
-        command.addAll(args);
+        command.addAll(launch);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ExtenderProcess extender = new ExtenderProcess(process, -1);
         HttpClient http;

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
 /**
  * kube-scheduler's own throughput on the real control plane of the integration tier, in one run: N GPU nodes
  * created through the API, then M one-GPU pods scheduled once per mode — with no extender (first and last), with
- * ours as shipped (names only), with ours receiving full Node objects, and with the earlier single-entry
- * configuration ({@code names-all}). Pods are created while the scheduler is
+ * a do-nothing extender ({@code floor}: what any HTTP extender costs), with ours as shipped (names only), with ours
+ * receiving full Node objects, and with the earlier single-entry configuration ({@code names-all}). Pods are created while the scheduler is
  * stopped; the rate is read from kube-scheduler's {@code scheduler_schedule_attempts_total{result="scheduled"}}
  * between the first and the last scheduled pod. Writes {@code perf/results/scheduler-e2e.{json,md}}.
  *
@@ -41,7 +41,13 @@ public final class SchedulerThroughput {
     private static final Pattern SCHEDULED = Pattern.compile("(?m)^scheduler_schedule_attempts_total\\{[^}]*result=\"scheduled\"[^}]*} ([0-9.e+]+)");
     private static final String METRICS = "127.0.0.1:10355";
 
-    private record Run(String mode, int pods, double seconds, double podsPerSecond, double msPerPod) {
+    /**
+     * @param algorithmMs       kube-scheduler's scheduling algorithm time per pod (filter, extenders, scoring): the
+     *                          sequential part, whose inverse bounds the throughput
+     * @param extenderMsPerCall per verb, the extender's own time per call during this run (its histogram's delta)
+     */
+    private record Run(String mode, int pods, double seconds, double podsPerSecond, double msPerPod, double algorithmMs,
+                       Map<String, Double> extenderMsPerCall) {
     }
 
     private SchedulerThroughput() {
@@ -72,8 +78,9 @@ public final class SchedulerThroughput {
                 }
                 // The extender runs as it does in production: its own JVM (the executable jar), not inside this harness,
                 // whose pod creation and JIT would otherwise compete with it. One process at a time, started with the
-                // mode's options; a JVM compiles our hot paths during its first thousand requests, and a long-running
-                // extender is past that, so each extender mode is warmed up first, unmeasured.
+                // mode's options; a JVM compiles our hot paths during its first thousands of requests (measured: 300 calls
+                // in, a filter still took three times its settled time), and a long-running extender is past that, so
+                // each extender mode first schedules as many pods unmeasured.
                 ExtenderProcess extender = null;
                 String running = null;
                 try {
@@ -85,17 +92,17 @@ public final class SchedulerThroughput {
                                 extender = null;
                             }
                             if (filterReturns != null) {
-                                extender = ExtenderProcess.start(kubeconfig, "--filter-returns", filterReturns);
+                                extender = filterReturns.equals("floor") ? ExtenderProcess.floor()
+                                        : ExtenderProcess.start(kubeconfig, "--filter-returns", filterReturns);
                             }
                             running = filterReturns;
                         }
                         int port = extender == null ? -1 : extender.port();
                         if (extender != null) {
-                            run(mode, cluster, pool, Math.min(pods, 300), kubeconfig, port);
+                            run(mode, cluster, pool, pods, kubeconfig, port);
                         }
                         runs.add(run(mode, cluster, pool, pods, kubeconfig, port));
-                        System.out.printf(Locale.ROOT, "%s: %.1f pods/s; extender time per call so far: %s%n", mode,
-                                runs.get(runs.size() - 1).podsPerSecond(), extender == null ? "-" : extenderLatency(port));
+                        System.out.printf(Locale.ROOT, "%s: %.1f pods/s%n", mode, runs.get(runs.size() - 1).podsPerSecond());
                     }
                 } finally {
                     if (extender != null) {
@@ -127,6 +134,7 @@ public final class SchedulerThroughput {
         Path config = Files.createTempFile("scheduler-" + mode, ".yaml");
         Files.writeString(config, schedulerConfig(mode, kubeconfig, extenderPort));
         System.out.println(Instant.now() + " scheduling " + mode);
+        Map<String, double[]> before = extenderTotals(extenderPort);
         ControlPlane.startScheduler(config);
         HttpClient http = HttpClient.newHttpClient();
         long first = 0;
@@ -146,7 +154,15 @@ public final class SchedulerThroughput {
             // Polling costs CPU on a 2-core machine that kube-scheduler needs: a few times a second is enough.
             Thread.sleep(100);
         }
-        System.out.println(mode + " kube-scheduler: " + schedulerBreakdown(http));
+        Map<String, Double> phases = schedulerPhases(http);
+        Map<String, Double> extenderMs = new java.util.TreeMap<>();
+        extenderTotals(extenderPort).forEach((verb, total) -> {
+            double[] earlier = before.getOrDefault(verb, new double[2]);
+            if (total[1] > earlier[1]) {
+                extenderMs.put(verb, 1000 * (total[0] - earlier[0]) / (total[1] - earlier[1]));
+            }
+        });
+        System.out.println(mode + " kube-scheduler ms per pod: " + phases + "; in the extender, ms per call: " + extenderMs);
         ControlPlane.stopScheduler();
         List<Future<?>> deleted = new ArrayList<>();
         for (V1Pod pod : all) {
@@ -164,7 +180,8 @@ public final class SchedulerThroughput {
         // The first sample already counts pods scheduled before it: measure the rest against the time they took.
         double seconds = (last - first) / 1e9;
         double rate = (count - 1) / Math.max(seconds, 1e-3);
-        return new Run(mode, count, seconds, rate, 1000 / rate);
+        return new Run(mode, count, seconds, rate, 1000 / rate, phases.getOrDefault("scheduling_algorithm_duration_seconds", Double.NaN),
+                extenderMs);
     }
 
     private static List<String> modes(String[] args) {
@@ -174,40 +191,42 @@ public final class SchedulerThroughput {
             }
         }
         // No extender first and last: this shared 2-core machine drifts, and the baseline is their mean.
-        return List.of("none", "names", "full", "names-all", "none");
+        return List.of("none", "floor", "names", "full", "names-all", "none");
     }
 
-    /** The extender's --filter-returns for a mode, or null for no extender. */
+    /** The extender's --filter-returns for a mode, {@code floor} for the do-nothing extender, or null for none. */
     static String filterReturns(String mode) {
-        return mode.equals("none") ? null : mode.contains("-all") ? "all" : "best";
+        return mode.equals("none") ? null : mode.equals("floor") ? "floor" : mode.contains("-all") ? "all" : "best";
     }
 
-    /** Mean time per call of each verb, from the extender's own histogram: where the time per pod goes. */
-    static String extenderLatency(int port) {
+    /** Per verb, the extender's histogram sum (seconds) and count so far; empty without an extender. */
+    static Map<String, double[]> extenderTotals(int port) {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        if (port < 0) {
+            return out;
+        }
         try {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            StringBuilder out = new StringBuilder();
             for (String verb : List.of("filter", "prioritize", "bind")) {
                 Matcher sum = Pattern.compile("kubegpu_extender_request_duration_seconds_sum\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
                 Matcher count = Pattern.compile("kubegpu_extender_request_duration_seconds_count\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
-                if (sum.find() && count.find() && Double.parseDouble(count.group(1)) > 0) {
-                    out.append(String.format(Locale.ROOT, "%s %.2f ms × %.0f; ", verb, 1000 * Double.parseDouble(sum.group(1))
-                            / Double.parseDouble(count.group(1)), Double.parseDouble(count.group(1))));
+                if (sum.find() && count.find()) {
+                    out.put(verb, new double[] {Double.parseDouble(sum.group(1)), Double.parseDouble(count.group(1))});
                 }
             }
-            return out.toString();
         } catch (Exception e) {
-            return "unavailable (" + e.getMessage() + ")";
+            System.out.println("extender metrics unavailable: " + e.getMessage());
         }
+        return out;
     }
 
-    /** Mean seconds per pod of kube-scheduler's own phase histograms. */
-    private static String schedulerBreakdown(HttpClient http) {
+    /** Mean milliseconds per pod of kube-scheduler's own phase histograms (a fresh scheduler per run). */
+    private static Map<String, Double> schedulerPhases(HttpClient http) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            StringBuilder out = new StringBuilder();
             for (String name : List.of("scheduler_scheduling_algorithm_duration_seconds", "scheduler_e2e_scheduling_duration_seconds",
                     "scheduler_binding_duration_seconds", "scheduler_scheduling_algorithm_predicate_evaluation_seconds",
                     "scheduler_scheduling_algorithm_priority_evaluation_seconds")) {
@@ -222,13 +241,13 @@ public final class SchedulerThroughput {
                     }
                 }
                 if (count > 0) {
-                    out.append(String.format(Locale.ROOT, "%s %.2f ms; ", name.replace("scheduler_", ""), 1000 * sum / count));
+                    out.put(name.replace("scheduler_", ""), Math.round(1e5 * sum / count) / 100.0);
                 }
             }
-            return out.toString();
         } catch (Exception e) {
-            return "unavailable";
+            System.out.println("kube-scheduler metrics unavailable: " + e.getMessage());
         }
+        return out;
     }
 
     private static double scheduledSoFar(HttpClient http) {
@@ -255,7 +274,8 @@ public final class SchedulerThroughput {
      * {@code names} (the shipped v1beta1 file's extenders as they are: whole GPUs filtered by the extender, which
      * returns the best node, and bound by kube-scheduler), {@code full} (the same with full Node objects), and
      * {@code names-all}: the configuration before 0.1.0's last change, one entry that filters, prioritizes and binds
-     * every GPU pod, with the extender returning every fitting node.
+     * every GPU pod, with the extender returning every fitting node; {@code floor}: the shipped entries answered by
+     * {@link io.kubegpu.perf.http.FloorExtender}, which returns the first candidate without deciding anything.
      */
     static String schedulerConfig(String mode, Path kubeconfig, int extenderPort) throws java.io.IOException {
         String extender;
@@ -317,11 +337,15 @@ public final class SchedulerThroughput {
                 .append(" --pods ").append(pods).append('\n');
         md.append("- control plane: kube-apiserver and kube-scheduler 1.20.2 (scripts/control-plane), etcd, all on this machine, qps 500 / burst 1000\n");
         md.append(String.format(Locale.ROOT, "- baseline: %.1f pods/s, the mean of the no-extender runs%n%n", base));
-        md.append("| mode | pods/s | ms per pod | vs no extender | extender cost per pod |\n|---|---|---|---|---|\n");
+        md.append("| mode | pods/s | ms per pod | vs no extender | extender cost per pod | kube-scheduler algorithm, ms per pod "
+                + "| in the extender, ms per call |\n|---|---|---|---|---|---|---|\n");
         for (Run run : runs) {
-            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.0f %% | %s |%n", run.mode(), run.podsPerSecond(), run.msPerPod(),
-                    100 * run.podsPerSecond() / base, run.mode().equals("none") ? "" : String.format(Locale.ROOT, "%.2f ms",
-                            run.msPerPod() - 1000 / base)));
+            StringBuilder calls = new StringBuilder();
+            run.extenderMsPerCall().forEach((verb, ms) -> calls.append(calls.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.2f", verb, ms)));
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.0f %% | %s | %.2f | %s |%n", run.mode(), run.podsPerSecond(),
+                    run.msPerPod(), 100 * run.podsPerSecond() / base, run.mode().equals("none") ? "" : String.format(Locale.ROOT, "%.2f ms",
+                            run.msPerPod() - 1000 / base), run.algorithmMs(), calls));
         }
         Results.write("scheduler-e2e", json, md.toString());
     }
