@@ -63,7 +63,8 @@ public final class GpuFit {
     public final class Prepared {
         private final PodDemand demand;
         private final String wanted;
-        private final io.kubegpu.request.GpuRequest guardRequest;
+        /** The request as the memory guard checks it (vendor and models dropped), made on first use: most pods never need it. */
+        private io.kubegpu.request.GpuRequest guardRequest;
         /** Mismatch reasons by node model label: a cluster has few models, so each sentence is built once. */
         private final java.util.HashMap<String, String> mismatchByLabel = new java.util.HashMap<>();
         /**
@@ -80,11 +81,17 @@ public final class GpuFit {
             this.demand = demand;
             this.choosesGpu = choosesGpu;
             this.wanted = String.join("|", demand.models().stream().map(PodDemand.ModelAlternative::token).toList());
-            this.guardRequest = demand.isGpuPod() ? withoutVendor(demand) : null;
         }
 
         public PodDemand demand() {
             return demand;
+        }
+
+        private io.kubegpu.request.GpuRequest guardRequest() {
+            if (guardRequest == null) {
+                guardRequest = withoutVendor(demand);
+            }
+            return guardRequest;
         }
 
         public NodeVerdict judge(String nodeName, GpuNode node, NodeState usage) {
@@ -105,11 +112,18 @@ public final class GpuFit {
             if (node.unschedulable()) {
                 return NodeVerdict.occupied(nodeName, "node is cordoned");
             }
-            String modelProblem = node.modelLabel() == null ? modelMismatch(demand, wanted, node)
-                    : mismatchByLabel.computeIfAbsent(node.modelLabel(), label -> {
-                        String reason = modelMismatch(demand, wanted, node);
-                        return reason == null ? "" : reason;
-                    });
+            String modelProblem;
+            if (node.modelLabel() == null) {
+                modelProblem = modelMismatch(demand, wanted, node);
+            } else {
+                // get, then put: a capturing computeIfAbsent lambda would be allocated per node.
+                modelProblem = mismatchByLabel.get(node.modelLabel());
+                if (modelProblem == null) {
+                    String reason = modelMismatch(demand, wanted, node);
+                    modelProblem = reason == null ? "" : reason;
+                    mismatchByLabel.put(node.modelLabel(), modelProblem);
+                }
+            }
             if (modelProblem != null && modelProblem.isEmpty()) {
                 modelProblem = null;
             }
@@ -246,7 +260,7 @@ public final class GpuFit {
     private Verdict guardOn(Prepared prepared, GpuNode node) {
         String card = node.modelLabel() + "\u0000" + node.gpuMemoryMiB();
         return prepared.guardByCard.computeIfAbsent(card,
-                c -> guard.checkReported(prepared.guardRequest, prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB()));
+                c -> guard.checkReported(prepared.guardRequest(), prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB()));
     }
 
     private static io.kubegpu.request.GpuRequest withoutVendor(PodDemand demand) {

@@ -11,6 +11,7 @@ import io.kubegpu.request.Vendor;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /**
@@ -37,22 +38,26 @@ public final class NodeScorer {
     /**
      * Placements by node state, pod shape and task mix. A node's state is an immutable object that stays the same
      * until a pod or a Node event changes that node, so from one pod to the next nearly every node's answer is
-     * known already: only the node the last pod went to is evaluated again. Keyed by identity (cheap, never stale).
+     * known already: only the node the last pod went to is evaluated again. Keyed by identity (cheap, never stale);
+     * entries for states that were replaced are dropped wholesale once there are {@value #REMEMBERED} of them.
      */
-    private final com.github.benmanes.caffeine.cache.Cache<PlacementKey, Optional<Placement>> placements =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(50_000)
-                    .expireAfterAccess(java.time.Duration.ofSeconds(30)).build();
+    private final ConcurrentHashMap<PlacementKey, Optional<Placement>> placements = new ConcurrentHashMap<>();
+    private static final int REMEMBERED = 20_000;
 
     private record PlacementKey(NodeState usage, GpuNode node, TaskShape shape, TargetWorkload workload) {
         @Override
         public boolean equals(Object other) {
-            return other instanceof PlacementKey key && key.usage == usage && key.node == node && key.workload == workload
-                    && key.shape.equals(shape);
+            if (!(other instanceof PlacementKey key) || key.usage != usage || key.node != node || key.workload != workload) {
+                return false;
+            }
+            TaskShape a = key.shape;
+            return a == shape || (a.gpuCount() == shape.gpuCount() && a.gpuMilli() == shape.gpuMilli() && a.cpuMilli() == shape.cpuMilli()
+                    && (a.models() == shape.models() || a.models().equals(shape.models())));
         }
 
         @Override
         public int hashCode() {
-            return (System.identityHashCode(usage) * 31 + System.identityHashCode(node)) * 31 + shape.hashCode();
+            return (System.identityHashCode(usage) * 31 + System.identityHashCode(node)) * 31 + shape.gpuCount() * 1009 + shape.gpuMilli();
         }
     }
 
@@ -154,6 +159,7 @@ public final class NodeScorer {
      */
     private double[] fragmentationScores(PodDemand demand, List<Candidate> candidates) {
         TargetWorkload workload = profile.workload();
+        TaskShape wholeShape = demand.kind() == PodDemand.Kind.WHOLE ? TaskShape.whole(0, demand.count(), Set.of()) : null;
         FragmentationPlacer[] placer = new FragmentationPlacer[1];
         double[] raw = new double[candidates.size()];
         double best = Double.NEGATIVE_INFINITY;
@@ -164,13 +170,23 @@ public final class NodeScorer {
             if (!c.verdict().fits() || c.node() == null) {
                 continue;
             }
-            TaskShape shape = shapeOn(demand, c.node());
-            Placement placement = shape == null ? null : placements.get(new PlacementKey(c.usage(), c.node(), shape, workload), key -> {
-                if (placer[0] == null) {
-                    placer[0] = WorkloadProfile.placer(workload);
+            TaskShape shape = wholeShape != null ? wholeShape : shapeOn(demand, c.node());
+            Placement placement = null;
+            if (shape != null) {
+                PlacementKey key = new PlacementKey(c.usage(), c.node(), shape, workload);
+                Optional<Placement> known = placements.get(key);
+                if (known == null) {
+                    if (placer[0] == null) {
+                        placer[0] = WorkloadProfile.placer(workload);
+                    }
+                    known = Optional.ofNullable(placer[0].bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape));
+                    if (placements.size() >= REMEMBERED) {
+                        placements.clear();
+                    }
+                    placements.put(key, known);
                 }
-                return Optional.ofNullable(placer[0].bestOn(GpuLayout.of(key.node(), key.usage(), vendors), key.shape()));
-            }).orElse(null);
+                placement = known.orElse(null);
+            }
             if (placement != null) {
                 raw[i] = placement.score();
                 best = Math.max(best, raw[i]);

@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.kubegpu.cluster.kube.KubeNode;
 import io.kubegpu.cluster.kube.KubeNodeReader;
@@ -56,7 +55,7 @@ public final class ExtenderCodec {
             throw new MalformedRequestException("the Pod has no metadata");
         }
         if (found.nodeNames() != null && !found.nodeNames().isNull(body)) {
-            return new ExtenderArgs(decodedPod, null, readNames(body, found.nodeNames()));
+            return new ExtenderArgs(decodedPod, null, json.strings(found.nodeNames(), "NodeNames"));
         }
         if (found.nodesPresent()) {
             List<ExtenderArgs.RawNode> out = new ArrayList<>(found.nodes().size());
@@ -97,26 +96,6 @@ public final class ExtenderCodec {
         } catch (IOException | RuntimeException e) {
             throw new MalformedRequestException("cannot read Pod: " + e.getMessage(), e);
         }
-    }
-
-    private static List<String> readNames(byte[] body, JsonSlices.Slice slice) {
-        List<String> names = new ArrayList<>(256);
-        try (JsonReader reader = reader(body, slice)) {
-            reader.beginArray();
-            while (reader.hasNext()) {
-                if (reader.peek() == JsonToken.NULL) {
-                    throw new MalformedRequestException("NodeNames contains null");
-                }
-                names.add(reader.nextString());
-            }
-            reader.endArray();
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof MalformedRequestException malformed) {
-                throw malformed;
-            }
-            throw new MalformedRequestException("cannot read NodeNames: " + e.getMessage(), e);
-        }
-        return names;
     }
 
     /** A reader over one slice: the slice as a String is a smaller copy than an InputStreamReader's buffers. */
@@ -172,7 +151,13 @@ public final class ExtenderCodec {
      * nodes that fit are in neither list (they did not fail; kube-scheduler drops nodes a reply leaves out).
      */
     public byte[] filterReply(ExtenderArgs args, List<NodeVerdict> verdicts, int chosen, String error) {
-        ReplyBuffer out = new ReplyBuffer(256 + verdicts.size() * 64);
+        // Sized for what is written (one name under --filter-returns best, plus the reasons), not for every candidate.
+        int failed = 0;
+        for (NodeVerdict verdict : verdicts) {
+            failed += verdict.fits() ? 0 : 1;
+        }
+        int kept = chosen >= 0 ? 1 : verdicts.size() - failed;
+        ReplyBuffer out = new ReplyBuffer(256 + kept * (args != null && args.fullNodes() ? 4096 : 48) + failed * 160);
         if (args != null && args.fullNodes()) {
             write(out, "{\"Nodes\":{\"metadata\":{},\"items\":[");
             boolean first = true;
@@ -235,16 +220,14 @@ public final class ExtenderCodec {
 
     /** A JSON string: plain ASCII (node names, our reasons) is copied as is; anything else goes through Gson's escaping. */
     private static void writeString(ReplyBuffer out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                out.utf8(GSON.toJson(value));
-                return;
-            }
+        int mark = out.size();
+        out.write('"');
+        if (out.plainAscii(value)) {
+            out.write('"');
+        } else {
+            out.truncate(mark);
+            out.utf8(GSON.toJson(value));
         }
-        out.write('"');
-        out.ascii(value);
-        out.write('"');
     }
 
     private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();

@@ -152,6 +152,42 @@ final class JsonSlices {
         }
     }
 
+    /**
+     * The strings of the JSON array at {@code at}, read straight from the bytes (node names are plain ASCII; a string
+     * with escapes is decoded by Gson). {@code what} names the array in errors.
+     */
+    List<String> strings(Slice at, String what) {
+        pos = at.start();
+        List<String> out = new ArrayList<>(256);
+        expect('[');
+        skipSpace();
+        if (peek() == ']') {
+            return out;
+        }
+        while (true) {
+            skipSpace();
+            byte c = peek();
+            if (c == 'n') {
+                throw new MalformedRequestException(what + " contains null");
+            }
+            if (c != '"') {
+                throw error(what + " must hold strings");
+            }
+            int start = pos;
+            skipString();
+            String raw = new String(body, start + 1, pos - start - 2, StandardCharsets.UTF_8);
+            out.add(raw.indexOf('\\') < 0 ? raw
+                    : com.google.gson.JsonParser.parseString(new String(body, start, pos - start, StandardCharsets.UTF_8)).getAsString());
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+                continue;
+            }
+            expect(']');
+            return out;
+        }
+    }
+
     /** The contents of the JSON string at {@code at} (no escapes expected: names and resource versions). */
     String string(Slice at) {
         if (body[at.start()] != '"') {

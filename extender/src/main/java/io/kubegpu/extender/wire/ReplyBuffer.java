@@ -41,6 +41,34 @@ final class ReplyBuffer {
         }
     }
 
+    /**
+     * Copies {@code text} when it needs no JSON escaping (printable ASCII other than a quote or a backslash), in the
+     * same pass that checks it; otherwise writes nothing and returns false.
+     */
+    boolean plainAscii(String text) {
+        int length = text.length();
+        ensure(length);
+        int at = size;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+            bytes[at++] = (byte) c;
+        }
+        size = at;
+        return true;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Drops what was written after {@code mark}. */
+    void truncate(int mark) {
+        size = mark;
+    }
+
     void utf8(String text) {
         byte[] encoded = text.getBytes(StandardCharsets.UTF_8);
         write(encoded, 0, encoded.length);

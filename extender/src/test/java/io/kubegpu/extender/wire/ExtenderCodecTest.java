@@ -52,6 +52,9 @@ class ExtenderCodecTest {
         ExtenderArgs args = read("{\"extra\":[1,{\"x\":[true,null]}],\"pod\":" + POD + ",\"nodes\":null,\"NODENAMES\":[\"a\",\"b\"]}");
         assertThat(args.fullNodes()).isFalse();
         assertThat(args.names()).containsExactly("a", "b");
+        assertThat(read("{\"Pod\":" + POD + ",\"NodeNames\":[ \"a\" , \"b\\u002dc\", \"\\\"q\\\"\" ]}").names())
+                .containsExactly("a", "b-c", "\"q\"");
+        assertThat(read("{\"Pod\":" + POD + ",\"NodeNames\":[]}").names()).isEmpty();
         assertThat(read("{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[]}}").nodes()).isEmpty();
         assertThat(read("{\"Pod\":" + POD + ",\"Nodes\":{\"metadata\":{}}}").nodes()).isEmpty();
     }
@@ -66,5 +69,7 @@ class ExtenderCodecTest {
         assertThatThrownBy(() -> read("{\"Pod\":" + POD + "}")).hasMessage("the request has neither NodeNames nor Nodes");
         assertThatThrownBy(() -> read("{\"Pod\":null,\"NodeNames\":[]}")).hasMessage("the request has no Pod");
         assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":[\"a\",null]}")).hasMessage("NodeNames contains null");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":[\"a\",7]}")).hasMessageContaining("NodeNames must hold strings");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":{\"a\":1}}")).hasMessageContaining("expected '['");
     }
 }
