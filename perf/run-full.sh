@@ -10,7 +10,7 @@ mvn -B -q -DskipTests package
 perf/run-benchmarks.sh ParserBenchmark parser
 perf/run-benchmarks.sh ExtenderBenchmark extender -p policy=fragmentation -p 'request=2(A100)'
 # The policies against each other, for a whole-GPU pod and a share, at 500 nodes.
-perf/run-benchmarks.sh 'ExtenderBenchmark.filterAndPrioritizeNamesOnly' extender-policy -p nodes=500
+perf/run-benchmarks.sh 'ExtenderBenchmark.(filterBestNamesOnly|filterAndPrioritizeNamesOnly)' extender-policy -p nodes=500
 perf/run-benchmarks.sh WebhookBenchmark webhook
 perf/run-benchmarks.sh ClusterStateBenchmark cluster-state
 java -Xmx2g -cp perf/target/benchmarks.jar io.kubegpu.perf.ClusterStateMemory 5000 100000

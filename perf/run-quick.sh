@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package
-perf/run-benchmarks.sh 'ExtenderBenchmark.filterAndPrioritizeNamesOnly' extender-quick -p nodes=500 -p policy=fragmentation -p 'request=2(A100)' -f 1 -wi 2 -i 3 -w 1s -r 1s
+perf/run-benchmarks.sh 'ExtenderBenchmark.filterBestNamesOnly' extender-quick -p nodes=500 -p policy=fragmentation -p 'request=2(A100)' -f 1 -wi 2 -i 3 -w 1s -r 1s
 java -cp perf/target/benchmarks.jar io.kubegpu.perf.HttpBenchmark --quick
 # An empty cluster: pods left pending by an earlier run would be scheduled along with the benchmark's.
 bash scripts/control-plane/stop.sh --purge >/dev/null

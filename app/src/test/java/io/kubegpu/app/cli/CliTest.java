@@ -184,6 +184,9 @@ class CliTest {
         assertThat(badRole.err()).contains("unknown role 'scheduler'");
         Run badPolicy = run("", "serve", "--policy", "tight");
         assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");
+        Run badFilterMode = run("", "serve", "--filter-returns", "some");
+        assertThat(badFilterMode.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(badFilterMode.err()).contains("--filter-returns 'some' is not best or all");
         Run badCap = run("", "serve", "--roles", "extender", "--namespace-cap", "team=1.0005");
         assertThat(badCap.err()).contains("--namespace-cap team=1.0005");
         Run badToleration = run("", "serve", "--gpu-toleration", "nvidia.com/gpu");

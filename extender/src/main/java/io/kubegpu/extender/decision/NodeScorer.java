@@ -11,8 +11,8 @@ import io.kubegpu.request.Vendor;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ranks the nodes a pod fits on, 0–10 as kube-scheduler's extender protocol expects (it multiplies by
@@ -160,7 +160,7 @@ public final class NodeScorer {
     private double[] fragmentationScores(PodDemand demand, List<Candidate> candidates) {
         TargetWorkload workload = profile.workload();
         TaskShape wholeShape = demand.kind() == PodDemand.Kind.WHOLE ? TaskShape.whole(0, demand.count(), Set.of()) : null;
-        FragmentationPlacer[] placer = new FragmentationPlacer[1];
+        FragmentationPlacer placer = null;
         double[] raw = new double[candidates.size()];
         double best = Double.NEGATIVE_INFINITY;
         double worst = Double.POSITIVE_INFINITY;
@@ -176,10 +176,10 @@ public final class NodeScorer {
                 PlacementKey key = new PlacementKey(c.usage(), c.node(), shape, workload);
                 Optional<Placement> known = placements.get(key);
                 if (known == null) {
-                    if (placer[0] == null) {
-                        placer[0] = WorkloadProfile.placer(workload);
+                    if (placer == null) {
+                        placer = WorkloadProfile.placer(workload);
                     }
-                    known = Optional.ofNullable(placer[0].bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape));
+                    known = Optional.ofNullable(placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape));
                     if (placements.size() >= REMEMBERED) {
                         placements.clear();
                     }

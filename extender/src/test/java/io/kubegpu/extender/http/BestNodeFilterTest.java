@@ -8,6 +8,7 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.kube.ClusterConfig;
 import io.kubegpu.cluster.kube.MetadataTrimming;
 import io.kubegpu.cluster.kube.NodeMapper;
+import io.kubegpu.cluster.it.ManualClock;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuPod;
@@ -22,10 +23,7 @@ import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.request.GpuRequestParser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +37,7 @@ class BestNodeFilterTest {
     private static final String GPU = "nvidia.com/gpu";
     private static final ClusterConfig CONFIG = ClusterConfig.defaults();
 
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
     private ClusterState state;
     private ExplainStore explanations;
     private ExtenderService service;
@@ -149,28 +147,5 @@ class BestNodeFilterTest {
         JsonObject reply = filter("p1", "4(T4)", "a-empty", "b-busy");
         assertThat(reply.getAsJsonArray("NodeNames")).isEmpty();
         assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactlyInAnyOrder("a-empty", "b-busy");
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
