@@ -23,10 +23,7 @@ final class ExtenderProcess implements AutoCloseable {
 
     /** The extender role watching the cluster of {@code kubeconfig}, on a free port, with these extra serve options. */
     static ExtenderProcess start(Path kubeconfig, String... options) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         List<String> args = new java.util.ArrayList<>(List.of("serve", "--roles", "extender", "--host", "127.0.0.1", "--port",
                 Integer.toString(port), "--kubeconfig", kubeconfig.toString()));
         args.addAll(List.of(options));
@@ -50,10 +47,7 @@ final class ExtenderProcess implements AutoCloseable {
 
     /** The do-nothing extender ({@link io.kubegpu.perf.http.FloorExtender}) in its own JVM, on a free port. */
     static ExtenderProcess floor() throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         ExtenderProcess floor = launch(List.of("-cp", System.getProperty("java.class.path"), "io.kubegpu.perf.http.FloorExtender",
                 Integer.toString(port)), "http://127.0.0.1:" + port, false);
         return new ExtenderProcess(floor.process, port);
@@ -97,6 +91,13 @@ final class ExtenderProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** A port nothing listens on right now, for a server the harness starts. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     long pid() {

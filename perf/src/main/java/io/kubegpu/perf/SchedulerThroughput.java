@@ -85,17 +85,17 @@ public final class SchedulerThroughput {
                 String running = null;
                 try {
                     for (String mode : modes(args)) {
-                        String filterReturns = filterReturns(mode);
-                        if (!java.util.Objects.equals(filterReturns, running)) {
+                        String kind = extenderKind(mode);
+                        if (!java.util.Objects.equals(kind, running)) {
                             if (extender != null) {
                                 extender.close();
                                 extender = null;
                             }
-                            if (filterReturns != null) {
-                                extender = filterReturns.equals("floor") ? ExtenderProcess.floor()
-                                        : ExtenderProcess.start(kubeconfig, "--filter-returns", filterReturns);
+                            if (kind != null) {
+                                extender = kind.equals("floor") ? ExtenderProcess.floor()
+                                        : ExtenderProcess.start(kubeconfig, "--filter-returns", kind);
                             }
-                            running = filterReturns;
+                            running = kind;
                         }
                         int port = extender == null ? -1 : extender.port();
                         if (extender != null) {
@@ -164,16 +164,7 @@ public final class SchedulerThroughput {
         });
         System.out.println(mode + " kube-scheduler ms per pod: " + phases + "; in the extender, ms per call: " + extenderMs);
         ControlPlane.stopScheduler();
-        List<Future<?>> deleted = new ArrayList<>();
-        for (V1Pod pod : all) {
-            deleted.add(pool.submit(() -> {
-                cluster.forceDelete(pod);
-                return null;
-            }));
-        }
-        for (Future<?> f : deleted) {
-            f.get(10, TimeUnit.MINUTES);
-        }
+        cluster.forceDeleteAll(all, pool);
         if (scheduled < count) {
             throw new IllegalStateException(mode + ": only " + scheduled + " of " + count + " pods were scheduled in 10 minutes");
         }
@@ -194,8 +185,8 @@ public final class SchedulerThroughput {
         return List.of("none", "floor", "names", "full", "names-all", "none");
     }
 
-    /** The extender's --filter-returns for a mode, {@code floor} for the do-nothing extender, or null for none. */
-    static String filterReturns(String mode) {
+    /** Which extender a mode runs: ours with this --filter-returns, {@code floor} (the do-nothing one), or null for none. */
+    static String extenderKind(String mode) {
         return mode.equals("none") ? null : mode.equals("floor") ? "floor" : mode.contains("-all") ? "all" : "best";
     }
 

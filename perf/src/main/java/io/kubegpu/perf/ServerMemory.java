@@ -37,14 +37,8 @@ public final class ServerMemory {
                 out.write(i + 1 < pods ? "\n---\n" : "\n");
             }
         }
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        int scorerPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            scorerPort = socket.getLocalPort();
-        }
+        int port = ExtenderProcess.freePort();
+        int scorerPort = ExtenderProcess.freePort();
         long started = System.nanoTime();
         try (ExtenderProcess server = ExtenderProcess.start(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--scorer-port", Integer.toString(scorerPort), "--manifests", manifests.toString()), "http://127.0.0.1:" + port, false)) {

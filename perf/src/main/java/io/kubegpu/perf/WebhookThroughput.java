@@ -7,7 +7,6 @@ import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,10 +46,7 @@ public final class WebhookThroughput {
         List<Run> runs = new ArrayList<>();
         Path dir = Files.createTempDirectory("webhook-e2e");
         access.signServingCertificate(dir);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ExtenderProcess.freePort();
         try (TestCluster cluster = new TestCluster(ControlPlane.client());
              ExtenderProcess webhook = ExtenderProcess.start(List.of("serve", "--roles", "webhook", "--host", "127.0.0.1", "--port", "0",
                      "--webhook-port", Integer.toString(port), "--webhook-tls-cert", dir.resolve("tls.crt").toString(),
@@ -94,16 +90,7 @@ public final class WebhookThroughput {
             pods.add(f.get(10, TimeUnit.MINUTES));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        List<Future<?>> deleted = new ArrayList<>();
-        for (V1Pod pod : pods) {
-            deleted.add(pool.submit(() -> {
-                cluster.forceDelete(pod);
-                return null;
-            }));
-        }
-        for (Future<?> f : deleted) {
-            f.get(10, TimeUnit.MINUTES);
-        }
+        cluster.forceDeleteAll(pods, pool);
         return seconds;
     }
 

@@ -110,6 +110,20 @@ public final class TestCluster implements AutoCloseable {
         api.deleteNamespacedPod(pod.getMetadata().getName(), namespace).gracePeriodSeconds(0).execute();
     }
 
+    /** Force-deletes many pods in parallel on {@code pool} and waits for every deletion. */
+    public void forceDeleteAll(List<V1Pod> pods, java.util.concurrent.ExecutorService pool) throws Exception {
+        List<java.util.concurrent.Future<?>> deleted = new java.util.ArrayList<>();
+        for (V1Pod pod : pods) {
+            deleted.add(pool.submit(() -> {
+                forceDelete(pod);
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : deleted) {
+            f.get(10, java.util.concurrent.TimeUnit.MINUTES);
+        }
+    }
+
     @Override
     public void close() {
         List<String> remaining;

@@ -63,15 +63,6 @@ public final class ExtenderService {
      * reason maps are written straight from these by the codec.
      */
     public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts, int chosen) {
-        public List<String> passing() {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < verdicts.size(); i++) {
-                if (verdicts.get(i).fits() && (chosen < 0 || chosen == i)) {
-                    out.add(verdicts.get(i).node());
-                }
-            }
-            return out;
-        }
     }
 
     public FilterResult filter(ExtenderArgs args) {
