@@ -56,6 +56,11 @@ final class ExtenderProcess implements AutoCloseable {
     private static ExtenderProcess launch(List<String> launch, String base, boolean tls) throws IOException, InterruptedException {
         Path log = Files.createTempFile("extender", ".log");
         List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx1g"));
+        // -Dperf.extenderJvm="OPTIONS": JVM options for the extender (and the floor), e.g. to compare collectors.
+        String jvm = System.getProperty("perf.extenderJvm", "").trim();
+        if (!jvm.isEmpty()) {
+            command.addAll(List.of(jvm.split("\\s+")));
+        }
         // -Dperf.jfr=DIR: a Flight Recorder profile of each extender process, to say where its time goes.
         String jfr = System.getProperty("perf.jfr");
         if (jfr != null) {

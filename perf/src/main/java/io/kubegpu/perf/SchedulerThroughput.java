@@ -35,19 +35,25 @@ import java.util.regex.Pattern;
  * between the first and the last scheduled pod. Writes {@code perf/results/scheduler-e2e.{json,md}}.
  *
  * <p>Usage: {@code java [-Dperf.jfr=DIR] -cp perf/target/benchmarks.jar io.kubegpu.perf.SchedulerThroughput [--nodes 500]
- * [--pods 1000] [--modes none,names,...]}; {@code -Dperf.jfr} records a Flight Recorder profile of each extender process.
+ * [--pods 1000] [--modes none,names,...] [--warm-up-runs 4]}; {@code -Dperf.jfr} records a Flight Recorder profile of each
+ * extender process, {@code -Dperf.extenderJvm="OPTIONS"} passes JVM options to it.
  */
 public final class SchedulerThroughput {
     private static final Pattern SCHEDULED = Pattern.compile("(?m)^scheduler_schedule_attempts_total\\{[^}]*result=\"scheduled\"[^}]*} ([0-9.e+]+)");
     private static final String METRICS = "127.0.0.1:10355";
+    private static final String RUN_LABEL = "kubegpu.io/perf-run";
 
     /**
      * @param algorithmMs       kube-scheduler's scheduling algorithm time per pod (filter, extenders, scoring): the
      *                          sequential part, whose inverse bounds the throughput
      * @param extenderMsPerCall per verb, the extender's own time per call during this run (its histogram's delta)
+     * @param cpuMsPerPod       per process (kube-apiserver, etcd, kube-scheduler, extender), CPU time per pod while
+     *                          the scheduler ran: where the machine's two cores went
+     * @param extenderThreadCpuMsPerPod the extender's CPU time per pod by thread group (request path, compiler,
+     *                          collector, watches)
      */
     private record Run(String mode, int pods, double seconds, double podsPerSecond, double msPerPod, double algorithmMs,
-                       Map<String, Double> extenderMsPerCall) {
+                       Map<String, Double> extenderMsPerCall, Map<String, Double> cpuMsPerPod, Map<String, Double> extenderThreadCpuMsPerPod) {
     }
 
     private SchedulerThroughput() {
@@ -56,10 +62,10 @@ public final class SchedulerThroughput {
     public static void main(String[] args) throws Exception {
         int nodes = HttpBenchmark.intArg(args, "--nodes", 500);
         int pods = HttpBenchmark.intArg(args, "--pods", 1000);
+        int warmUpRuns = HttpBenchmark.intArg(args, "--warm-up-runs", 4);
         Path kubeconfig = ControlPlane.kubeconfig();
         List<Run> runs = new ArrayList<>();
         try (TestCluster cluster = new TestCluster(ControlPlane.client())) {
-            String runLabel = "kubegpu.io/perf-run";
             ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
                 Thread thread = new Thread(r, "perf-api");
                 thread.setDaemon(true);
@@ -70,7 +76,7 @@ public final class SchedulerThroughput {
                 for (int i = 0; i < nodes; i++) {
                     int index = i;
                     created.add(pool.submit(() -> cluster.createNode(String.format(Locale.ROOT, "perf-%04d", index),
-                            Map.of(runLabel, cluster.suffix, "nvidia.com/gpu.product", index % 2 == 0 ? "NVIDIA-A100-SXM4-80GB" : "Tesla-V100-SXM2-32GB"),
+                            Map.of(RUN_LABEL, cluster.suffix, "nvidia.com/gpu.product", index % 2 == 0 ? "NVIDIA-A100-SXM4-80GB" : "Tesla-V100-SXM2-32GB"),
                             Map.of("nvidia.com/gpu", "8", "cpu", "96", "memory", "1Ti"))));
                 }
                 for (Future<String> f : created) {
@@ -78,9 +84,12 @@ public final class SchedulerThroughput {
                 }
                 // The extender runs as it does in production: its own JVM (the executable jar), not inside this harness,
                 // whose pod creation and JIT would otherwise compete with it. One process at a time, started with the
-                // mode's options; a JVM compiles our hot paths during its first thousands of requests (measured: 300 calls
-                // in, a filter still took three times its settled time), and a long-running extender is past that, so
-                // each extender mode first schedules as many pods unmeasured.
+                // mode's options. A JVM compiles its hot paths during its first thousands of requests and watch events, and
+                // a long-running extender is past that; measured here (per-thread CPU from /proc), a fresh extender spent
+                // 2.3 ms of compiler CPU per pod over its first 1,000 pods, 0.7 over its fourth, 0.1 or less from its
+                // fifth on, when its whole cost fell to 0.55 ms per pod. So each extender mode first answers replayed
+                // filter calls and schedules --warm-up-runs rounds of pods unmeasured, and its run then reports the
+                // compiler's share, which says whether that was enough.
                 ExtenderProcess extender = null;
                 String running = null;
                 try {
@@ -97,11 +106,13 @@ public final class SchedulerThroughput {
                             }
                             running = kind;
                         }
-                        int port = extender == null ? -1 : extender.port();
-                        if (extender != null) {
-                            run(mode, cluster, pool, pods, kubeconfig, port);
+                        // Without an extender, one unmeasured round the first time: the first run after 500 nodes were
+                        // created was measured up to 30 % slower than the later ones (kube-apiserver and etcd settling).
+                        int rounds = extender != null ? warmUpRuns : runs.isEmpty() ? 1 : 0;
+                        for (int round = 0; round < rounds; round++) {
+                            run(mode, cluster, pool, pods, kubeconfig, extender, extender != null && round == 0);
                         }
-                        runs.add(run(mode, cluster, pool, pods, kubeconfig, port));
+                        runs.add(run(mode, cluster, pool, pods, kubeconfig, extender, false));
                         System.out.printf(Locale.ROOT, "%s: %.1f pods/s%n", mode, runs.get(runs.size() - 1).podsPerSecond());
                     }
                 } finally {
@@ -112,15 +123,21 @@ public final class SchedulerThroughput {
             } finally {
                 ControlPlane.stopScheduler();
                 pool.shutdown();
-                cluster.api.deleteCollectionNode().labelSelector(runLabel + "=" + cluster.suffix).execute();
+                cluster.api.deleteCollectionNode().labelSelector(RUN_LABEL + "=" + cluster.suffix).execute();
             }
         }
         write(runs, nodes, pods);
         System.exit(0);
     }
 
-    private static Run run(String mode, TestCluster cluster, ExecutorService pool, int count, Path kubeconfig, int extenderPort)
-            throws Exception {
+    /**
+     * One mode's pods scheduled once. {@code replay}: first answer {@value #JIT_WARM_UP_CALLS} filter calls like
+     * kube-scheduler's (the first unmeasured run of an extender), so the extender is measured as it runs in a
+     * long-lived process, with its request path compiled.
+     */
+    private static Run run(String mode, TestCluster cluster, ExecutorService pool, int count, Path kubeconfig, ExtenderProcess extender,
+                           boolean replay) throws Exception {
+        int extenderPort = extender == null ? -1 : extender.port();
         ControlPlane.stopScheduler();
         List<Future<V1Pod>> created = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -131,10 +148,16 @@ public final class SchedulerThroughput {
         for (Future<V1Pod> f : created) {
             all.add(f.get(10, TimeUnit.MINUTES));
         }
+        if (replay) {
+            replayFilters(extender.port(), cluster.api.getApiClient().getJSON().serialize(all.get(0)), nodeNames(cluster));
+        }
         Path config = Files.createTempFile("scheduler-" + mode, ".yaml");
         Files.writeString(config, schedulerConfig(mode, kubeconfig, extenderPort));
         System.out.println(Instant.now() + " scheduling " + mode);
         Map<String, double[]> before = extenderTotals(extenderPort);
+        long extenderPid = extender == null ? -1 : extender.pid();
+        Map<String, java.time.Duration> cpuBefore = ProcessCpu.sample(extenderPid);
+        Map<String, java.time.Duration> threadsBefore = ProcessCpu.threads(extenderPid);
         ControlPlane.startScheduler(config);
         HttpClient http = HttpClient.newHttpClient();
         long first = 0;
@@ -154,6 +177,9 @@ public final class SchedulerThroughput {
             // Polling costs CPU on a 2-core machine that kube-scheduler needs: a few times a second is enough.
             Thread.sleep(100);
         }
+        Map<String, Double> cpu = ProcessCpu.msPerPod(cpuBefore, ProcessCpu.sample(extenderPid), count);
+        Map<String, Double> extenderThreads = extender == null ? Map.of()
+                : ProcessCpu.msPerPod(threadsBefore, ProcessCpu.threads(extenderPid), count);
         Map<String, Double> phases = schedulerPhases(http);
         Map<String, Double> extenderMs = new java.util.TreeMap<>();
         extenderTotals(extenderPort).forEach((verb, total) -> {
@@ -162,7 +188,8 @@ public final class SchedulerThroughput {
                 extenderMs.put(verb, 1000 * (total[0] - earlier[0]) / (total[1] - earlier[1]));
             }
         });
-        System.out.println(mode + " kube-scheduler ms per pod: " + phases + "; in the extender, ms per call: " + extenderMs);
+        System.out.println(mode + " kube-scheduler ms per pod: " + phases + "; in the extender, ms per call: " + extenderMs
+                + "; CPU ms per pod: " + cpu + "; extender threads, CPU ms per pod: " + extenderThreads);
         ControlPlane.stopScheduler();
         cluster.forceDeleteAll(all, pool);
         if (scheduled < count) {
@@ -172,7 +199,50 @@ public final class SchedulerThroughput {
         double seconds = (last - first) / 1e9;
         double rate = (count - 1) / Math.max(seconds, 1e-3);
         return new Run(mode, count, seconds, rate, 1000 / rate, phases.getOrDefault("scheduling_algorithm_duration_seconds", Double.NaN),
-                extenderMs);
+                extenderMs, cpu, extenderThreads);
+    }
+
+    /**
+     * Filter calls the extender answers before its unmeasured run. The JVM compiles a method with its optimizing
+     * compiler after some thousands of calls (Tier4InvocationThreshold 5,000); measured with Flight Recorder, an
+     * extender that had answered only one run's 1,000 calls still spent more CPU in the compiler than in requests.
+     */
+    private static final int JIT_WARM_UP_CALLS = 20_000;
+
+    /**
+     * Sends the extender {@value #JIT_WARM_UP_CALLS} names-only filter calls for {@code podJson} (a pod as the API
+     * server stores it, which is what kube-scheduler sends), each with a random subset of the nodes of the size
+     * kube-scheduler sends at this cluster size. Over HTTP/1.1, as kube-scheduler calls. Its hold on a node is
+     * released when the pod is filtered for real.
+     */
+    private static void replayFilters(int port, String podJson, List<String> nodes) throws Exception {
+        java.util.Random random = new java.util.Random(1);
+        int candidates = Math.min(nodes.size(), Math.max(100, nodes.size() * Math.max(5, 50 - nodes.size() / 125) / 100));
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            List<String> shuffled = new ArrayList<>(nodes);
+            java.util.Collections.shuffle(shuffled, random);
+            StringBuilder names = new StringBuilder();
+            for (String name : shuffled.subList(0, candidates)) {
+                names.append(names.isEmpty() ? "" : ",").append('"').append(name).append('"');
+            }
+            bodies.add("{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}");
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
+        for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
+            HttpResponse<Void> reply = http.send(HttpRequest.newBuilder(filter).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build(), HttpResponse.BodyHandlers.discarding());
+            if (reply.statusCode() != 200) {
+                throw new IllegalStateException("warm-up filter call answered " + reply.statusCode());
+            }
+        }
+    }
+
+    /** This run's nodes (label {@value #RUN_LABEL}). */
+    private static List<String> nodeNames(TestCluster cluster) throws Exception {
+        return cluster.api.listNode().labelSelector(RUN_LABEL + "=" + cluster.suffix).execute().getItems().stream()
+                .map(node -> node.getMetadata().getName()).toList();
     }
 
     private static List<String> modes(String[] args) {
@@ -181,8 +251,9 @@ public final class SchedulerThroughput {
                 return List.of(args[i + 1].split(","));
             }
         }
-        // No extender first and last: this shared 2-core machine drifts, and the baseline is their mean.
-        return List.of("none", "floor", "names", "full", "names-all", "none");
+        // No extender first, in the middle and last, and the shipped mode twice: this shared 2-core machine drifts by
+        // 20-30 % within minutes, and each figure is the mean of its mode's runs.
+        return List.of("none", "floor", "names", "full", "names-all", "none", "names", "none");
     }
 
     /** Which extender a mode runs: ours with this --filter-returns, {@code floor} (the do-nothing one), or null for none. */
@@ -318,9 +389,9 @@ public final class SchedulerThroughput {
         json.put("nodes", nodes);
         json.put("pods", pods);
         json.put("runs", runs);
-        // The baseline: the mean of the no-extender runs (the default order runs one first and one last).
+        // The baseline: the mean of the no-extender runs (the default order runs one first, one in the middle, one last).
         double base = runs.stream().filter(r -> r.mode().equals("none")).mapToDouble(Run::podsPerSecond).average().orElse(Double.NaN);
-        json.put("baselinePodsPerSecond", base);
+        json.put("baselinePodsPerSecond", Double.isNaN(base) ? null : base);
         StringBuilder md = new StringBuilder("# kube-scheduler throughput with and without the extender\n\n");
         md.append("- date: ").append(Instant.now()).append('\n');
         md.append("- machine: ").append(Machine.describe()).append('\n');
@@ -329,15 +400,58 @@ public final class SchedulerThroughput {
         md.append("- control plane: kube-apiserver and kube-scheduler 1.20.2 (scripts/control-plane), etcd, all on this machine, qps 500 / burst 1000\n");
         md.append(String.format(Locale.ROOT, "- baseline: %.1f pods/s, the mean of the no-extender runs%n%n", base));
         md.append("| mode | pods/s | ms per pod | vs no extender | extender cost per pod | kube-scheduler algorithm, ms per pod "
-                + "| in the extender, ms per call |\n|---|---|---|---|---|---|---|\n");
+                + "| in the extender, ms per call | CPU ms per pod |\n|---|---|---|---|---|---|---|---|\n");
         for (Run run : runs) {
             StringBuilder calls = new StringBuilder();
             run.extenderMsPerCall().forEach((verb, ms) -> calls.append(calls.isEmpty() ? "" : ", ")
                     .append(String.format(Locale.ROOT, "%s %.2f", verb, ms)));
-            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.0f %% | %s | %.2f | %s |%n", run.mode(), run.podsPerSecond(),
+            StringBuilder cpu = new StringBuilder();
+            run.cpuMsPerPod().forEach((process, ms) -> cpu.append(cpu.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.2f", process, ms)));
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.0f %% | %s | %.2f | %s | %s |%n", run.mode(), run.podsPerSecond(),
                     run.msPerPod(), 100 * run.podsPerSecond() / base, run.mode().equals("none") ? "" : String.format(Locale.ROOT, "%.2f ms",
-                            run.msPerPod() - 1000 / base), run.algorithmMs(), calls));
+                            run.msPerPod() - 1000 / base), run.algorithmMs(), calls, cpu));
+        }
+        md.append("\nPer mode, the mean of its runs:\n\n| mode | runs | pods/s | vs no extender |\n|---|---|---|---|\n");
+        Map<String, List<Run>> byMode = new java.util.LinkedHashMap<>();
+        runs.forEach(run -> byMode.computeIfAbsent(run.mode(), mode -> new ArrayList<>()).add(run));
+        Map<String, Double> meanByMode = new java.util.LinkedHashMap<>();
+        byMode.forEach((mode, list) -> {
+            double mean = list.stream().mapToDouble(Run::podsPerSecond).average().orElse(Double.NaN);
+            meanByMode.put(mode, mean);
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f %% |%n", mode, list.size(), mean, 100 * mean / base));
+        });
+        json.put("meanPodsPerSecondByMode", meanByMode);
+        md.append("\nWhere the extender's own CPU went, ms per pod, by thread (from /proc while the scheduler ran):\n\n"
+                + "| mode | requests (event loop) | JIT compiler | garbage collector | cluster watches | other |\n|---|---|---|---|---|---|\n");
+        for (Run run : runs) {
+            if (run.extenderThreadCpuMsPerPod().isEmpty()) {
+                continue;
+            }
+            Map<String, Double> groups = threadGroups(run.extenderThreadCpuMsPerPod());
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", run.mode(), groups.get("requests"),
+                    groups.get("compiler"), groups.get("gc"), groups.get("watches"), groups.get("other")));
         }
         Results.write("scheduler-e2e", json, md.toString());
+    }
+
+    /** Thread groups of a JVM, summed: request path, JIT compiler, collector, cluster watches (client-java, OkHttp), other. */
+    static Map<String, Double> threadGroups(Map<String, Double> byThread) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String group : List.of("requests", "compiler", "gc", "watches", "other")) {
+            out.put(group, 0.0);
+        }
+        byThread.forEach((thread, ms) -> {
+            if (thread.equals("total")) {
+                return;
+            }
+            String group = thread.startsWith("vert.x-eventloo") || thread.startsWith("vert.x-worker") ? "requests"
+                    : thread.startsWith("C1 Compiler") || thread.startsWith("C2 Compiler") ? "compiler"
+                    : thread.startsWith("GC Thread") || thread.startsWith("G1 ") || thread.equals("VM Thread") ? "gc"
+                    : thread.startsWith("OkHttp") || thread.startsWith("controller-refl") || thread.startsWith("informer-contro")
+                    || thread.startsWith("pool-") ? "watches" : "other";
+            out.merge(group, ms, Double::sum);
+        });
+        return out;
     }
 }

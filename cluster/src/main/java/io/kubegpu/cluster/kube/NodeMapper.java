@@ -17,6 +17,12 @@ public final class NodeMapper {
 
     private final ClusterConfig config;
     private final MemoryGuard guard;
+    /**
+     * One String per distinct model label value: every node of a model then holds the same instance, and the filter,
+     * which looks each candidate's label up, compares it by identity instead of reading each node's own copy.
+     */
+    private final Map<String, String> labelValues = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_LABEL_VALUES = 10_000;
 
     public NodeMapper(ClusterConfig config) {
         this.config = config;
@@ -40,7 +46,7 @@ public final class NodeMapper {
             if (value == null || value.isBlank()) {
                 continue;
             }
-            modelLabel = value;
+            modelLabel = canonical(value);
             model = config.catalog().resolve(value).orElse(null);
             if (model == null) {
                 LOG.debug("node {}: GPU model label {}={} is not in the catalog", name, source.modelLabel(), value);
@@ -67,6 +73,15 @@ public final class NodeMapper {
         }
         boolean unschedulable = node.spec != null && Boolean.TRUE.equals(node.spec.unschedulable);
         return new GpuNode(name, ready, unschedulable, taints(node), modelLabel, model, memoryMiB, count, allocatable);
+    }
+
+    private String canonical(String value) {
+        String known = labelValues.get(value);
+        if (known != null || labelValues.size() >= MAX_LABEL_VALUES) {
+            return known != null ? known : value;
+        }
+        String earlier = labelValues.putIfAbsent(value, value);
+        return earlier != null ? earlier : value;
     }
 
     /** Allocatable amounts of the GPU resources (capacity when a node reports no allocatable). */

@@ -200,9 +200,17 @@ public final class ExtenderCodec {
         return chosen < 0 ? verdicts.get(i).fits() : i == chosen;
     }
 
+    /**
+     * A reason map. Nodes that fail for the same cause share one reason String (the fit check builds each model
+     * mismatch once per call), so a reason equal by identity to the previous one is copied from where it was just
+     * written instead of being checked and encoded again: on a cluster of two models, half the candidates.
+     */
     private static void writeReasons(ReplyBuffer out, List<NodeVerdict> verdicts, boolean unresolvableOnly) {
         out.write('{');
         boolean first = true;
+        String lastReason = null;
+        int lastStart = 0;
+        int lastLength = 0;
         for (NodeVerdict verdict : verdicts) {
             boolean include = unresolvableOnly ? verdict.outcome() == NodeVerdict.Outcome.UNRESOLVABLE : !verdict.fits();
             if (include) {
@@ -211,7 +219,14 @@ public final class ExtenderCodec {
                 }
                 writeString(out, verdict.node());
                 out.write(':');
-                writeString(out, verdict.reason());
+                if (verdict.reason() == lastReason) {
+                    out.repeat(lastStart, lastLength);
+                } else {
+                    lastReason = verdict.reason();
+                    lastStart = out.size();
+                    writeString(out, lastReason);
+                    lastLength = out.size() - lastStart;
+                }
                 first = false;
             }
         }

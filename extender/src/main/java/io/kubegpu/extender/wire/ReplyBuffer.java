@@ -60,6 +60,13 @@ final class ReplyBuffer {
         return true;
     }
 
+    /** Appends a copy of {@code length} bytes already written at {@code start}. */
+    void repeat(int start, int length) {
+        ensure(length);
+        System.arraycopy(bytes, start, bytes, size, length);
+        size += length;
+    }
+
     int size() {
         return size;
     }

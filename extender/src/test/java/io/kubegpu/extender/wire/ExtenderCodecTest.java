@@ -37,6 +37,36 @@ class ExtenderCodecTest {
     }
 
     @Test
+    void reasonsSharedByManyNodesAreWrittenWholeForEachOfThem() {
+        // Shared by identity, as the fit check shares one mismatch sentence per model; one needs JSON escaping, and
+        // there are enough nodes that the reply buffer grows while a reason is being repeated.
+        String mismatch = "GPU model \"V100\" does not match A100 — pick another";
+        String full = "0 of 8 nvidia.com/gpu free, the pod needs 1";
+        List<String> names = new java.util.ArrayList<>();
+        List<NodeVerdict> verdicts = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String node = "node-" + i;
+            names.add(node);
+            verdicts.add(i % 3 == 0 ? new NodeVerdict(node, NodeVerdict.Outcome.UNRESOLVABLE, mismatch, List.of(), false)
+                    : i % 3 == 1 ? new NodeVerdict(node, NodeVerdict.Outcome.OCCUPIED, full, List.of(), false)
+                    : new NodeVerdict(node, NodeVerdict.Outcome.FITS, "", List.of(), false));
+        }
+        ExtenderArgs args = new ExtenderArgs(null, null, names);
+        var reply = com.google.gson.JsonParser.parseString(new String(codec.filterReply(args, verdicts, -1, ""), StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        var failed = reply.getAsJsonObject("FailedNodes");
+        var unresolvable = reply.getAsJsonObject("FailedAndUnresolvableNodes");
+        assertThat(failed.size()).isEqualTo(200);
+        assertThat(unresolvable.size()).isEqualTo(100);
+        for (int i = 0; i < 300; i += 3) {
+            assertThat(failed.get("node-" + i).getAsString()).isEqualTo(mismatch);
+            assertThat(unresolvable.get("node-" + i).getAsString()).isEqualTo(mismatch);
+            assertThat(failed.get("node-" + (i + 1)).getAsString()).isEqualTo(full);
+        }
+        assertThat(reply.getAsJsonArray("NodeNames")).hasSize(100);
+    }
+
+    @Test
     void anUnchangedNodeIsDecodedOnceAndAChangedOneAgain() {
         String v1 = "{\"Pod\":" + POD + ",\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"n\",\"resourceVersion\":\"1\"},"
                 + "\"status\":{\"allocatable\":{\"nvidia.com/gpu\":\"2\"}}}]}}";
