@@ -23,13 +23,25 @@ public final class RunSummaryLog implements AnalysisListener {
         }
         var low = snapshot.low();
         if (!low.isEmpty()) {
-            StringBuilder line = new StringBuilder();
-            for (GpuScore gpu : low) {
-                line.append(line.length() == 0 ? "" : ", ").append(gpu.gpuId()).append(" (").append(gpu.namespace()).append('/')
-                        .append(gpu.pod()).append(String.format(Locale.ROOT, " %.1f %s)", gpu.score(), gpu.status().label()));
-            }
-            LOG.warn("{} GPUs under the low-utilization threshold {}: {}", low.size(), snapshot.threshold(), line);
+            LOG.warn("{} GPUs under the low-utilization threshold {}: {}", low.size(), snapshot.threshold(), lowList(low));
         }
+    }
+
+    /** Beyond this many GPUs the warning line is cut: a large idle cluster would otherwise log a line of megabytes. */
+    static final int MAX_LOW_LISTED = 50;
+
+    /** The low-utilization GPUs as the warning lists them, the first {@value #MAX_LOW_LISTED} and how many more. */
+    static String lowList(java.util.List<GpuScore> low) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < Math.min(low.size(), MAX_LOW_LISTED); i++) {
+            GpuScore gpu = low.get(i);
+            line.append(line.length() == 0 ? "" : ", ").append(gpu.gpuId()).append(" (").append(gpu.namespace()).append('/')
+                    .append(gpu.pod()).append(String.format(Locale.ROOT, " %.1f %s)", gpu.score(), gpu.status().label()));
+        }
+        if (low.size() > MAX_LOW_LISTED) {
+            line.append(String.format(Locale.ROOT, " … %d more (GET /results/low lists them all)", low.size() - MAX_LOW_LISTED));
+        }
+        return line.toString();
     }
 
     @Override
