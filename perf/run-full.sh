@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full performance set (about 45 minutes on 2 cores): every JMH suite, the HTTP load at several
+# The full performance set (about 50 minutes on 2 cores): every JMH suite, the HTTP load at several
 # concurrencies and rates against our server and the floor server, kube-scheduler's throughput at 500 nodes
 # and 1,000 GPU pods with no extender / names only / full nodes, pod creation through the API server with
 # and without the webhook, and the server's memory at 5,000 nodes and 100,000 pods.

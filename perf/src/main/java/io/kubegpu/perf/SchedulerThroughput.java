@@ -42,6 +42,13 @@ public final class SchedulerThroughput {
     private static final Pattern SCHEDULED = Pattern.compile("(?m)^scheduler_schedule_attempts_total\\{[^}]*result=\"scheduled\"[^}]*} ([0-9.e+]+)");
     private static final String METRICS = "127.0.0.1:10355";
     private static final String RUN_LABEL = "kubegpu.io/perf-run";
+    /**
+     * The harness's client for metrics and replayed calls: HTTP/1.1, as kube-scheduler calls (the JDK client's default
+     * h2c upgrade once left a metrics request unanswered for minutes), and every request bounded in time.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     /**
      * @param algorithmMs       kube-scheduler's scheduling algorithm time per pod (filter, extenders, scoring): the
@@ -159,7 +166,7 @@ public final class SchedulerThroughput {
         Map<String, java.time.Duration> cpuBefore = ProcessCpu.sample(extenderPid);
         Map<String, java.time.Duration> threadsBefore = ProcessCpu.threads(extenderPid);
         ControlPlane.startScheduler(config);
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HTTP;
         long first = 0;
         long last = 0;
         double scheduled = 0;
@@ -228,10 +235,10 @@ public final class SchedulerThroughput {
             }
             bodies.add("{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}");
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = HTTP;
         URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
         for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
-            HttpResponse<Void> reply = http.send(HttpRequest.newBuilder(filter).header("Content-Type", "application/json")
+            HttpResponse<Void> reply = http.send(HttpRequest.newBuilder(filter).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build(), HttpResponse.BodyHandlers.discarding());
             if (reply.statusCode() != 200) {
                 throw new IllegalStateException("warm-up filter call answered " + reply.statusCode());
@@ -268,7 +275,7 @@ public final class SchedulerThroughput {
             return out;
         }
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String verb : List.of("filter", "prioritize", "bind")) {
                 Matcher sum = Pattern.compile("kubegpu_extender_request_duration_seconds_sum\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
@@ -287,7 +294,7 @@ public final class SchedulerThroughput {
     private static Map<String, Double> schedulerPhases(HttpClient http) {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).build(),
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String name : List.of("scheduler_scheduling_algorithm_duration_seconds", "scheduler_e2e_scheduling_duration_seconds",
                     "scheduler_binding_duration_seconds", "scheduler_scheduling_algorithm_predicate_evaluation_seconds",
@@ -315,7 +322,7 @@ public final class SchedulerThroughput {
     private static double scheduledSoFar(HttpClient http) {
         try {
             // Read the scheduler's metrics line by line and parse only the attempts counter.
-            var lines = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).build(),
+            var lines = http.send(HttpRequest.newBuilder(URI.create("http://" + METRICS + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofLines()).body();
             return lines.filter(l -> l.startsWith("scheduler_schedule_attempts_total{")).map(SCHEDULED::matcher).filter(Matcher::find)
                     .mapToDouble(m -> Double.parseDouble(m.group(1))).sum();
