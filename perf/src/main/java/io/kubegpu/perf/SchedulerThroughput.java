@@ -235,10 +235,9 @@ public final class SchedulerThroughput {
             }
             bodies.add("{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}");
         }
-        HttpClient http = HTTP;
         URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
         for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
-            HttpResponse<Void> reply = http.send(HttpRequest.newBuilder(filter).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+            HttpResponse<Void> reply = HTTP.send(HttpRequest.newBuilder(filter).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build(), HttpResponse.BodyHandlers.discarding());
             if (reply.statusCode() != 200) {
                 throw new IllegalStateException("warm-up filter call answered " + reply.statusCode());
