@@ -23,6 +23,7 @@ final class ProcessCpu {
      */
     static Map<String, Duration> sample(long extenderPid) {
         Map<String, Duration> out = new LinkedHashMap<>();
+        long harnessPid = ProcessHandle.current().pid();
         ProcessHandle.allProcesses().forEach(process -> {
             Optional<String> command = process.info().command();
             Optional<Duration> cpu = process.info().totalCpuDuration();
@@ -37,7 +38,7 @@ final class ProcessCpu {
             }
             if (process.pid() == extenderPid) {
                 out.put("extender", cpu.get());
-            } else if (process.pid() == ProcessHandle.current().pid()) {
+            } else if (process.pid() == harnessPid) {
                 out.put("harness", cpu.get());
             }
         });

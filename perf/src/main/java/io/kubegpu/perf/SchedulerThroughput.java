@@ -166,13 +166,12 @@ public final class SchedulerThroughput {
         Map<String, java.time.Duration> cpuBefore = ProcessCpu.sample(extenderPid);
         Map<String, java.time.Duration> threadsBefore = ProcessCpu.threads(extenderPid);
         ControlPlane.startScheduler(config);
-        HttpClient http = HTTP;
         long first = 0;
         long last = 0;
         double scheduled = 0;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (scheduled < count && System.nanoTime() < deadline) {
-            double now = scheduledSoFar(http);
+            double now = scheduledSoFar(HTTP);
             long at = System.nanoTime();
             if (now > 0 && first == 0) {
                 first = at;
@@ -187,7 +186,7 @@ public final class SchedulerThroughput {
         Map<String, Double> cpu = ProcessCpu.msPerPod(cpuBefore, ProcessCpu.sample(extenderPid), count);
         Map<String, Double> extenderThreads = extender == null ? Map.of()
                 : ProcessCpu.msPerPod(threadsBefore, ProcessCpu.threads(extenderPid), count);
-        Map<String, Double> phases = schedulerPhases(http);
+        Map<String, Double> phases = schedulerPhases(HTTP);
         Map<String, Double> extenderMs = new java.util.TreeMap<>();
         extenderTotals(extenderPort).forEach((verb, total) -> {
             double[] earlier = before.getOrDefault(verb, new double[2]);

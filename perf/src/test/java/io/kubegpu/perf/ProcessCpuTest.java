@@ -26,13 +26,35 @@ class ProcessCpuTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void readsThisJvmsThreadsFromProcByNameWithoutTheirNumbers() {
-        Map<String, Duration> threads = ProcessCpu.threads(ProcessHandle.current().pid());
+    void readsEachThreadsCpuFromProcByNameWithoutItsNumber() throws Exception {
+        // A thread that spends a known amount of CPU (by the JVM's own count), then waits while /proc is read.
+        var threadsBean = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.concurrent.CountDownLatch spent = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        Thread burner = new Thread(() -> {
+            while (threadsBean.getCurrentThreadCpuTime() < 300_000_000L) {
+                Thread.onSpinWait();
+            }
+            spent.countDown();
+            try {
+                read.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cpu-burner-7");
+        burner.start();
+        try {
+            spent.await();
+            Map<String, Duration> threads = ProcessCpu.threads(ProcessHandle.current().pid());
 
-        // HotSpot names its native threads; the numbered ones ("GC Thread#0", "C2 CompilerThread0") are grouped.
-        assertThat(threads.keySet()).anyMatch(name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
-        assertThat(threads.keySet()).noneMatch(name -> name.matches(".*[-#][0-9]+$"));
-        assertThat(threads.values()).allMatch(cpu -> !cpu.isNegative());
+            // Named without its number; user + system time in clock ticks, so within a few ticks of the JVM's count.
+            assertThat(threads).containsKey("cpu-burner").doesNotContainKey("cpu-burner-7");
+            assertThat(threads.get("cpu-burner")).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+            assertThat(threads.keySet()).anyMatch(name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+        } finally {
+            read.countDown();
+            burner.join();
+        }
     }
 
     @Test

@@ -75,10 +75,14 @@ public final class NodeMapper {
         return new GpuNode(name, ready, unschedulable, taints(node), modelLabel, model, memoryMiB, count, allocatable);
     }
 
+    /** The shared instance of a label value; past {@value #MAX_LABEL_VALUES} distinct values, new ones are kept as they are. */
     private String canonical(String value) {
         String known = labelValues.get(value);
-        if (known != null || labelValues.size() >= MAX_LABEL_VALUES) {
-            return known != null ? known : value;
+        if (known != null) {
+            return known;
+        }
+        if (labelValues.size() >= MAX_LABEL_VALUES) {
+            return value;
         }
         String earlier = labelValues.putIfAbsent(value, value);
         return earlier != null ? earlier : value;

@@ -38,10 +38,10 @@ class ExtenderCodecTest {
 
     @Test
     void reasonsSharedByManyNodesAreWrittenWholeForEachOfThem() {
-        // Shared by identity, as the fit check shares one mismatch sentence per model; one needs JSON escaping, and
-        // there are enough nodes that the reply buffer grows while a reason is being repeated.
+        // Shared by identity, as the fit check shares one mismatch sentence per model; one needs JSON escaping.
         String mismatch = "GPU model \"V100\" does not match A100 — pick another";
-        String full = "0 of 8 nvidia.com/gpu free, the pod needs 1";
+        // Longer than the reply's sizing allows per failed node (160 bytes), so the buffer grows while it is repeated.
+        String full = "0 of 8 nvidia.com/gpu free, the pod needs 1; ".repeat(6);
         List<String> names = new java.util.ArrayList<>();
         List<NodeVerdict> verdicts = new java.util.ArrayList<>();
         for (int i = 0; i < 300; i++) {
