@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-scheduler and kubectl of Kubernetes 1.20.2 from
+# Builds kube-apiserver, kube-scheduler, kube-controller-manager and kubectl of Kubernetes 1.20.2 from
 # Debian bookworm's `kubernetes` source package (vendored dependencies, no
 # network access for Go) and installs the runtime dependencies (etcd, openssl,
 # curl). The binaries are cached in
@@ -15,7 +15,7 @@ set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-BUILD_TARGETS=(kube-apiserver kube-scheduler kubectl)
+BUILD_TARGETS=(kube-apiserver kube-scheduler kube-controller-manager kubectl)
 RUNTIME_PACKAGES=(etcd-server openssl curl procps)
 BUILD_PACKAGES=(golang-go golang-github-modern-go-reflect2-dev dpkg-dev make rsync jq)
 REFLECT2_SRC=/usr/share/gocode/src/github.com/modern-go/reflect2

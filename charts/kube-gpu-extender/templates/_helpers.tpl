@@ -106,6 +106,7 @@ startupProbe:
 
 {{/* The extender container: the dedicated scheduler's sidecar, or the standalone Deployment's only container. */}}
 {{- define "kge.extenderContainer" -}}
+{{- $standalone := not .Values.scheduler.enabled }}
 - name: extender
   image: {{ include "kge.image" . }}
   imagePullPolicy: {{ .Values.image.pullPolicy }}
@@ -113,8 +114,22 @@ startupProbe:
   - serve
   - --roles={{ if .Values.scorer.enabled }}extender,scorer{{ else }}extender{{ end }}
   - --in-cluster
+  {{- if $standalone }}
+  # Called over the network by the cluster's kube-scheduler: on the pod's address, and with TLS only by
+  # holders of the client certificate this release issued.
   - --host=0.0.0.0
+  {{- if .Values.extender.tls.enabled }}
+  - --tls-cert=/etc/kube-gpu-extender/extender-tls/tls.crt
+  - --tls-key=/etc/kube-gpu-extender/extender-tls/tls.key
+  - --tls-client-ca=/etc/kube-gpu-extender/extender-tls/ca.crt
+  {{- end }}
+  {{- else }}
+  # Called only by kube-scheduler in the same pod: loopback, unreachable from the network.
+  - --host=127.0.0.1
+  - --scheduler-name={{ .Values.scheduler.name }}
+  {{- end }}
   - --port={{ .Values.extender.port }}
+  - --health-port={{ .Values.extender.healthPort }}
   - --policy={{ .Values.extender.policy }}
   - --filter-returns={{ .Values.extender.filterReturns }}
   - --live-weight={{ .Values.extender.liveWeight }}
@@ -133,12 +148,20 @@ startupProbe:
   - name: AI_ENABLED
     value: "false"
   ports:
+  {{- if $standalone }}
   - {name: extender, containerPort: {{ .Values.extender.port }}}
+  {{- end }}
+  - {name: health, containerPort: {{ .Values.extender.healthPort }}}
   securityContext: {{- toYaml .Values.securityContext | nindent 4 }}
-  {{- include "kge.probes" (dict "port" .Values.extender.port) | nindent 2 }}
+  {{- include "kge.probes" (dict "port" .Values.extender.healthPort) | nindent 2 }}
   resources: {{- toYaml .Values.extender.resources | nindent 4 }}
   volumeMounts:
   {{- include "kge.volumeMounts" . | nindent 2 }}
+  {{- if and $standalone .Values.extender.tls.enabled }}
+  - name: extender-tls
+    mountPath: /etc/kube-gpu-extender/extender-tls
+    readOnly: true
+  {{- end }}
   {{- if .Values.scorer.enabled }}
   - name: scorer-config
     mountPath: /etc/kube-gpu-extender/scorer

@@ -3,7 +3,8 @@ package io.kubegpu.charts;
 import static io.kubegpu.charts.RenderedChart.FULLNAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.app.server.Server;
+import io.kubegpu.app.server.ServerSettings;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.ControlPlane;
 import io.kubegpu.cluster.it.ControlPlaneAccess;
@@ -42,7 +43,7 @@ class ChartOnControlPlaneIT {
 
     private static ControlPlaneAccess access;
     private static TestCluster cluster;
-    private static ExtenderServer server;
+    private static Server server;
     private static String configName;
     private static String v100;
 
@@ -62,10 +63,10 @@ class ChartOnControlPlaneIT {
         MutationConfig defaults = MutationConfig.defaults();
         MutationConfig mutation = new MutationConfig(defaults.grammar(), defaults.catalog(), defaults.modelLabel(), defaults.sharedResource(),
                 defaults.sharedUnitMiB(), defaults.tolerations(), "gpu-scheduler", true, Map.of());
-        server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
-                ExtenderServer.ServerConfig.Source.KUBERNETES, kubeconfig, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true,
-                new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), mutation), null));
+        server = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Kubernetes(kubeconfig))
+                .withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK).withSchedulers(java.util.Set.of("gpu-scheduler")))
+                .withWebhook(new ServerSettings.WebhookRole(ServerSettings.Endpoint.loopback(0), dir.resolve("tls.crt"), dir.resolve("tls.key"),
+                        mutation)));
         Eventually.until(WAIT, "the extender's cluster state has synced", () -> server.state().snapshot().synced());
 
         Map<String, Object> scheduler = new Yaml().load((String) ((Map<String, Object>) chart.get("ConfigMap", FULLNAME + "-scheduler")

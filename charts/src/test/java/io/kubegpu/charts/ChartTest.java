@@ -50,6 +50,13 @@ class ChartTest {
         assertThat(extender.getImage()).isEqualTo("ghcr.io/kubegpu/kube-gpu-extender:0.1.0");
         assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer", "--in-cluster", "--port=8888", "--policy=fragmentation",
                 "--filter-returns=best", "--utilization=prometheus", "--node-labels=gfd,gpu-type");
+        // The verbs only for kube-scheduler in the same pod; probes and metrics on their own port.
+        assertThat(extender.getArgs()).contains("--host=127.0.0.1", "--health-port=8889", "--scheduler-name=gpu-scheduler")
+                .doesNotContain("--host=0.0.0.0");
+        assertThat(extender.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("health:8889");
+        assertThat(extender.getReadinessProbe().getHttpGet().getPort().getIntValue()).isEqualTo(8889);
+        var service = DEFAULTS.typed("Service", FULLNAME + "-scheduler", io.kubernetes.client.openapi.models.V1Service.class);
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getTargetPort().getStrValue()).containsExactly("health");
         assertThat(extender.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("CONTROL_API_ENABLED");
             assertThat(e.getValue()).isEqualTo("false");
@@ -100,10 +107,9 @@ class ChartTest {
         }
         V1ClusterRole extender = DEFAULTS.typed("ClusterRole", FULLNAME + "-extender", V1ClusterRole.class);
         assertThat(extender.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs())
-                .containsExactly("[nodes]:[get, list, watch]", "[pods]:[get, list, watch, patch]", "[pods/binding]:[create]");
+                .containsExactly("[nodes]:[list, watch]", "[pods]:[get, list, watch, patch]", "[pods/binding]:[create]");
         V1ClusterRole webhook = DEFAULTS.typed("ClusterRole", FULLNAME + "-webhook", V1ClusterRole.class);
-        assertThat(webhook.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs())
-                .containsExactly("[nodes, pods]:[get, list, watch]");
+        assertThat(webhook.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs()).containsExactly("[nodes]:[list, watch]");
         V1Role leases = DEFAULTS.typed("Role", FULLNAME + "-scheduler-leader-election", V1Role.class);
         assertThat(leases.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
         assertThat(leases.getRules()).anySatisfy(r -> {
@@ -248,7 +254,15 @@ class ChartTest {
         V1Deployment extender = chart.typed("Deployment", FULLNAME + "-extender", V1Deployment.class);
         assertThat(extender.getSpec().getReplicas()).isEqualTo(1);
         assertThat(extender.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(FULLNAME + "-extender");
-        assertThat(container(extender, "extender").getArgs()).contains("--roles=extender,scorer", "--in-cluster");
+        assertThat(container(extender, "extender").getArgs()).contains("--roles=extender,scorer", "--in-cluster", "--host=0.0.0.0",
+                "--tls-cert=/etc/kube-gpu-extender/extender-tls/tls.crt", "--tls-client-ca=/etc/kube-gpu-extender/extender-tls/ca.crt");
+        // The verbs need kube-scheduler's client certificate, issued by this release with the serving one.
+        V1Secret tls = chart.typed("Secret", FULLNAME + "-extender-tls", V1Secret.class);
+        assertThat(tls.getData()).containsKeys("ca.crt", "tls.crt", "tls.key", "client.crt", "client.key");
+        var policy = chart.typed("NetworkPolicy", FULLNAME + "-extender", io.kubernetes.client.openapi.models.V1NetworkPolicy.class);
+        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsEntry("component", "kube-scheduler");
+        assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getIntValue()).containsExactly(8888);
         assertThat(chart.names()).contains("Service/" + FULLNAME + "-extender", "ClusterRole/" + FULLNAME + "-extender")
                 .doesNotContain("ClusterRoleBinding/" + FULLNAME + "-kube-scheduler");
         var binding = chart.typed("ClusterRoleBinding", FULLNAME + "-extender", io.kubernetes.client.openapi.models.V1ClusterRoleBinding.class);

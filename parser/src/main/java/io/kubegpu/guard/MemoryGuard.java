@@ -23,7 +23,7 @@ import java.util.Optional;
  * below a catalog size counts as that size; see {@link #nominalMiB(int)}.
  */
 public final class MemoryGuard {
-    public static final String MIN_MEMORY_ANNOTATION = "kubegpu.io/min-gpu-memory";
+    public static final String MIN_MEMORY_ANNOTATION = io.kubegpu.api.Annotations.MIN_GPU_MEMORY;
     static final int TOLERANCE_PERCENT = 8;
 
     private final GpuCatalog catalog;

@@ -1,6 +1,7 @@
 package io.kubegpu.perf;
 
-import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.app.server.Server;
+import io.kubegpu.app.server.ServerSettings;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.SelfSignedTls;
 import io.kubegpu.cluster.kube.ModelLabelSource;
@@ -78,13 +79,13 @@ public final class HttpBenchmark {
         Files.writeString(manifests, docs.toString());
         SelfSignedTls.certificate(dir, "webhook");
 
-        var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
-        var scorer = new ExtenderServer.ServerConfig.ScorerRole(0, ScorerConfigLoader.load(Map.of()), true);
+        var webhook = new ServerSettings.WebhookRole(ServerSettings.Endpoint.loopback(0), dir.resolve("cert.pem"), dir.resolve("key.pem"),
+                MutationConfig.defaults());
+        var scorer = new ServerSettings.ScorerRole(ServerSettings.Endpoint.loopback(0), ScorerConfigLoader.load(Map.of()), true);
         List<Row> rows = new ArrayList<>();
         Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, manifests, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.FRAGMENTATION, FilterMode.BEST, 0.3, true, webhook, scorer))) {
+        try (Server server = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Manifests(manifests))
+                .withExtender(ServerSettings.ExtenderRole.defaults().withBodyLimitBytes(64L << 20)).withWebhook(webhook).withScorer(scorer))) {
             Buffer filter = Buffer.buffer(extenderArgs(nodes, candidates));
             Buffer review = Buffer.buffer(admissionReview());
             URI ours = URI.create("http://127.0.0.1:" + server.port());

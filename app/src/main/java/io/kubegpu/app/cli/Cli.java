@@ -43,17 +43,37 @@ public final class Cli implements Runnable {
                 .addSubcommand(new SimulateCommand())
                 .setOut(outWriter)
                 .setErr(errWriter);
+        // Enumerated options (--policy, --roles, …) are written in lower case in the docs and the chart.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // A malformed command line is invalid input too.
         commandLine.getCommandSpec().exitCodeOnInvalidInput(INVALID_INPUT);
         // Bad files and unreachable clusters are the user's to fix: one line, no stack trace.
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            cmd.getErr().println("error: " + describe(e));
             return INVALID_INPUT;
+        });
+        // A bad option or value: the message and where to look, not the whole usage text (servers log it).
+        commandLine.setParameterExceptionHandler((e, args2) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         int status = commandLine.execute(args);
         outWriter.flush();
         errWriter.flush();
         return status;
+    }
+
+    /**
+     * One line about a failure: its message, or for an {@link Error} without a useful message (a class missing from
+     * the jar) what it is, so the line still says what broke.
+     */
+    public static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof Error) {
+            return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,53 +1,112 @@
 package io.kubegpu.app.cli;
 
-import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.app.server.Server;
+import io.kubegpu.app.server.ServerSettings;
+import io.kubegpu.app.server.ServerSettings.ClusterSource;
+import io.kubegpu.app.server.ServerSettings.Endpoint;
 import io.kubegpu.cluster.kube.KubeClients;
 import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.extender.bind.BindGate;
 import io.kubegpu.extender.decision.Policy;
 import io.kubegpu.extender.http.FilterMode;
 import io.kubegpu.scorer.config.ConfigException;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
+import io.kubegpu.webhook.mutation.MutationConfig;
+import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code serve}: runs the scheduler extender until stopped. */
+/**
+ * {@code serve}: runs the roles asked for until stopped. Every option is validated before anything starts, and any
+ * failure to start ends the process with one line and a non-zero status.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the scheduler extender (filter, prioritize, bind) with health, readiness, metrics and /explain. "
-                + "Without --kubeconfig/--in-cluster it serves the built-in sample cluster (or --manifests).")
+        description = "Run the scheduler extender (filter, prioritize, bind), the admission webhook and the utilization scorer, with "
+                + "health, readiness, metrics and /explain. Without --kubeconfig/--in-cluster it serves the built-in sample cluster "
+                + "(or --manifests).")
 final class ServeCommand implements Callable<Integer> {
+    /** The roles one process can run. */
+    enum Role { extender, webhook, scorer }
+
+    /** Where the scorer reads GPU metrics. */
+    enum Utilization { auto, prometheus, synthetic }
+
+    /** {@code --policy} in the words the docs use, with the same message the pod annotation gets. */
+    static final class PolicyConverter implements ITypeConverter<Policy> {
+        @Override
+        public Policy convert(String value) {
+            return Policy.parse(value).orElseThrow(() -> new TypeConversionException("--policy '" + value
+                    + "' is not fragmentation, binpack, spread or balanced"));
+        }
+    }
+
+    static final class FilterModeConverter implements ITypeConverter<FilterMode> {
+        @Override
+        public FilterMode convert(String value) {
+            return FilterMode.parse(value).orElseThrow(() -> new TypeConversionException("--filter-returns '" + value + "' is not best or all"));
+        }
+    }
+
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private GrammarOptions grammar;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--roles", split = ",", defaultValue = "extender,scorer",
+            description = "What to run: ${COMPLETION-CANDIDATES}, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
+                    + "--webhook-tls-cert is given).")
+    private Set<Role> roles;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address of the extender's verbs, and of health and metrics unless --health-port is set (default: ${DEFAULT-VALUE}: "
+                    + "only kube-scheduler beside it can call; 0.0.0.0 for a standalone extender, with --tls-client-ca).")
     private String host;
 
-    @Option(names = "--port", defaultValue = "8888", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", defaultValue = "8888", description = "Port of the extender's verbs (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     private int port;
+
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "Serve /healthz, /readyz, /metrics and /explain on their own port (on --health-host), so the verbs can stay on "
+                    + "loopback; default: on --port.")
+    private Integer healthPort;
+
+    @Option(names = "--health-host", defaultValue = "0.0.0.0", description = "Address of --health-port (default: ${DEFAULT-VALUE}).")
+    private String healthHost;
 
     @Option(names = "--prefix", defaultValue = "", description = "URL prefix of the verbs, e.g. /gpu-scheduler (default: none).")
     private String prefix;
 
-    @Option(names = "--body-limit-mb", defaultValue = "64",
-            description = "Largest request body in MiB; full Node objects of 5,000 nodes are tens of MB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--body-limit-mb", defaultValue = "8",
+            description = "Largest extender request body in MiB (default: ${DEFAULT-VALUE}: node names of 5,000 nodes take under 1 MiB; "
+                    + "full Node objects at that scale need tens of MiB).")
     private int bodyLimitMb;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate (and --tls-key).")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve the verbs over HTTPS with this certificate (and --tls-key).")
     private Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key for --tls-cert.")
     private Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PEM",
+            description = "Require callers of the verbs to present a client certificate signed by this CA (mutual TLS).")
+    private Path tlsClientCa;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Watch this cluster (else KUBECONFIG when set).")
     private Path kubeconfig;
@@ -58,14 +117,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--manifests", paramLabel = "FILE", description = "Serve an embedded cluster from these Node/Pod manifests.")
     private Path manifests;
 
-    @Option(names = "--policy", defaultValue = "fragmentation", description = "fragmentation, binpack, spread or balanced "
-            + "(default: ${DEFAULT-VALUE}); a pod overrides it with the kubegpu.io/policy annotation.")
-    private String policy;
+    @Option(names = "--policy", defaultValue = "fragmentation", converter = PolicyConverter.class,
+            description = "fragmentation, binpack, spread or balanced (default: ${DEFAULT-VALUE}); a pod overrides it with the "
+                    + "kubegpu.io/policy annotation.")
+    private Policy policy;
 
-    @Option(names = "--filter-returns", defaultValue = "best", description = "What filter returns of the nodes a GPU pod fits: "
-            + "best (only the node the policy ranks first, so kube-scheduler skips its scoring and the prioritize call) or all "
-            + "(every fitting node, ranked by prioritize and kube-scheduler's plugins) (default: ${DEFAULT-VALUE}).")
-    private String filterReturns;
+    @Option(names = "--filter-returns", defaultValue = "best", converter = FilterModeConverter.class, description = "What filter returns of the nodes a GPU pod fits: "
+            + "best (only the node the policy ranks first, so kube-scheduler skips its scoring and the prioritize call; pods with soft "
+            + "preferences still get every fitting node) or all (every fitting node) (default: ${DEFAULT-VALUE}).")
+    private FilterMode filterReturns;
 
     @Option(names = "--live-weight", defaultValue = "0.3",
             description = "Weight of live GPU utilization in node scores when fresh data exists, 0..1 (default: ${DEFAULT-VALUE}).")
@@ -75,14 +135,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Node label strategies for the GPU model, in order: gfd, gpu-type, label:KEY (default: ${DEFAULT-VALUE}).")
     private List<String> nodeLabels;
 
-    @Option(names = "--roles", split = ",", defaultValue = "extender,scorer",
-            description = "What to run: extender, webhook, scorer, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
-                    + "--webhook-tls-cert is given).")
-    private List<String> roles;
-
     @Option(names = "--scorer-port", defaultValue = "8000",
             description = "HTTP port of the utilization scorer's REST API and metrics (default: ${DEFAULT-VALUE}).")
     private int scorerPort;
+
+    @Option(names = "--scorer-host", defaultValue = "0.0.0.0", description = "Address of --scorer-port (default: ${DEFAULT-VALUE}).")
+    private String scorerHost;
 
     @Option(names = "--scorer-config", paramLabel = "YAML",
             description = "Scorer settings (prom_url, threshold, interval, …); environment variables such as PROM_URL override them.")
@@ -91,10 +149,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--utilization", defaultValue = "auto",
             description = "Where the scorer reads GPU metrics: prometheus, synthetic (demo data), or auto: synthetic for an embedded "
                     + "cluster, prometheus otherwise (default: ${DEFAULT-VALUE}).")
-    private String utilization;
+    private Utilization utilization;
 
     @Option(names = "--webhook-port", defaultValue = "8443", description = "HTTPS port of the admission webhook (default: ${DEFAULT-VALUE}).")
     private int webhookPort;
+
+    @Option(names = "--webhook-host", defaultValue = "0.0.0.0", description = "Address of --webhook-port (default: ${DEFAULT-VALUE}).")
+    private String webhookHost;
 
     @Option(names = "--webhook-tls-cert", paramLabel = "PEM", description = "Webhook serving certificate (reloaded when the file changes).")
     private Path webhookCert;
@@ -107,7 +168,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private String modelLabel;
 
-    @Option(names = "--scheduler-name", description = "schedulerName the webhook sets on GPU pods (default: leave the pod's).")
+    @Option(names = "--scheduler-name",
+            description = "The scheduler profile of GPU pods: the webhook sets it on them, and bind places only pods of it "
+                    + "(default: leave the pod's; bind accepts default-scheduler).")
     private String schedulerName;
 
     @Option(names = "--hide-gpus", defaultValue = "true", arity = "1",
@@ -122,43 +185,43 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--namespace-cap", paramLabel = "NAMESPACE=GPUS", split = ",",
             description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
-    private java.util.Map<String, String> namespaceCaps = new java.util.HashMap<>();
+    private Map<String, String> namespaceCaps = new HashMap<>();
 
-    private List<io.kubegpu.webhook.mutation.MutationConfig.Toleration> tolerations() {
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private List<MutationConfig.Toleration> tolerations() {
         if (gpuTolerations.equals(List.of("none"))) {
             return List.of();
         }
-        return gpuTolerations.stream().map(spec -> {
-            int colon = spec.lastIndexOf(':');
-            if (colon <= 0 || colon == spec.length() - 1) {
-                throw new ParameterException(this.spec.commandLine(), "--gpu-toleration '" + spec + "' must look like KEY[=VALUE]:EFFECT, "
-                        + "e.g. nvidia.com/gpu:NoSchedule");
+        return gpuTolerations.stream().map(value -> {
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                throw bad("--gpu-toleration '" + value + "' must look like KEY[=VALUE]:EFFECT, e.g. nvidia.com/gpu:NoSchedule");
             }
-            String effect = spec.substring(colon + 1);
+            String effect = value.substring(colon + 1);
             if (!List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
-                throw new ParameterException(this.spec.commandLine(), "--gpu-toleration '" + spec + "': the effect is NoSchedule, "
-                        + "PreferNoSchedule or NoExecute");
+                throw bad("--gpu-toleration '" + value + "': the effect is NoSchedule, PreferNoSchedule or NoExecute");
             }
-            String keyValue = spec.substring(0, colon);
+            String keyValue = value.substring(0, colon);
             int equals = keyValue.indexOf('=');
-            return equals < 0 ? new io.kubegpu.webhook.mutation.MutationConfig.Toleration(keyValue, "Exists", null, effect)
-                    : new io.kubegpu.webhook.mutation.MutationConfig.Toleration(keyValue.substring(0, equals), "Equal",
-                            keyValue.substring(equals + 1), effect);
+            return equals < 0 ? new MutationConfig.Toleration(keyValue, "Exists", null, effect)
+                    : new MutationConfig.Toleration(keyValue.substring(0, equals), "Equal", keyValue.substring(equals + 1), effect);
         }).toList();
     }
 
-    private java.util.Map<String, Integer> caps() {
-        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    private Map<String, Integer> caps() {
+        Map<String, Integer> out = new HashMap<>();
         namespaceCaps.forEach((namespace, gpus) -> {
             try {
-                java.math.BigDecimal value = new java.math.BigDecimal(gpus.trim());
+                BigDecimal value = new BigDecimal(gpus.trim());
                 if (value.signum() <= 0 || value.scale() > 3) {
                     throw new NumberFormatException();
                 }
                 out.put(namespace, value.movePointRight(3).intValueExact());
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new ParameterException(spec.commandLine(), "--namespace-cap " + namespace + "=" + gpus
-                        + ": the cap is a positive number of GPUs with at most 3 decimals, e.g. 8 or 0.5");
+                throw bad("--namespace-cap " + namespace + "=" + gpus + ": the cap is a positive number of GPUs with at most 3 decimals, e.g. 8 or 0.5");
             }
         });
         return out;
@@ -171,62 +234,90 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
-        Policy chosen = Policy.parse(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--policy '" + policy + "' is not fragmentation, binpack, spread or balanced"));
-        FilterMode filterMode = FilterMode.parse(filterReturns).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--filter-returns '" + filterReturns + "' is not best or all"));
+    /** Every option checked and turned into settings; nothing is started here. */
+    ServerSettings settings() {
         if ((tlsCert == null) != (tlsKey == null)) {
-            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+            throw bad("--tls-cert and --tls-key go together");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw bad("--tls-client-ca needs --tls-cert and --tls-key: client certificates are checked over TLS");
         }
         if (liveWeight < 0 || liveWeight > 1) {
-            throw new ParameterException(spec.commandLine(), "--live-weight must be within 0..1");
+            throw bad("--live-weight must be within 0..1");
+        }
+        if (bodyLimitMb < 1 || bodyLimitMb > 1024) {
+            throw bad("--body-limit-mb " + bodyLimitMb + " is not within 1..1024");
+        }
+        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw bad("cannot read " + file + ": no such file, or not readable");
+            }
         }
         List<ModelLabelSource> labels;
         try {
             labels = nodeLabels.stream().map(ModelLabelSource::parse).toList();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--node-labels: " + e.getMessage());
+            throw bad("--node-labels: " + e.getMessage());
         }
-        // Validate every option before anything starts, whichever roles run.
         var caps = caps();
         var tolerations = tolerations();
-        boolean webhookRole = roles.contains("webhook") || webhookCert != null;
-        boolean extenderRole = roles.contains("extender");
-        for (String role : roles) {
-            if (!List.of("extender", "webhook", "scorer").contains(role)) {
-                throw new ParameterException(spec.commandLine(), "--roles: unknown role '" + role + "'; use extender, webhook and/or scorer");
-            }
+        Set<Role> running = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
+        if (webhookCert != null) {
+            running.add(Role.webhook);
         }
-        if (!List.of("auto", "prometheus", "synthetic").contains(utilization)) {
-            throw new ParameterException(spec.commandLine(), "--utilization '" + utilization + "' is not auto, prometheus or synthetic");
-        }
-        if (webhookRole && (webhookCert == null || webhookKey == null)) {
-            throw new ParameterException(spec.commandLine(), "the webhook role needs --webhook-tls-cert and --webhook-tls-key: "
-                    + "the API server only calls webhooks over HTTPS");
+        if (running.contains(Role.webhook) && (webhookCert == null || webhookKey == null)) {
+            throw bad("the webhook role needs --webhook-tls-cert and --webhook-tls-key: the API server only calls webhooks over HTTPS");
         }
         var parser = grammar.parser();
-        var webhook = !webhookRole ? null : new ExtenderServer.ServerConfig.Webhook(webhookPort, webhookCert, webhookKey,
-                new io.kubegpu.webhook.mutation.MutationConfig(parser.config(), grammar.catalog(), modelLabel, "aliyun.com/gpu-mem", 1024,
-                        tolerations, schedulerName, hideGpus, caps));
+        var common = new ServerSettings.Common(parser.config(), grammar.catalog(), labels);
+
         Path config = inCluster ? null : KubeClients.kubeconfigPath(kubeconfig);
+        if (config != null && !Files.isReadable(config)) {
+            throw bad("cannot read the kubeconfig " + config + ": no such file, or not readable");
+        }
         boolean live = manifests == null && (inCluster || config != null);
-        var source = live ? ExtenderServer.ServerConfig.Source.KUBERNETES : ExtenderServer.ServerConfig.Source.EMBEDDED;
-        ExtenderServer.ServerConfig.ScorerRole scorer = null;
-        if (roles.contains("scorer")) {
+        ClusterSource source;
+        if (live) {
+            source = new ClusterSource.Kubernetes(config);
+        } else if (manifests != null) {
+            source = new ClusterSource.Manifests(manifests);
+        } else if (running.equals(EnumSet.of(Role.scorer)) && utilization == Utilization.prometheus) {
+            source = new ClusterSource.None(); // The scorer alone reads only Prometheus.
+        } else {
+            source = new ClusterSource.Sample();
+        }
+
+        ServerSettings.ExtenderRole extender = null;
+        if (running.contains(Role.extender)) {
+            extender = new ServerSettings.ExtenderRole(tlsCert == null ? null : new ServerSettings.Tls(tlsCert, tlsKey, tlsClientCa), prefix,
+                    bodyLimitMb * 1024L * 1024L, policy, filterReturns, liveWeight,
+                    Set.of(schedulerName == null ? BindGate.DEFAULT_SCHEDULER : schedulerName));
+        }
+        ServerSettings.WebhookRole webhook = null;
+        if (running.contains(Role.webhook)) {
+            webhook = new ServerSettings.WebhookRole(new Endpoint(webhookHost, webhookPort), webhookCert, webhookKey,
+                    new MutationConfig(parser.config(), grammar.catalog(), modelLabel, io.kubegpu.api.Annotations.GPUSHARE_MEMORY_RESOURCE, 1024, tolerations, schedulerName,
+                            hideGpus, caps));
+        }
+        ServerSettings.ScorerRole scorer = null;
+        if (running.contains(Role.scorer)) {
             ScorerConfig loaded;
             try {
                 loaded = ScorerConfigLoader.load(scorerConfig, System.getenv());
             } catch (ConfigException e) {
-                throw new ParameterException(spec.commandLine(), "scorer configuration: " + e.getMessage());
+                throw bad("scorer configuration: " + e.getMessage());
             }
             applyLogLevel(loaded.logLevel());
-            boolean synthetic = utilization.equals("synthetic") || (utilization.equals("auto") && !live);
-            scorer = new ExtenderServer.ServerConfig.ScorerRole(scorerPort, loaded, synthetic);
+            boolean synthetic = utilization == Utilization.synthetic || (utilization == Utilization.auto && !live);
+            scorer = new ServerSettings.ScorerRole(new Endpoint(scorerHost, scorerPort), loaded, synthetic);
         }
-        var server = ExtenderServer.start(new ExtenderServer.ServerConfig(host, port, prefix, bodyLimitMb * 1024L * 1024L, tlsCert, tlsKey,
-                source, config, manifests, parser.config(), grammar.catalog(), labels, chosen, filterMode, liveWeight, extenderRole, webhook, scorer));
+        return new ServerSettings(common, source, healthPort == null ? null : new Endpoint(healthHost, healthPort), new Endpoint(host, port),
+                extender, webhook, scorer);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Server server = Server.start(settings());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

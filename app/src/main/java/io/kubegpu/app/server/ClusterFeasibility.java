@@ -2,6 +2,7 @@ package io.kubegpu.app.server;
 
 import io.kubegpu.cluster.state.ClusterSnapshot;
 import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.GpuFit;
@@ -9,8 +10,10 @@ import io.kubegpu.extender.decision.NodeVerdict;
 import io.kubegpu.request.GpuRequest;
 import io.kubegpu.webhook.mutation.FleetFeasibility;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -43,11 +46,7 @@ final class ClusterFeasibility implements FleetFeasibility {
                 continue;
             }
             nodes++;
-            // As if Ready, uncordoned and empty: those change; the model, card size and GPU count do not.
-            var node = state.node();
-            var always = new io.kubegpu.cluster.state.GpuNode(node.name(), true, false, node.taints(), node.modelLabel(), node.model(),
-                    node.gpuMemoryMiB(), node.gpuCount(), node.allocatable());
-            NodeVerdict verdict = prepared.judge(state.name(), always, null);
+            NodeVerdict verdict = prepared.judge(state.name(), always(state.node()), null);
             if (verdict.outcome() != NodeVerdict.Outcome.UNRESOLVABLE) {
                 return Optional.empty();
             }
@@ -56,5 +55,28 @@ final class ClusterFeasibility implements FleetFeasibility {
         String summary = reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
                 .map(e -> e.getValue() + " × " + e.getKey()).collect(Collectors.joining("; "));
         return Optional.of("none of the " + nodes + " nodes can ever take it (" + summary + ")");
+    }
+
+    /** As if Ready, uncordoned, healthy and empty: those change; the model, card size and GPU count do not. */
+    private static GpuNode always(GpuNode node) {
+        return new GpuNode(node.name(), true, false, node.taints(), node.modelLabel(), node.model(), node.gpuMemoryMiB(), node.gpuCount(),
+                node.allocatable(), node.usableMemoryMiB(), List.of());
+    }
+
+    @Override
+    public OptionalInt usableMemoryMiB(GpuRequest request) {
+        ClusterSnapshot snapshot = state.snapshot();
+        if (!snapshot.synced() || request.isWhole() || request.models().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        GpuFit.Prepared prepared = fit.prepare(demands.fromRequest("admission", null, request, 0, null));
+        int smallest = Integer.MAX_VALUE;
+        for (NodeState state : snapshot.nodes()) {
+            GpuNode node = state.node();
+            if (node != null && node.usableMemoryMiB() > 0 && prepared.judge(state.name(), always(node), null).fits()) {
+                smallest = Math.min(smallest, node.usableMemoryMiB());
+            }
+        }
+        return smallest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(smallest);
     }
 }

@@ -27,13 +27,15 @@ final class ScorerListener {
     private ScorerListener() {
     }
 
-    static HttpServer start(Vertx vertx, String host, int port, Scorer scorer, Router health) throws Exception {
+    static HttpServer start(Vertx vertx, ServerSettings.Endpoint endpoint, Scorer scorer, Router health) throws Exception {
         Router router = Router.router(vertx);
+        router.route().order(-100).handler(io.vertx.ext.web.handler.TimeoutHandler.create(Server.REQUEST_TIMEOUT_MS, 503));
         router.route().subRouter(health);
         scorer.mount(router);
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(endpoint.host()).setPort(endpoint.port())
+                        .setCompressionSupported(true).setIdleTimeout(Server.IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .requestHandler(router).listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("scorer listening on http://{}:{} (/results, /results/low, /results/stats, /health, /analyze, /config)", host,
+        LOG.info("scorer listening on http://{}:{} (/results, /results/low, /results/stats, /health, /analyze, /config)", endpoint.host(),
                 server.actualPort());
         return server;
     }

@@ -181,7 +181,8 @@ class CliTest {
         assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(noCert.err()).contains("the webhook role needs --webhook-tls-cert and --webhook-tls-key");
         Run badRole = run("", "serve", "--roles", "scheduler");
-        assertThat(badRole.err()).contains("unknown role 'scheduler'");
+        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer]").contains("'scheduler'");
+        assertThat(badRole.err().lines()).as("one line, not the whole usage text").hasSize(1);
         Run badPolicy = run("", "serve", "--policy", "tight");
         assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");
         Run badFilterMode = run("", "serve", "--filter-returns", "some");
@@ -194,7 +195,12 @@ class CliTest {
         Run badEffect = run("", "serve", "--gpu-toleration", "gpu:Sometimes");
         assertThat(badEffect.err()).contains("the effect is NoSchedule, PreferNoSchedule or NoExecute");
         Run badSource = run("", "serve", "--utilization", "sometimes");
-        assertThat(badSource.err()).contains("--utilization 'sometimes' is not auto, prometheus or synthetic");
+        assertThat(badSource.err()).contains("--utilization").contains("expected one of [auto, prometheus, synthetic]").contains("'sometimes'");
+        Run missingFile = run("", "serve", "--scorer-config", "/nonexistent/scorer.yaml");
+        assertThat(missingFile.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(missingFile.err()).contains("cannot read /nonexistent/scorer.yaml");
+        Run clientCaWithoutTls = run("", "serve", "--tls-client-ca", "/etc/hostname");
+        assertThat(clientCaWithoutTls.err()).contains("--tls-client-ca needs --tls-cert and --tls-key");
     }
 
     @Test

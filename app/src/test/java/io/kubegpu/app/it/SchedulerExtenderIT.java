@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.app.server.Server;
+import io.kubegpu.app.server.ServerSettings;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.ControlPlane;
 import io.kubegpu.cluster.it.Eventually;
@@ -34,7 +35,7 @@ class SchedulerExtenderIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TestCluster cluster;
-    private static ExtenderServer extender;
+    private static Server extender;
     private static String v100;
     private static String a100;
     private static String t4;
@@ -50,9 +51,8 @@ class SchedulerExtenderIT {
         t4 = cluster.createNode("e2e-t4", Map.of("nvidia.com/gpu.product", "Tesla-T4", "nvidia.com/gpu.memory", "15360"),
                 Map.of("nvidia.com/gpu", "4", "aliyun.com/gpu-mem", "64", "aliyun.com/gpu-count", "4", "cpu", "32", "memory", "128Gi"));
 
-        extender = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 64L << 20, null, null,
-                ExtenderServer.ServerConfig.Source.KUBERNETES, kubeconfig, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, null, null));
+        extender = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Kubernetes(kubeconfig))
+                .withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK)));
         Eventually.until(WAIT, "the extender's cluster state has synced", () -> extender.state().snapshot().synced());
 
         String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));

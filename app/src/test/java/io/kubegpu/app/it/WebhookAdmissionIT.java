@@ -3,7 +3,8 @@ package io.kubegpu.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kubegpu.app.server.ExtenderServer;
+import io.kubegpu.app.server.Server;
+import io.kubegpu.app.server.ServerSettings;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.it.ControlPlane;
 import io.kubegpu.cluster.it.ControlPlaneAccess;
@@ -36,7 +37,7 @@ class WebhookAdmissionIT {
 
     private static ControlPlaneAccess access;
     private static TestCluster cluster;
-    private static ExtenderServer server;
+    private static Server server;
     private static String configName;
 
     @BeforeAll
@@ -46,10 +47,8 @@ class WebhookAdmissionIT {
         Path dir = Files.createTempDirectory("webhook-tls");
         access.signServingCertificate(dir);
 
-        server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, FilterMode.BEST, 0, false,
-                new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults()), null));
+        server = Server.start(ServerSettings.embedded().withExtender(null).withWebhook(new ServerSettings.WebhookRole(
+                ServerSettings.Endpoint.loopback(0), dir.resolve("tls.crt"), dir.resolve("tls.key"), MutationConfig.defaults())));
 
         @SuppressWarnings("unchecked")
         Map<String, Object> config = new Yaml().load(Files.readString(ControlPlane.repoPath("webhook/deploy/mutating-webhook-v1.16-1.27.yaml")));

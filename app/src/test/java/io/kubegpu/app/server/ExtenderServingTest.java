@@ -21,9 +21,7 @@ import org.junit.jupiter.api.Test;
 class ExtenderServingTest {
     @Test
     void repliesUncompressedEvenWhenAskedForGzipAndExportsJvmMetrics() throws Exception {
-        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, null, null))) {
+        try (Server server = Server.start(ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK)))) {
             HttpClient http = HttpClient.newHttpClient();
             String body = Files.readString(Path.of("..", "examples", "filter-2xV100.json"));
             // Go's client (kube-scheduler) sends Accept-Encoding: gzip on every call.

@@ -28,10 +28,8 @@ class ScorerServingTest {
 
     @Test
     void theDemoScoresTheSampleClustersBusyGpusAndFeedsTheirLoadToTheExtender() throws Exception {
-        var scorer = new ExtenderServer.ServerConfig.ScorerRole(0, ScorerConfigLoader.load(Map.of()), true);
-        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE), Policy.BINPACK, FilterMode.BEST, 0.3, true, null, scorer))) {
+        var scorer = new ServerSettings.ScorerRole(ServerSettings.Endpoint.loopback(0), ScorerConfigLoader.load(Map.of()), true);
+        try (Server server = Server.start(ServerSettings.embedded().withScorer(scorer))) {
             // The first analysis, the one the server started by itself.
             server.scorer().analyzer().firstAnalysis().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             var results = JsonParser.parseString(get(server.scorerPort(), "/results")).getAsJsonArray();

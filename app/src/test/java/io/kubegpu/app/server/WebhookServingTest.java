@@ -39,17 +39,16 @@ class WebhookServingTest {
     }
 
     /** The webhook role alone, on the embedded cluster, with the certificate in {@code dir}. */
-    private static ExtenderServer webhookOnly(Path dir) throws IOException {
-        var webhook = new ExtenderServer.ServerConfig.Webhook(0, dir.resolve("cert.pem"), dir.resolve("key.pem"), MutationConfig.defaults());
-        return ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, null, null,
-                ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, FilterMode.BEST, 0, false, webhook, null));
+    private static Server webhookOnly(Path dir) throws IOException {
+        var webhook = new ServerSettings.WebhookRole(ServerSettings.Endpoint.loopback(0), dir.resolve("cert.pem"), dir.resolve("key.pem"),
+                MutationConfig.defaults());
+        return Server.start(ServerSettings.embedded().withExtender(null).withWebhook(webhook));
     }
 
     @Test
     void answersAdmissionReviewsOverTlsAndReloadsARotatedCertificate(@TempDir Path dir) throws Exception {
         SelfSignedTls.certificate(dir, "webhook-one");
-        try (ExtenderServer server = webhookOnly(dir)) {
+        try (Server server = webhookOnly(dir)) {
             int port = server.webhookPort();
             SSLContext context = SelfSignedTls.trustAll();
             HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
@@ -81,7 +80,7 @@ class WebhookServingTest {
     @Test
     void aBrokenNewCertificateKeepsTheOldOne(@TempDir Path dir) throws Exception {
         SelfSignedTls.certificate(dir, "webhook-good");
-        try (ExtenderServer server = webhookOnly(dir)) {
+        try (Server server = webhookOnly(dir)) {
             Files.writeString(dir.resolve("cert.pem"), "not a certificate");
             server.webhookListener().reloadIfChanged();
             assertThat(servedCommonName(server.webhookPort())).isEqualTo("CN=webhook-good");
@@ -91,9 +90,8 @@ class WebhookServingTest {
     @Test
     void theExtenderPortServesTlsWhenGivenACertificate(@TempDir Path dir) throws Exception {
         SelfSignedTls.certificate(dir, "extender");
-        try (ExtenderServer server = ExtenderServer.start(new ExtenderServer.ServerConfig("127.0.0.1", 0, "", 1 << 20, dir.resolve("cert.pem"),
-                dir.resolve("key.pem"), ExtenderServer.ServerConfig.Source.EMBEDDED, null, null, GrammarConfig.defaults(), GpuCatalog.builtIn(),
-                List.of(ModelLabelSource.GFD), Policy.BINPACK, FilterMode.BEST, 0, true, null, null))) {
+        var tls = new ServerSettings.Tls(dir.resolve("cert.pem"), dir.resolve("key.pem"), null);
+        try (Server server = Server.start(ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults().withTls(tls)))) {
             assertThat(servedCommonName(server.port())).isEqualTo("CN=extender");
             SSLContext context = SelfSignedTls.trustAll();
             HttpResponse<String> ready = HttpClient.newBuilder().sslContext(context).build().send(

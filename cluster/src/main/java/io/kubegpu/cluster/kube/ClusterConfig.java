@@ -47,7 +47,8 @@ public record ClusterConfig(Vendors vendors, List<ModelLabelSource> modelSources
      * @param countResource  physical GPUs the plugin advertises, e.g. {@code aliyun.com/gpu-count}
      */
     public record GpushareResources(String memoryResource, int memoryUnitMiB, String countResource) {
-        public static final GpushareResources DEFAULT = new GpushareResources("aliyun.com/gpu-mem", 1024, "aliyun.com/gpu-count");
+        public static final GpushareResources DEFAULT = new GpushareResources(io.kubegpu.api.Annotations.GPUSHARE_MEMORY_RESOURCE, 1024,
+                io.kubegpu.api.Annotations.GPUSHARE_COUNT_RESOURCE);
 
         public GpushareResources {
             if (memoryUnitMiB != 1 && memoryUnitMiB != 1024) {

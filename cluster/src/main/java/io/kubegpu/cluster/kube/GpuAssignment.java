@@ -1,5 +1,6 @@
 package io.kubegpu.cluster.kube;
 
+import io.kubegpu.api.Annotations;
 import io.kubegpu.cluster.state.GpuSlice;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,15 +25,15 @@ import java.util.Map;
  * those when ours are absent.
  */
 public final class GpuAssignment {
-    public static final String NODE = "kubegpu.io/assigned-node";
-    public static final String GPUS = "kubegpu.io/assigned-gpus";
-    public static final String AT = "kubegpu.io/assigned-at";
+    public static final String NODE = Annotations.ASSIGNED_NODE;
+    public static final String GPUS = Annotations.ASSIGNED_GPUS;
+    public static final String AT = Annotations.ASSIGNED_AT;
 
-    public static final String GPUSHARE_INDEX = "ALIYUN_COM_GPU_MEM_IDX";
-    public static final String GPUSHARE_POD_MEMORY = "ALIYUN_COM_GPU_MEM_POD";
-    public static final String GPUSHARE_DEVICE_MEMORY = "ALIYUN_COM_GPU_MEM_DEV";
-    public static final String GPUSHARE_ASSIGNED = "ALIYUN_COM_GPU_MEM_ASSIGNED";
-    public static final String GPUSHARE_ASSUME_TIME = "ALIYUN_COM_GPU_MEM_ASSUME_TIME";
+    public static final String GPUSHARE_INDEX = Annotations.GPUSHARE_INDEX;
+    public static final String GPUSHARE_POD_MEMORY = Annotations.GPUSHARE_POD_MEMORY;
+    public static final String GPUSHARE_DEVICE_MEMORY = Annotations.GPUSHARE_DEVICE_MEMORY;
+    public static final String GPUSHARE_ASSIGNED = Annotations.GPUSHARE_ASSIGNED;
+    public static final String GPUSHARE_ASSUME_TIME = Annotations.GPUSHARE_ASSUME_TIME;
 
     private GpuAssignment() {
     }
@@ -83,22 +84,36 @@ public final class GpuAssignment {
                 throw new IllegalArgumentException(GPUSHARE_INDEX + "/" + GPUSHARE_POD_MEMORY + " are not whole numbers: '"
                         + index + "', '" + memory + "'");
             }
+            // GpuSlice refuses an index or a size out of range (an IllegalArgumentException, as above).
         }
         return List.of();
     }
 
+    /** Most slices one assignment may list: a pod shares at most one GPU per device, and no node has more. */
+    static final int MAX_SLICES = GpuSlice.MAX_INDEX_EXCLUSIVE;
+
     static List<GpuSlice> parse(String value) {
-        List<GpuSlice> slices = new ArrayList<>();
-        for (String part : value.split(",")) {
+        String[] parts = value.split(",", MAX_SLICES + 1);
+        if (parts.length > MAX_SLICES) {
+            throw new IllegalArgumentException(GPUS + " lists more than " + MAX_SLICES + " GPUs");
+        }
+        List<GpuSlice> slices = new ArrayList<>(parts.length);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (String part : parts) {
             String[] fields = part.trim().split(":");
             if (fields.length != 3) {
                 throw new IllegalArgumentException(GPUS + " part '" + part + "' is not index:memoryMiB:milli");
             }
+            GpuSlice slice;
             try {
-                slices.add(new GpuSlice(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Integer.parseInt(fields[2])));
+                slice = new GpuSlice(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Integer.parseInt(fields[2]));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(GPUS + " part '" + part + "' is not index:memoryMiB:milli");
             }
+            if (!seen.add(slice.index())) {
+                throw new IllegalArgumentException(GPUS + " names GPU " + slice.index() + " twice");
+            }
+            slices.add(slice);
         }
         return slices;
     }

@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a Node straight from a JSON stream, keeping only what {@link NodeMapper} uses (name,
@@ -50,6 +51,13 @@ public final class KubeNodeReader {
                 case "resourceVersion" -> meta.setResourceVersion(stringOrNull(in));
                 case "uid" -> meta.setUid(stringOrNull(in));
                 case "labels" -> meta.setLabels(stringMap(in));
+                case "annotations" -> {
+                    Map<String, String> annotations = stringMap(in);
+                    if (annotations != null) {
+                        annotations.remove(MetadataTrimming.LAST_APPLIED);
+                    }
+                    meta.setAnnotations(annotations);
+                }
                 default -> in.skipValue();
             }
         }

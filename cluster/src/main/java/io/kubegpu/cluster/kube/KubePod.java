@@ -14,6 +14,27 @@ public final class KubePod extends KubeObject {
         List<Container> containers;
         List<Container> initContainers;
         Map<String, String> overhead;
+        Affinity affinity;
+        List<SpreadConstraint> topologySpreadConstraints;
+    }
+
+    static final class Affinity {
+        Preferences nodeAffinity;
+        Preferences podAffinity;
+        Preferences podAntiAffinity;
+    }
+
+    /** Only whether there are preferred terms matters here; their content is kube-scheduler's to score. */
+    static final class Preferences {
+        List<Term> preferredDuringSchedulingIgnoredDuringExecution;
+    }
+
+    /** One term, kept as a marker without its content. */
+    static final class Term {
+    }
+
+    static final class SpreadConstraint {
+        String whenUnsatisfiable;
     }
 
     static final class Container {
@@ -28,6 +49,46 @@ public final class KubePod extends KubeObject {
 
     static final class Status {
         String phase;
+    }
+
+    /** The scheduler the pod asks for ({@code spec.schedulerName}), or {@code null} when unset (the default scheduler). */
+    public String schedulerName() {
+        return spec == null ? null : spec.schedulerName;
+    }
+
+    /**
+     * Whether the pod has soft placement preferences that only kube-scheduler's scoring honours: preferred node
+     * affinity, preferred pod (anti-)affinity, or a topology spread constraint with {@code whenUnsatisfiable:
+     * ScheduleAnyway}. kube-scheduler skips its scoring when a filter leaves one node, so such pods are given every
+     * fitting node.
+     */
+    public boolean hasSoftPreferences() {
+        if (spec == null) {
+            return false;
+        }
+        if (spec.affinity != null && (preferred(spec.affinity.nodeAffinity) || preferred(spec.affinity.podAffinity)
+                || preferred(spec.affinity.podAntiAffinity))) {
+            return true;
+        }
+        if (spec.topologySpreadConstraints != null) {
+            for (SpreadConstraint constraint : spec.topologySpreadConstraints) {
+                if (constraint != null && "ScheduleAnyway".equals(constraint.whenUnsatisfiable)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean preferred(Preferences preferences) {
+        return preferences != null && preferences.preferredDuringSchedulingIgnoredDuringExecution != null
+                && !preferences.preferredDuringSchedulingIgnoredDuringExecution.isEmpty();
+    }
+
+    /** Phase Succeeded or Failed: it holds nothing any more. */
+    public boolean terminal() {
+        String phase = status == null ? null : status.phase;
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     /** The node the pod is bound to, or {@code null} while pending. */

@@ -78,11 +78,78 @@ public final class KubePodReader {
                 case "containers" -> spec.containers = containers(in);
                 case "initContainers" -> spec.initContainers = containers(in);
                 case "overhead" -> spec.overhead = stringMap(in);
+                case "affinity" -> spec.affinity = affinity(in);
+                case "topologySpreadConstraints" -> spec.topologySpreadConstraints = spreadConstraints(in);
                 default -> in.skipValue();
             }
         }
         in.endObject();
         return spec;
+    }
+
+    private static KubePod.Affinity affinity(JsonReader in) throws IOException {
+        if (nullValue(in)) {
+            return null;
+        }
+        KubePod.Affinity affinity = new KubePod.Affinity();
+        in.beginObject();
+        while (in.hasNext()) {
+            switch (in.nextName()) {
+                case "nodeAffinity" -> affinity.nodeAffinity = preferences(in);
+                case "podAffinity" -> affinity.podAffinity = preferences(in);
+                case "podAntiAffinity" -> affinity.podAntiAffinity = preferences(in);
+                default -> in.skipValue();
+            }
+        }
+        in.endObject();
+        return affinity;
+    }
+
+    private static KubePod.Preferences preferences(JsonReader in) throws IOException {
+        if (nullValue(in)) {
+            return null;
+        }
+        KubePod.Preferences preferences = new KubePod.Preferences();
+        in.beginObject();
+        while (in.hasNext()) {
+            if (in.nextName().equals("preferredDuringSchedulingIgnoredDuringExecution") && !nullValue(in)) {
+                List<KubePod.Term> terms = new ArrayList<>();
+                in.beginArray();
+                while (in.hasNext()) {
+                    in.skipValue();
+                    terms.add(new KubePod.Term());
+                }
+                in.endArray();
+                preferences.preferredDuringSchedulingIgnoredDuringExecution = terms;
+            } else {
+                in.skipValue();
+            }
+        }
+        in.endObject();
+        return preferences;
+    }
+
+    private static List<KubePod.SpreadConstraint> spreadConstraints(JsonReader in) throws IOException {
+        if (nullValue(in)) {
+            return null;
+        }
+        List<KubePod.SpreadConstraint> out = new ArrayList<>();
+        in.beginArray();
+        while (in.hasNext()) {
+            KubePod.SpreadConstraint constraint = new KubePod.SpreadConstraint();
+            in.beginObject();
+            while (in.hasNext()) {
+                if (in.nextName().equals("whenUnsatisfiable")) {
+                    constraint.whenUnsatisfiable = stringOrNull(in);
+                } else {
+                    in.skipValue();
+                }
+            }
+            in.endObject();
+            out.add(constraint);
+        }
+        in.endArray();
+        return out;
     }
 
     private static List<KubePod.Container> containers(JsonReader in) throws IOException {

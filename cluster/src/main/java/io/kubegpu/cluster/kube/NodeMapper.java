@@ -2,6 +2,7 @@ package io.kubegpu.cluster.kube;
 
 import io.kubegpu.catalog.ModelMatch;
 import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.cluster.state.Taint;
 import io.kubegpu.guard.MemoryGuard;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import org.slf4j.LoggerFactory;
 /** Turns a Node into the {@link GpuNode} scheduling reads. Pure apart from a debug log. */
 public final class NodeMapper {
     private static final Logger LOG = LoggerFactory.getLogger(NodeMapper.class);
+
+    /** Node annotation listing the indices of GPUs that must not be placed on (set by a node agent or an operator). */
+    public static final String UNHEALTHY_GPUS = io.kubegpu.api.Annotations.UNHEALTHY_GPUS;
 
     private final ClusterConfig config;
     private final MemoryGuard guard;
@@ -40,6 +44,7 @@ public final class NodeMapper {
         String modelLabel = null;
         ModelMatch model = null;
         int memoryMiB = 0;
+        int usableMiB = 0;
         int count = -1;
         for (ModelLabelSource source : config.modelSources()) {
             String value = labels.get(source.modelLabel());
@@ -52,10 +57,12 @@ public final class NodeMapper {
                 LOG.debug("node {}: GPU model label {}={} is not in the catalog", name, source.modelLabel(), value);
             }
             long reported = source.memoryLabel() == null ? -1 : Quantities.wholeAmount(labels.get(source.memoryLabel()));
-            if (reported > 0 && reported <= Integer.MAX_VALUE) {
+            if (reported > 0 && reported <= GpuSlice.MAX_MEMORY_MIB) {
                 memoryMiB = guard.reportedNominalMiB((int) reported, value, model);
+                usableMiB = (int) Math.min(reported, memoryMiB);
             } else if (model != null) {
                 memoryMiB = model.smallest().memoryMiB();
+                usableMiB = memoryMiB;
             }
             count = source.countLabel() == null ? -1 : (int) Math.min(Integer.MAX_VALUE, Quantities.wholeAmount(labels.get(source.countLabel())));
             break;
@@ -72,7 +79,38 @@ public final class NodeMapper {
             }
         }
         boolean unschedulable = node.spec != null && Boolean.TRUE.equals(node.spec.unschedulable);
-        return new GpuNode(name, ready, unschedulable, taints(node), modelLabel, model, memoryMiB, count, allocatable);
+        return new GpuNode(name, ready, unschedulable, taints(node), modelLabel, model, memoryMiB, count, allocatable, usableMiB,
+                unhealthy(name, node.metadata.getAnnotations() == null ? null : node.metadata.getAnnotations().get(UNHEALTHY_GPUS), count));
+    }
+
+    /**
+     * GPUs the node's agent or an operator reported unhealthy, by the {@value #UNHEALTHY_GPUS} annotation: {@code 0,3} or
+     * {@code all}. A malformed value takes every GPU of the node out of placement, with a warning: guessing which GPUs are
+     * broken could put a pod on one of them.
+     */
+    static List<Integer> unhealthy(String node, String value, int gpuCount) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<Integer> all = java.util.stream.IntStream.range(0, Math.min(gpuCount, GpuSlice.MAX_INDEX_EXCLUSIVE)).boxed().toList();
+        if (value.trim().equalsIgnoreCase("all")) {
+            return all;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            try {
+                int index = Integer.parseInt(part.trim());
+                if (index < 0 || index >= GpuSlice.MAX_INDEX_EXCLUSIVE) {
+                    throw new NumberFormatException();
+                }
+                out.add(index);
+            } catch (NumberFormatException e) {
+                LOG.warn("node {}: annotation {}={} is not a list of GPU indices such as 0,3 or 'all'; taking all its GPUs out of placement",
+                        node, UNHEALTHY_GPUS, io.kubegpu.api.LogSafe.quote(value));
+                return all;
+            }
+        }
+        return out;
     }
 
     /** The shared instance of a label value; past {@value #MAX_LABEL_VALUES} distinct values, new ones are kept as they are. */

@@ -42,10 +42,35 @@ public final class PodMapper {
                     : GpuAssignment.read(pod.metadata.getAnnotations(), nodeName, config.gpushare().memoryUnitMiB());
         } catch (IllegalArgumentException e) {
             // Counting the pod's whole-GPU resources still keeps the node from being overbooked.
-            LOG.warn("pod {}/{}: ignoring its GPU assignment annotations: {}", namespace, pod.metadata.getName(), e.getMessage());
+            LOG.warn("pod {}/{}: ignoring its GPU assignment annotations: {}", namespace, pod.metadata.getName(), io.kubegpu.api.LogSafe.quote(e.getMessage()));
             slices = List.of();
         }
+        slices = atLeastRequested(slices, requests.getOrDefault(config.gpushare().memoryResource(), 0L) * config.gpushare().memoryUnitMiB());
         return Optional.of(new GpuPod(pod.metadata.getUid(), namespace, pod.metadata.getName(), nodeName, terminal, requests, slices));
+    }
+
+    /**
+     * Assignment annotations can be written by anyone who creates a pod, and the device plugin hands out what the
+     * container requests: when the annotations claim less memory than the pod's sharing resource asks for, the
+     * pod is counted with what it asks for (on its first GPU), so forged annotations can only over-count, never
+     * leave room that is not there.
+     */
+    static List<GpuSlice> atLeastRequested(List<GpuSlice> slices, long requestedMiB) {
+        if (slices.isEmpty() || requestedMiB <= 0) {
+            return slices;
+        }
+        long claimed = 0;
+        for (GpuSlice slice : slices) {
+            claimed += slice.memoryMiB();
+        }
+        if (claimed >= requestedMiB) {
+            return slices;
+        }
+        GpuSlice first = slices.get(0);
+        List<GpuSlice> out = new java.util.ArrayList<>(slices);
+        out.set(0, new GpuSlice(first.index(), (int) Math.min(GpuSlice.MAX_MEMORY_MIB, first.memoryMiB() + requestedMiB - claimed),
+                first.milli()));
+        return out;
     }
 
     /**

@@ -1,12 +1,16 @@
 package io.kubegpu.cluster.state;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,14 +18,20 @@ import java.util.function.UnaryOperator;
  * in-flight reservations, read as immutable {@link ClusterSnapshot}s.
  *
  * <p>Writers serialize on one lock; each change rebuilds only the affected node's {@link NodeState}
- * and publishes a new snapshot: a copy of the per-node reference array, found through an append-only
- * name → slot index. Readers take the published snapshot with one volatile read and never lock.
+ * and publishes a new snapshot: a copy of the per-node reference array and the name → slot index in force.
+ * That index changes only when a node name appears or disappears, so it is copied then and shared by every
+ * snapshot in between; a snapshot never sees a later change. The slot of a node that is gone (deleted, with no
+ * pods or reservations left on it) is reused, so a cluster whose nodes churn does not grow without bound.
+ * Readers take the published snapshot with one volatile read and never lock.
  */
 public final class ClusterState {
     private final Clock clock;
     private final Object lock = new Object();
-    /** Append-only: a slot, once given to a node name, stays with it. Readers use it without locking. */
-    private final Map<String, Integer> slotOf = new ConcurrentHashMap<>();
+    /** The writers' index; every snapshot holds an immutable copy taken when it last changed. */
+    private final Map<String, Integer> slotOf = new HashMap<>();
+    private Map<String, Integer> publishedSlotOf = Map.of();
+    private boolean namesChanged;
+    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
     private NodeState[] slots = new NodeState[16];
     private int slotCount;
     /** Slots whose Node object has been seen; kept here so publishing never walks the nodes. */
@@ -34,7 +44,7 @@ public final class ClusterState {
 
     public ClusterState(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.snapshot = new ClusterSnapshot(new NodeState[0], slotOf, 0, 0, clock.instant(), false);
+        this.snapshot = new ClusterSnapshot(new NodeState[0], Map.of(), 0, 0, clock.instant(), false);
     }
 
     /** The latest published state. Lock-free. */
@@ -59,40 +69,99 @@ public final class ClusterState {
     }
 
     /**
-     * Records the current version of a GPU pod. A pod that is bound and not finished is counted on its
-     * node; otherwise it is not counted. A pod seen bound, or finished, releases its reservation.
+     * Makes {@code nodes} the complete set of nodes (a fresh list from the API server): nodes not in it are removed,
+     * the others replaced, in one published change.
      */
-    public void upsertPod(GpuPod pod) {
+    public void replaceNodes(Collection<GpuNode> nodes) {
         synchronized (lock) {
-            GpuPod previous = podsByUid.get(pod.uid());
-            boolean released = (pod.nodeName() != null || pod.terminal()) && releaseLocked(pod.uid());
-            if (!released && (pod.equals(previous) || (previous == null && !pod.holdsResources()))) {
-                return; // Nothing counted changes: no new snapshot.
+            Set<String> listed = new HashSet<>();
+            for (GpuNode node : nodes) {
+                listed.add(node.name());
+                update(node.name(), state -> state.withNode(node));
             }
-            if (previous != null && previous.holdsResources()) {
-                update(previous.nodeName(), state -> state.withoutPod(pod.uid()));
-            }
-            if (pod.holdsResources()) {
-                podsByUid.put(pod.uid(), pod);
-                update(pod.nodeName(), state -> state.withPod(pod));
-            } else {
-                podsByUid.remove(pod.uid());
+            for (String name : List.copyOf(slotOf.keySet())) {
+                NodeState current = slots[slotOf.get(name)];
+                if (!listed.contains(name) && current != null && current.node() != null) {
+                    update(name, state -> state.withNode(null));
+                }
             }
             publish();
         }
     }
 
-    public void deletePod(String uid) {
+    /**
+     * Records the current version of a GPU pod. A pod that is bound and not finished is counted on its
+     * node; otherwise it is not counted. A pod seen bound, or finished, releases its reservation.
+     */
+    public void upsertPod(GpuPod pod) {
         synchronized (lock) {
-            GpuPod previous = podsByUid.remove(uid);
-            boolean released = releaseLocked(uid);
-            if (previous != null && previous.holdsResources()) {
-                update(previous.nodeName(), state -> state.withoutPod(uid));
-            }
-            if (previous != null || released) {
+            if (applyPod(pod)) {
                 publish();
             }
         }
+    }
+
+    /**
+     * Makes {@code pods} the complete set of GPU pods, pending ones included (a fresh list from the API server): pods
+     * not in it are gone, and so are their reservations; the others are recorded as {@link #upsertPod} would. One
+     * published change, so no decision sees half a list.
+     */
+    public void replacePods(Collection<GpuPod> pods) {
+        synchronized (lock) {
+            Set<String> listed = new HashSet<>();
+            for (GpuPod pod : pods) {
+                listed.add(pod.uid());
+                applyPod(pod);
+            }
+            for (String uid : List.copyOf(podsByUid.keySet())) {
+                if (!listed.contains(uid)) {
+                    removePod(uid);
+                }
+            }
+            for (String uid : List.copyOf(reservationsByUid.keySet())) {
+                if (!listed.contains(uid)) {
+                    releaseLocked(uid);
+                }
+            }
+            publish();
+        }
+    }
+
+    /** Applies one pod under the lock; true when anything counted changed. */
+    private boolean applyPod(GpuPod pod) {
+        GpuPod previous = podsByUid.get(pod.uid());
+        boolean released = (pod.nodeName() != null || pod.terminal()) && releaseLocked(pod.uid());
+        if (!released && (pod.equals(previous) || (previous == null && !pod.holdsResources()))) {
+            return false;
+        }
+        if (previous != null && previous.holdsResources()) {
+            update(previous.nodeName(), state -> state.withoutPod(pod.uid()));
+        }
+        if (pod.holdsResources()) {
+            podsByUid.put(pod.uid(), pod);
+            update(pod.nodeName(), state -> state.withPod(pod));
+        } else {
+            podsByUid.remove(pod.uid());
+        }
+        return true;
+    }
+
+    public void deletePod(String uid) {
+        synchronized (lock) {
+            boolean removed = removePod(uid);
+            boolean released = releaseLocked(uid);
+            if (removed || released) {
+                publish();
+            }
+        }
+    }
+
+    private boolean removePod(String uid) {
+        GpuPod previous = podsByUid.remove(uid);
+        if (previous != null && previous.holdsResources()) {
+            update(previous.nodeName(), state -> state.withoutPod(uid));
+        }
+        return previous != null;
     }
 
     /** Holds a placement until the watch confirms it (or it expires). Replaces an earlier one for the pod. */
@@ -133,7 +202,14 @@ public final class ClusterState {
         }
     }
 
-    /** Marks whether the source has delivered its initial full state. */
+    /** Every reservation in force, for the reconciler that releases those of pods that are gone or never bound. */
+    public List<Reservation> reservations() {
+        synchronized (lock) {
+            return List.copyOf(reservationsByUid.values());
+        }
+    }
+
+    /** Marks whether the source has delivered its initial full state (false again while it relists). */
     public void markSynced(boolean value) {
         synchronized (lock) {
             if (synced != value) {
@@ -150,6 +226,13 @@ public final class ClusterState {
         }
     }
 
+    /** How many slots the state holds, used or free: bounded by the most nodes present at once, not by every name ever seen. */
+    int slotCapacity() {
+        synchronized (lock) {
+            return slotCount;
+        }
+    }
+
     private boolean releaseLocked(String podUid) {
         Reservation reservation = reservationsByUid.remove(podUid);
         if (reservation == null) {
@@ -162,20 +245,36 @@ public final class ClusterState {
     private void update(String nodeName, UnaryOperator<NodeState> change) {
         Integer slot = slotOf.get(nodeName);
         if (slot == null) {
-            if (slotCount == slots.length) {
-                slots = Arrays.copyOf(slots, slots.length * 2);
+            slot = freeSlots.pollFirst();
+            if (slot == null) {
+                if (slotCount == slots.length) {
+                    slots = Arrays.copyOf(slots, slots.length * 2);
+                }
+                slot = slotCount++;
             }
-            slot = slotCount++;
             slotOf.put(nodeName, slot);
+            namesChanged = true;
         }
         NodeState current = slots[slot] == null ? NodeState.empty(nodeName) : slots[slot];
         NodeState next = change.apply(current);
         nodeCount += (next.node() != null ? 1 : 0) - (current.node() != null ? 1 : 0);
-        slots[slot] = next.isEmpty() ? null : next;
+        if (next.isEmpty()) {
+            // Nothing left of this node: give its slot back.
+            slots[slot] = null;
+            slotOf.remove(nodeName);
+            freeSlots.addLast(slot);
+            namesChanged = true;
+        } else {
+            slots[slot] = next;
+        }
     }
 
     private void publish() {
         version++;
-        snapshot = new ClusterSnapshot(Arrays.copyOf(slots, slotCount), slotOf, nodeCount, version, clock.instant(), synced);
+        if (namesChanged) {
+            publishedSlotOf = Map.copyOf(slotOf);
+            namesChanged = false;
+        }
+        snapshot = new ClusterSnapshot(Arrays.copyOf(slots, slotCount), publishedSlotOf, nodeCount, version, clock.instant(), synced);
     }
 }

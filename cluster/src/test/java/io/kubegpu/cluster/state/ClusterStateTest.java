@@ -149,7 +149,7 @@ class ClusterStateTest {
     void reservationsCountUntilTheWatchShowsThePodBound() {
         state.upsertNode(node("n1", 8));
         state.upsertPod(pod("a", null, 2));
-        state.reserve(new Reservation("a", "ns/pod-a", "n1", Map.of(GPU, 2L), List.of(), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("a", "ns/pod-a", "n1", Map.of(GPU, 2L), List.of(), clock.instant(), clock.instant().plusSeconds(30)));
         assertThat(nodeState("n1").used(GPU)).isEqualTo(2);
         assertThat(nodeState("n1").reservations()).hasSize(1);
 
@@ -162,15 +162,15 @@ class ClusterStateTest {
     @Test
     void reservationsEndWhenThePodIsDeletedReleasedOrExpired() {
         state.upsertNode(node("n1", 8));
-        state.reserve(new Reservation("a", "ns/a", "n1", Map.of(GPU, 1L), List.of(), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("a", "ns/a", "n1", Map.of(GPU, 1L), List.of(), clock.instant(), clock.instant().plusSeconds(30)));
         state.deletePod("a");
         assertThat(nodeState("n1").used(GPU)).isZero();
 
-        state.reserve(new Reservation("b", "ns/b", "n1", Map.of(GPU, 1L), List.of(), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("b", "ns/b", "n1", Map.of(GPU, 1L), List.of(), clock.instant(), clock.instant().plusSeconds(30)));
         state.release("b");
         assertThat(nodeState("n1").used(GPU)).isZero();
 
-        state.reserve(new Reservation("c", "ns/c", "n1", Map.of(GPU, 1L), List.of(new GpuSlice(1, 1024, 100)), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("c", "ns/c", "n1", Map.of(GPU, 1L), List.of(new GpuSlice(1, 1024, 100)), clock.instant(), clock.instant().plusSeconds(30)));
         clock.advance(Duration.ofSeconds(29));
         assertThat(state.expireReservations()).isZero();
         assertThat(nodeState("n1").sharedMemoryMiB(1)).isEqualTo(1024);
@@ -184,8 +184,8 @@ class ClusterStateTest {
     void aNewReservationForThePodReplacesTheOldOne() {
         state.upsertNode(node("n1", 8));
         state.upsertNode(node("n2", 8));
-        state.reserve(new Reservation("a", "ns/a", "n1", Map.of(GPU, 2L), List.of(), clock.instant().plusSeconds(30)));
-        state.reserve(new Reservation("a", "ns/a", "n2", Map.of(GPU, 2L), List.of(), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("a", "ns/a", "n1", Map.of(GPU, 2L), List.of(), clock.instant(), clock.instant().plusSeconds(30)));
+        state.reserve(new Reservation("a", "ns/a", "n2", Map.of(GPU, 2L), List.of(), clock.instant(), clock.instant().plusSeconds(30)));
         assertThat(nodeState("n1").used(GPU)).isZero();
         assertThat(nodeState("n2").used(GPU)).isEqualTo(2);
     }
@@ -230,7 +230,7 @@ class ClusterStateTest {
                     String uid = writer + "-" + i;
                     String nodeName = "n" + (i % nodes);
                     if (i % 3 == 0) {
-                        state.reserve(new Reservation(uid, uid, nodeName, Map.of(GPU, 1L), List.of(), clock.instant().plusSeconds(60)));
+                        state.reserve(new Reservation(uid, uid, nodeName, Map.of(GPU, 1L), List.of(), clock.instant(), clock.instant().plusSeconds(60)));
                     }
                     state.upsertPod(pod(uid, nodeName, 1));
                     if (i % 5 == 0) {

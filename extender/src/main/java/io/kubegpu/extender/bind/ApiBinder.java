@@ -19,8 +19,13 @@ import io.kubernetes.client.openapi.models.V1Binding;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.kubegpu.api.LogSafe;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import okhttp3.Response;
@@ -30,8 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds through the API server. For shared GPUs: reserve the slice, write the assignment annotations
  * (ours and gpushare's) onto the pod, then create the Binding. Whole-GPU pods need only the Binding.
- * Safe to retry: a pod already carrying an assignment for the node keeps it, and a pod already bound
- * to the node counts as bound. Two API writes at most per pod, never throttled by us.
+ *
+ * <p>Safe to retry: a pod already bound to the node counts as bound, and a retry keeps the GPU this process chose in
+ * the interrupted attempt when it still fits. Assignment annotations found on a pod are never trusted on their own:
+ * anyone who creates a pod can write them, so only an assignment this process wrote is reused (and re-checked), and
+ * anything else is replaced by a fresh decision. Two API writes at most per pod, never throttled by us.
  */
 public final class ApiBinder implements Binder {
     private static final Logger LOG = LoggerFactory.getLogger(ApiBinder.class);
@@ -44,10 +52,16 @@ public final class ApiBinder implements Binder {
     private final DemandReader demands;
     private final PodCache cache;
     private final ClusterConfig config;
+    private final BindGate gate;
     private final Clock clock;
+    /** The assignments this process wrote, by pod UID: the only ones a retried bind may keep. */
+    private final Cache<String, Written> written = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofMinutes(15)).build();
+
+    private record Written(String node, List<GpuSlice> slices) {
+    }
 
     public ApiBinder(ApiClient client, ClusterState state, GpuAllocator allocator, DemandReader demands, PodCache cache, ClusterConfig config,
-                     Clock clock) {
+                     BindGate gate, Clock clock) {
         this.api = new CoreV1Api(client);
         this.state = state;
         this.pods = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
@@ -55,6 +69,7 @@ public final class ApiBinder implements Binder {
         this.demands = demands;
         this.cache = cache;
         this.config = config;
+        this.gate = gate;
         this.clock = clock;
     }
 
@@ -75,23 +90,27 @@ public final class ApiBinder implements Binder {
             pod = response.getObject();
         }
         PodDemand demand = demands.read(pod);
-        if (demand.kind() == PodDemand.Kind.INVALID) {
-            return demand.problem();
+        Optional<String> refused = gate.refusal(args, pod, demand);
+        if (refused.isPresent()) {
+            LOG.info("refused to bind {} to {}: {}", LogSafe.quote(args.podKey()), LogSafe.quote(args.node()), LogSafe.quote(refused.get()));
+            return refused.get();
         }
-        List<GpuSlice> assigned = existingAssignment(pod, args.node());
-        GpuAllocator.Allocation allocation = null;
-        if (demand.isGpuPod()) {
-            allocation = allocator.allocate(demand, args.node(), assigned);
-            if (!allocation.succeeded()) {
-                return allocation.verdict().reason();
-            }
+        Written earlier = args.podUid() == null ? null : written.getIfPresent(args.podUid());
+        List<GpuSlice> preferred = earlier != null && earlier.node().equals(args.node()) ? earlier.slices() : List.of();
+        GpuAllocator.Allocation allocation = allocator.allocate(demand, args.node(), preferred);
+        if (!allocation.succeeded()) {
+            return allocation.verdict().reason();
         }
         try {
-            if (allocation != null && demand.kind() == PodDemand.Kind.SHARED && assigned.isEmpty()) {
+            boolean ours = !preferred.isEmpty() && preferred.equals(allocation.verdict().slices());
+            if (demand.kind() == PodDemand.Kind.SHARED && !(ours && carries(pod, args.node(), preferred))) {
                 String error = annotate(args, pod, allocation.verdict().slices(), demand);
                 if (!error.isEmpty()) {
                     allocator.release(args.podUid());
                     return error;
+                }
+                if (args.podUid() != null) {
+                    written.put(args.podUid(), new Written(args.node(), allocation.verdict().slices()));
                 }
             }
             String error = createBinding(args);
@@ -105,15 +124,16 @@ public final class ApiBinder implements Binder {
         }
     }
 
-    private List<GpuSlice> existingAssignment(KubePod pod, String node) {
+    /** Whether the pod's annotations already say exactly this assignment (a retry after our own patch went through). */
+    private boolean carries(KubePod pod, String node, List<GpuSlice> slices) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         if (annotations == null || !node.equals(annotations.get(GpuAssignment.NODE))) {
-            return List.of();
+            return false;
         }
         try {
-            return GpuAssignment.read(annotations, node, config.gpushare().memoryUnitMiB());
+            return GpuAssignment.read(annotations, node, config.gpushare().memoryUnitMiB()).equals(slices);
         } catch (IllegalArgumentException e) {
-            return List.of();
+            return false;
         }
     }
 

@@ -40,32 +40,39 @@ public final class GpuAllocator {
         }
     }
 
+    /** Decides on {@code nodeName} from the current snapshot and reserves. */
+    public Allocation allocate(PodDemand demand, String nodeName) {
+        return allocate(demand, nodeName, List.of());
+    }
+
     /**
-     * Decides on {@code nodeName} from the current snapshot and reserves. {@code assigned} are slices the
-     * pod already carries for this node (a retried bind): they are reserved as they are.
+     * Decides on {@code nodeName} from the current snapshot and reserves. {@code preferred} are slices this process
+     * already chose for the pod on this node (a retried bind): they are kept when they still fit, judged like any new
+     * choice, so a retry never re-points a pod the device plugin may already be serving, and never over-fills a GPU.
      */
-    public Allocation allocate(PodDemand demand, String nodeName, List<GpuSlice> assigned) {
+    public Allocation allocate(PodDemand demand, String nodeName, List<GpuSlice> preferred) {
         synchronized (nodeLocks.computeIfAbsent(nodeName, n -> new Object())) {
             NodeState usage = state.snapshot().node(nodeName).orElse(null);
+            // A retry of the same pod must not count its own earlier reservation against it.
+            if (usage != null && usage.reservations().stream().anyMatch(r -> r.podUid().equals(demand.podUid()))) {
+                state.release(demand.podUid());
+                usage = state.snapshot().node(nodeName).orElse(null);
+            }
             GpuNode node = usage == null ? null : usage.node();
-            NodeVerdict verdict;
-            if (!assigned.isEmpty()) {
-                verdict = new NodeVerdict(nodeName, NodeVerdict.Outcome.FITS, "", assigned, false);
-            } else {
-                // A retry of the same pod must not count its own earlier reservation against it.
-                NodeState withoutSelf = usage;
-                if (usage != null && usage.reservations().stream().anyMatch(r -> r.podUid().equals(demand.podUid()))) {
-                    state.release(demand.podUid());
-                    withoutSelf = state.snapshot().node(nodeName).orElse(null);
-                }
-                verdict = fit.judge(nodeName, demand, node, withoutSelf);
+            NodeVerdict verdict = null;
+            if (!preferred.isEmpty()) {
+                NodeVerdict kept = fit.judgeSlices(nodeName, demand, node, usage, preferred);
+                verdict = kept.fits() ? kept : null;
+            }
+            if (verdict == null) {
+                verdict = fit.judge(nodeName, demand, node, usage);
             }
             if (!verdict.fits()) {
                 return new Allocation(verdict, null);
             }
             Map<String, Long> requests = demand.kind() == PodDemand.Kind.WHOLE ? Map.of(demand.resource(), (long) demand.count()) : Map.of();
             Reservation reservation = new Reservation(demand.podUid(), demand.podKey(), nodeName, requests, verdict.slices(),
-                    clock.instant().plus(ttl));
+                    clock.instant(), clock.instant().plus(ttl));
             state.reserve(reservation);
             return new Allocation(verdict, reservation);
         }

@@ -2,11 +2,12 @@ package io.kubegpu.extender.bind;
 
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuPod;
+import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.wire.BindArgs;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Binding for the embedded default (no API server): the pod is recorded in the cluster state as bound,
@@ -17,12 +18,14 @@ public final class InMemoryBinder implements Binder {
     private final GpuAllocator allocator;
     private final DemandReader demands;
     private final PodCache pods;
+    private final BindGate gate;
 
-    public InMemoryBinder(ClusterState state, GpuAllocator allocator, DemandReader demands, PodCache pods) {
+    public InMemoryBinder(ClusterState state, GpuAllocator allocator, DemandReader demands, PodCache pods, BindGate gate) {
         this.state = state;
         this.allocator = allocator;
         this.demands = demands;
         this.pods = pods;
+        this.gate = gate;
     }
 
     @Override
@@ -36,17 +39,18 @@ public final class InMemoryBinder implements Binder {
             return "pod " + args.podKey() + " (uid " + args.podUid() + ") was not seen in a filter request; the embedded cluster cannot look it up";
         }
         PodDemand demand = demands.read(pod.get());
-        if (!demand.isGpuPod()) {
-            return "";
+        Optional<String> refused = gate.refusal(args, pod.get(), demand);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        var allocation = allocator.allocate(demand, args.node(), List.of());
+        var allocation = allocator.allocate(demand, args.node());
         if (!allocation.succeeded()) {
             return allocation.verdict().reason();
         }
-        Map<String, Long> requests = demand.kind() == PodDemand.Kind.WHOLE ? Map.of(demand.resource(), (long) demand.count())
-                : Map.of(demand.resource(), (long) Math.max(1, (demand.memoryMiB() + 1023) / 1024));
-        state.upsertPod(new GpuPod(args.podUid(), args.podNamespace(), args.podName(), args.node(), false, requests,
-                allocation.verdict().slices()));
+        long held = demand.kind() == PodDemand.Kind.WHOLE ? demand.count()
+                : allocation.verdict().slices().stream().mapToLong(GpuSlice::memoryMiB).sum() / 1024;
+        state.upsertPod(new GpuPod(args.podUid(), args.podNamespace(), args.podName(), args.node(), false, Map.of(demand.resource(),
+                Math.max(1, held)), allocation.verdict().slices()));
         return "";
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * model, share and memory), else from the GPU resources its containers request.
  */
 public final class DemandReader {
-    public static final String GPU_ANNOTATION = "kubegpu.io/gpu";
+    public static final String GPU_ANNOTATION = io.kubegpu.api.Annotations.GPU;
 
     private final GpuRequestParser parser;
     private final ClusterConfig cluster;
@@ -62,7 +62,16 @@ public final class DemandReader {
             } catch (InvalidGpuRequestException e) {
                 return PodDemand.invalid(key, uid, invalid(GPU_ANNOTATION, text, e.error()));
             }
-            return fromRequest(key, uid, request, minTotal, policy);
+            PodDemand demand = fromRequest(key, uid, request, minTotal, policy);
+            if (demand.kind() == PodDemand.Kind.SHARED) {
+                // The device plugin hands out what the container requests: count at least that.
+                long units = pods.effectiveRequests(pod).getOrDefault(cluster.gpushare().memoryResource(), 0L);
+                long requestedMiB = Math.min(Integer.MAX_VALUE, units * cluster.gpushare().memoryUnitMiB());
+                if (requestedMiB > demand.memoryMiB()) {
+                    demand = demand.withMemoryMiB((int) requestedMiB);
+                }
+            }
+            return demand;
         }
 
         Map<String, Long> requests = pods.effectiveRequests(pod);

@@ -22,22 +22,48 @@ public final class GpuFit {
     private final List<Vendor> vendors;
     private final Policy defaultPolicy;
     private final WorkloadProfile profile;
+    private final int memoryUnitMiB;
 
-    /** Shares take the best-fit GPU whatever the policy. */
+    /** Shares take the best-fit GPU whatever the policy; memory is counted in MiB. */
     public GpuFit(MemoryGuard guard, List<Vendor> vendors) {
-        this(guard, vendors, Policy.BINPACK, null);
+        this(guard, vendors, Policy.BINPACK, null, 1);
+    }
+
+    /** Memory is counted in MiB. */
+    public GpuFit(MemoryGuard guard, List<Vendor> vendors, Policy defaultPolicy, WorkloadProfile profile) {
+        this(guard, vendors, defaultPolicy, profile, 1);
     }
 
     /**
      * @param defaultPolicy the policy for pods without an override: under {@link Policy#FRAGMENTATION} a share takes the
      *                      GPU the fragmentation policy picks (among those with room), else the best-fit GPU
      * @param profile       the task mix that policy measures against
+     * @param memoryUnitMiB the sharing device plugin's unit of GPU memory (1024 for gpushare's GiB): a share holds whole
+     *                      units, since that is what the plugin hands out
      */
-    public GpuFit(MemoryGuard guard, List<Vendor> vendors, Policy defaultPolicy, WorkloadProfile profile) {
+    public GpuFit(MemoryGuard guard, List<Vendor> vendors, Policy defaultPolicy, WorkloadProfile profile, int memoryUnitMiB) {
+        if (memoryUnitMiB < 1) {
+            throw new IllegalArgumentException("memory unit must be at least 1 MiB, got " + memoryUnitMiB);
+        }
         this.guard = guard;
         this.vendors = List.copyOf(vendors);
         this.defaultPolicy = defaultPolicy;
         this.profile = profile;
+        this.memoryUnitMiB = memoryUnitMiB;
+    }
+
+    /**
+     * The memory a share holds on a GPU with {@code usableMiB} usable: what it asked for, rounded up to whole device-plugin
+     * units, or, for a bare share ({@code 0.5}), its fraction of the usable memory rounded down to whole units (at least
+     * one), so that shares adding up to one GPU always fit it.
+     */
+    public int shareMemoryMiB(PodDemand demand, int usableMiB) {
+        long unit = memoryUnitMiB;
+        if (demand.memoryMiB() > 0) {
+            return (int) Math.min(Integer.MAX_VALUE, (demand.memoryMiB() + unit - 1) / unit * unit);
+        }
+        long proportional = (long) usableMiB * demand.milli() / 1000 / unit * unit;
+        return (int) Math.max(unit, proportional);
     }
 
     /**
@@ -57,6 +83,40 @@ public final class GpuFit {
      */
     public NodeVerdict judge(String nodeName, PodDemand demand, GpuNode node, NodeState usage) {
         return new Prepared(demand, true).judge(nodeName, node, usage);
+    }
+
+    /**
+     * Whether a share still fits on exactly these slices (the GPU this process chose for it in an earlier, interrupted
+     * bind): each slice is the size the demand holds, on a healthy GPU of the node, with that much memory and compute
+     * free, and a GPU no share uses yet is one whole-GPU pods leave free. The verdict carries the slices when it fits.
+     */
+    public NodeVerdict judgeSlices(String nodeName, PodDemand demand, GpuNode node, NodeState usage, List<GpuSlice> slices) {
+        if (demand.kind() != PodDemand.Kind.SHARED || node == null || slices.size() != 1) {
+            return NodeVerdict.occupied(nodeName, "the earlier assignment does not apply");
+        }
+        GpuSlice slice = slices.get(0);
+        int card = node.usableMemoryMiB();
+        int i = slice.index();
+        if (i >= node.gpuCount() || !node.healthy(i) || slice.memoryMiB() != shareMemoryMiB(demand, card) || slice.milli() != demand.milli()) {
+            return NodeVerdict.occupied(nodeName, "the earlier assignment does not match the pod or the node");
+        }
+        boolean shared = usage != null && usage.sharedHolders(i) > 0;
+        int usedMiB = usage == null ? 0 : usage.sharedMemoryMiB(i);
+        int usedMilli = usage == null ? 0 : usage.sharedMilli(i);
+        if ((long) card - usedMiB < slice.memoryMiB() || 1000 - usedMilli < slice.milli()) {
+            return NodeVerdict.occupied(nodeName, "GPU " + i + " no longer has room for the earlier assignment");
+        }
+        if (!shared) {
+            long wholeUsed = 0;
+            for (Vendor vendor : vendors) {
+                wholeUsed += used(usage, vendor.resource());
+            }
+            int sharedInUse = usage == null ? 0 : usage.sharedGpusInUse();
+            if (node.gpuCount() - sharedInUse - wholeUsed - unhealthyUnshared(node, usage) <= 0) {
+                return NodeVerdict.occupied(nodeName, "GPU " + i + " is no longer free of whole-GPU pods");
+            }
+        }
+        return NodeVerdict.fits(nodeName, slice, !shared);
     }
 
     /** A pod's demand with what every node judgement needs precomputed. */
@@ -146,7 +206,7 @@ public final class GpuFit {
                 return NodeVerdict.unresolvable(nodeName, memory.reason());
             }
         }
-        long free = total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse());
+        long free = total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse()) - unhealthyUnshared(node, usage);
         if (free < demand.count()) {
             return NodeVerdict.occupied(nodeName, Math.max(0, free) + " of " + total + " " + demand.resource() + " free, the pod needs "
                     + demand.count());
@@ -160,7 +220,7 @@ public final class GpuFit {
         if (gpus == 0) {
             return NodeVerdict.unresolvable(nodeName, "node has no GPUs");
         }
-        int card = node.gpuMemoryMiB();
+        int card = node.usableMemoryMiB();
         if (demand.memoryMiB() > 0 && card == 0) {
             return NodeVerdict.unresolvable(nodeName, "node reports no GPU memory, the pod needs " + gib(demand.memoryMiB())
                     + " on one GPU (label the node with nvidia.com/gpu.memory or a GPU model the catalog knows)");
@@ -171,9 +231,14 @@ public final class GpuFit {
                 return NodeVerdict.unresolvable(nodeName, memory.reason());
             }
         }
-        // Without explicit memory a share holds its proportion of the card, rounded up.
-        int needMiB = demand.memoryMiB() > 0 ? demand.memoryMiB() : (int) (((long) card * demand.milli() + 999) / 1000);
+        int needMiB = shareMemoryMiB(demand, card);
         int needMilli = demand.milli();
+        if (card > 0 && needMiB > card) {
+            // The guard judged the nominal size; the card offers what the node reports.
+            return NodeVerdict.unresolvable(nodeName, "node reports " + gib(card) + " usable per GPU"
+                    + (node.gpuMemoryMiB() > card ? " (" + gib(node.gpuMemoryMiB()) + " nominal)" : "") + ", the pod needs " + gib(needMiB)
+                    + " on one GPU");
+        }
 
         // Best fit among GPUs already shared: the one left with the least free memory, then least free compute.
         int best = -1;
@@ -182,7 +247,7 @@ public final class GpuFit {
         long mostFreeMiB = -1;
         int mostFreeMilli = 0;
         for (int i = 0; i < gpus; i++) {
-            if (usage == null || usage.sharedHolders(i) == 0) {
+            if (usage == null || usage.sharedHolders(i) == 0 || !node.healthy(i)) {
                 continue;
             }
             long freeMiB = (long) card - usage.sharedMemoryMiB(i);
@@ -206,9 +271,9 @@ public final class GpuFit {
             wholeUsed += used(usage, vendor.resource());
         }
         int fresh = -1;
-        if (gpus - sharedInUse - wholeUsed > 0) {
+        if (gpus - sharedInUse - wholeUsed - unhealthyUnshared(node, usage) > 0) {
             for (int i = 0; i < gpus && fresh < 0; i++) {
-                if (usage == null || usage.sharedHolders(i) == 0) {
+                if ((usage == null || usage.sharedHolders(i) == 0) && node.healthy(i)) {
                     fresh = i;
                 }
             }
@@ -223,7 +288,8 @@ public final class GpuFit {
         if (fresh >= 0) {
             return NodeVerdict.fits(nodeName, new GpuSlice(fresh, needMiB, needMilli), true);
         }
-        String most = mostFreeIndex < 0 ? "all " + gpus + " GPUs are taken by whole-GPU pods"
+        String most = mostFreeIndex < 0 ? (node.unhealthyGpus().isEmpty() ? "all " + gpus + " GPUs are taken by whole-GPU pods"
+                : "the other GPUs are taken by whole-GPU pods or unhealthy (GPUs " + node.unhealthyGpus() + ")")
                 : "most free: GPU " + mostFreeIndex + " with " + gib(mostFreeMiB) + " and " + share(mostFreeMilli);
         return NodeVerdict.occupied(nodeName, "no GPU has " + gib(needMiB) + (needMilli > 0 ? " and " + share(needMilli) : "") + " free; " + most);
     }
@@ -295,6 +361,17 @@ public final class GpuFit {
             return "node has no GPU model label, the pod needs " + wanted;
         }
         return "node has " + (node.model() != null ? node.model().describe() : node.modelLabel()) + ", the pod needs " + wanted;
+    }
+
+    /** Unhealthy GPUs that carry no share: each takes one GPU from what whole-GPU pods and fresh shares may use. */
+    private static int unhealthyUnshared(GpuNode node, NodeState usage) {
+        int count = 0;
+        for (int index : node.unhealthyGpus()) {
+            if (index < node.gpuCount() && (usage == null || usage.sharedHolders(index) == 0)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static long used(NodeState usage, String resource) {

@@ -221,7 +221,7 @@ public final class NodeScorer {
         if (demand.kind() == PodDemand.Kind.WHOLE) {
             allocated += demand.count();
         }
-        int card = Math.max(1, node.gpuMemoryMiB());
+        int card = Math.max(1, node.usableMemoryMiB());
         int placedOn = c.verdict().slices().isEmpty() ? -1 : c.verdict().slices().get(0).index();
         for (int i = 0; i < node.gpuCount(); i++) {
             long memory = usage == null ? 0 : usage.sharedMemoryMiB(i);
@@ -238,7 +238,7 @@ public final class NodeScorer {
     /** How full the shared GPU is once the slice is placed on it: best-fit packing. */
     private static double packing(Candidate c) {
         var slice = c.verdict().slices().get(0);
-        int card = Math.max(1, c.node().gpuMemoryMiB());
+        int card = Math.max(1, c.node().usableMemoryMiB());
         long memory = slice.memoryMiB() + (c.usage() == null ? 0 : c.usage().sharedMemoryMiB(slice.index()));
         long milli = slice.milli() + (c.usage() == null ? 0 : c.usage().sharedMilli(slice.index()));
         return 10 * clamp(Math.max(memory / (double) card, milli / 1000.0));

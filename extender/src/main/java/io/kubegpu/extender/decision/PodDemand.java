@@ -50,6 +50,11 @@ public record PodDemand(Kind kind, String podKey, String podUid, GpuRequest requ
         return new PodDemand(Kind.INVALID, podKey, podUid, null, null, 0, 0, 0, List.of(), 0, null, problem);
     }
 
+    /** The same demand holding {@code mib} of GPU memory (a share whose container requests that much of the sharing resource). */
+    public PodDemand withMemoryMiB(int mib) {
+        return new PodDemand(kind, podKey, podUid, request, resource, count, mib, milli, models, minTotalMiB, policy, problem);
+    }
+
     public boolean isGpuPod() {
         return kind == Kind.WHOLE || kind == Kind.SHARED;
     }

@@ -19,7 +19,7 @@ public enum Policy {
     FRAGMENTATION;
 
     /** The annotation that overrides the configured policy for one pod. */
-    public static final String ANNOTATION = "kubegpu.io/policy";
+    public static final String ANNOTATION = io.kubegpu.api.Annotations.POLICY;
 
     public static Optional<Policy> parse(String value) {
         try {

@@ -1,6 +1,5 @@
 package io.kubegpu.extender.http;
 
-import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.extender.bind.Binder;
 import io.kubegpu.extender.bind.PodCache;
 import io.kubegpu.extender.wire.BindArgs;
@@ -14,6 +13,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import io.kubegpu.api.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +48,16 @@ public final class ExtenderRoutes {
         this.metrics = metrics;
     }
 
+    /** The reply while the cluster state is not synced: kube-scheduler treats it as a failed attempt and retries the pod. */
+    static final String NOT_SYNCED = "the GPU extender's cluster state is not synced with the API server yet (starting, or relisting "
+            + "after a watch was lost); no GPU decision is made until it is, and kube-scheduler retries the pod";
+
     /**
-     * Mounts the routes on {@code router} under {@code prefix} (e.g. {@code /gpu-scheduler}, or empty).
-     * Mount health and metrics first: with an empty prefix the verb routes sit at the root.
+     * Mounts the verbs on {@code router} under {@code prefix} (e.g. {@code /gpu-scheduler}, or empty). Until
+     * {@code synced} holds, every verb answers an error instead of deciding: a decision on a partial state could give a
+     * GPU that is taken. Mount health and metrics first: with an empty prefix the verb routes sit at the root.
      */
-    public void mount(Router router, String prefix, long bodyLimitBytes) {
+    public void mount(Router router, String prefix, long bodyLimitBytes, BooleanSupplier synced) {
         String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes);
         // The protocol is JSON whatever the Content-Type says; a form type would make the body handler parse a form.
@@ -59,13 +65,13 @@ public final class ExtenderRoutes {
             ctx.request().headers().set("Content-Type", JSON);
             ctx.next();
         });
-        router.post(base + "/filter").handler(body).handler(ctx -> answer(ctx, "filter", () -> {
+        router.post(base + "/filter").handler(body).handler(ctx -> answer(ctx, "filter", synced, () -> {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
             pods.remember(args.pod());
             ExtenderService.FilterResult result = service.filter(args);
             return io.vertx.core.buffer.Buffer.buffer(codec.filterReply(args, result.verdicts(), result.chosen(), ""));
         }));
-        router.post(base + "/prioritize").handler(body).handler(ctx -> answer(ctx, "prioritize", () -> {
+        router.post(base + "/prioritize").handler(body).handler(ctx -> answer(ctx, "prioritize", synced, () -> {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
             return io.vertx.core.buffer.Buffer.buffer(codec.prioritizeReply(args.names(), service.prioritize(args)));
         }));
@@ -78,11 +84,16 @@ public final class ExtenderRoutes {
                 badRequest(ctx, "bind", e.getMessage());
                 return;
             }
+            if (!synced.getAsBoolean()) {
+                metrics.decision("bind", "not_synced");
+                reply(ctx, 200, codec.errorReply(NOT_SYNCED));
+                return;
+            }
             // Binding talks to the API server: never on the event loop.
             vertx.executeBlocking(() -> binder.bind(args), false).onComplete(result -> {
                 sample.stop(metrics.latency("bind"));
                 if (result.failed()) {
-                    LOG.warn("bind {} to {} failed", args.podKey(), args.node(), result.cause());
+                    LOG.warn("bind {} to {} failed", LogSafe.quote(args.podKey()), LogSafe.quote(args.node()), result.cause());
                     metrics.decision("bind", "error");
                     reply(ctx, 200, codec.errorReply("binding " + args.podKey() + " to " + args.node() + " failed: " + result.cause().getMessage()));
                     return;
@@ -96,16 +107,26 @@ public final class ExtenderRoutes {
                 + "'; use filter, prioritize or bind")));
         router.routeWithRegex(java.util.regex.Pattern.quote(base) + "/(filter|prioritize|bind)").handler(ctx ->
                 reply(ctx, 405, codec.errorReply("extender verbs take POST, not " + ctx.request().method().name())));
+        router.errorHandler(413, ctx -> reply(ctx, 413, codec.errorReply("request body is larger than the limit of " + bodyLimitBytes
+                + " bytes; raise --body-limit-mb")));
+    }
+
+    /** {@code GET /explain/{namespace}/{pod}}: read-only, so it may sit on the listener probes and metrics use. */
+    public void mountExplain(Router router) {
         router.get("/explain/:namespace/:pod").handler(ctx -> {
             String key = ctx.pathParam("namespace") + "/" + ctx.pathParam("pod");
             explanations.get(key).ifPresentOrElse(record -> reply(ctx, 200, record.toString()),
                     () -> reply(ctx, 404, codec.errorReply("no decision recorded for pod " + key + " (kept for an hour)")));
         });
-        router.errorHandler(413, ctx -> reply(ctx, 413, codec.errorReply("request body is larger than the limit of " + bodyLimitBytes
-                + " bytes; raise --body-limit")));
     }
 
-    private void answer(RoutingContext ctx, String verb, Callable<io.vertx.core.buffer.Buffer> work) {
+    private void answer(RoutingContext ctx, String verb, BooleanSupplier synced, Callable<io.vertx.core.buffer.Buffer> work) {
+        if (!synced.getAsBoolean()) {
+            metrics.decision(verb, "not_synced");
+            // Filter: an Error kube-scheduler retries. Prioritize: a non-200, which it logs and ignores (no score).
+            reply(ctx, verb.equals("filter") ? 200 : 503, codec.errorReply(NOT_SYNCED));
+            return;
+        }
         Timer.Sample sample = Timer.start();
         Future<io.vertx.core.buffer.Buffer> result = ctx.body().length() > EVENT_LOOP_BODY_LIMIT ? vertx.executeBlocking(work, false) : run(work);
         result.onComplete(done -> {
@@ -115,9 +136,10 @@ public final class ExtenderRoutes {
             } else if (done.cause() instanceof MalformedRequestException malformed) {
                 badRequest(ctx, verb, malformed.getMessage());
             } else {
+                // A bug, not bad input: the details go to our log, not to the caller.
                 LOG.error("{} failed", verb, done.cause());
                 metrics.decision(verb, "error");
-                reply(ctx, 500, codec.errorReply("internal error in " + verb + ": " + done.cause()));
+                reply(ctx, 500, codec.errorReply("internal error in " + verb + "; the extender's log has the details"));
             }
         });
     }
@@ -131,7 +153,7 @@ public final class ExtenderRoutes {
     }
 
     private void badRequest(RoutingContext ctx, String verb, String reason) {
-        LOG.warn("bad {} request from {}: {}", verb, ctx.request().remoteAddress(), reason);
+        LOG.warn("bad {} request from {}: {}", verb, ctx.request().remoteAddress(), LogSafe.quote(reason));
         metrics.badRequest(verb);
         reply(ctx, 400, codec.errorReply(reason));
     }
@@ -147,13 +169,12 @@ public final class ExtenderRoutes {
         ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json);
     }
 
-    /** {@code /healthz} (alive) and {@code /readyz} (the cluster state has synced). */
-    public static void mountHealth(Router router, ClusterState state) {
+    /** {@code /healthz} (alive) and {@code /readyz} ({@code ready}: e.g. the cluster state has synced). */
+    public static void mountHealth(Router router, BooleanSupplier ready, String notReady) {
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
         router.get("/readyz").handler(ctx -> {
-            boolean synced = state.snapshot().synced();
-            ctx.response().setStatusCode(synced ? 200 : 503).putHeader("Content-Type", "text/plain")
-                    .end(synced ? "ok" : "cluster state not synced yet");
+            boolean yes = ready.getAsBoolean();
+            ctx.response().setStatusCode(yes ? 200 : 503).putHeader("Content-Type", "text/plain").end(yes ? "ok" : notReady);
         });
     }
 }

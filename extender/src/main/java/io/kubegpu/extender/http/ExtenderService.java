@@ -67,7 +67,9 @@ public final class ExtenderService {
 
     public FilterResult filter(ExtenderArgs args) {
         PodDemand demand = demands.read(args.pod());
-        boolean choosing = mode == FilterMode.BEST && demand.isGpuPod();
+        // A pod with soft preferences (preferred affinity, ScheduleAnyway spread) gets every fitting node: kube-scheduler
+        // scores only when a filter leaves more than one, and only its scoring honours those preferences.
+        boolean choosing = mode == FilterMode.BEST && demand.isGpuPod() && !args.pod().hasSoftPreferences();
         if (choosing && demand.podUid() != null) {
             // A pod filtered again (its earlier cycle failed after our choice) must not find its own hold in the way.
             state.release(demand.podUid());
@@ -119,7 +121,7 @@ public final class ExtenderService {
             return;
         }
         state.reserve(new Reservation(demand.podUid(), demand.podKey(), chosen.name(), Map.of(demand.resource(), (long) demand.count()),
-                List.of(), clock.instant().plus(ASSUMED_FOR)));
+                List.of(), clock.instant(), clock.instant().plus(ASSUMED_FOR)));
     }
 
     public int[] prioritize(ExtenderArgs args) {

@@ -130,7 +130,7 @@ public record GpuLayout(String model, int cpuFreeMilli, int[] freeMilli) {
     public static GpuLayout of(GpuNode node, NodeState usage, List<Vendor> vendors) {
         int gpus = node.gpuCount();
         int[] free = new int[gpus];
-        int card = node.gpuMemoryMiB();
+        int card = node.usableMemoryMiB();
         long wholeUsed = 0;
         if (usage != null) {
             for (Vendor vendor : vendors) {
@@ -138,14 +138,16 @@ public record GpuLayout(String model, int cpuFreeMilli, int[] freeMilli) {
             }
         }
         for (int i = 0; i < gpus; i++) {
-            if (usage != null && usage.sharedHolders(i) > 0) {
+            if (!node.healthy(i)) {
+                free[i] = 0; // Never placed on; an unhealthy GPU is no free capacity.
+            } else if (usage != null && usage.sharedHolders(i) > 0) {
                 free[i] = WHOLE - Math.min(WHOLE, Math.max(usage.sharedMilli(i), milliOfMemory(usage.sharedMemoryMiB(i), card)));
             } else {
                 free[i] = WHOLE;
             }
         }
         for (int i = gpus - 1; i >= 0 && wholeUsed > 0; i--) {
-            if (usage == null || usage.sharedHolders(i) == 0) {
+            if ((usage == null || usage.sharedHolders(i) == 0) && node.healthy(i)) {
                 free[i] = 0;
                 wholeUsed--;
             }

@@ -43,8 +43,21 @@ public final class ExtenderCodec {
         MetadataTrimming.install();
     }
 
-    /** Reads a filter/prioritize body in one pass; full Node objects keep their original bytes. */
+    /**
+     * Reads a filter/prioritize body in one pass; full Node objects keep their original bytes. Whatever is wrong with
+     * the body is a {@link MalformedRequestException} (a 400), never an internal error.
+     */
     public ExtenderArgs readArgs(byte[] body) {
+        try {
+            return parseArgs(body);
+        } catch (MalformedRequestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new MalformedRequestException("malformed request: " + (e.getMessage() == null ? "unexpected end of input" : e.getMessage()), e);
+        }
+    }
+
+    private ExtenderArgs parseArgs(byte[] body) {
         JsonSlices json = new JsonSlices(body);
         JsonSlices.ArgsSlices found = json.args();
         if (found.pod() == null || found.pod().isNull(body)) {

@@ -176,8 +176,7 @@ final class JsonSlices {
             int start = pos;
             skipString();
             String raw = new String(body, start + 1, pos - start - 2, StandardCharsets.UTF_8);
-            out.add(raw.indexOf('\\') < 0 ? raw
-                    : com.google.gson.JsonParser.parseString(new String(body, start, pos - start, StandardCharsets.UTF_8)).getAsString());
+            out.add(raw.indexOf('\\') < 0 ? raw : unescape(start, what));
             skipSpace();
             if (peek() == ',') {
                 pos++;
@@ -185,6 +184,15 @@ final class JsonSlices {
             }
             expect(']');
             return out;
+        }
+    }
+
+    /** The JSON string starting at {@code start} with its escapes decoded; a bad escape is the caller's malformed input. */
+    private String unescape(int start, String what) {
+        try {
+            return com.google.gson.JsonParser.parseString(new String(body, start, pos - start, StandardCharsets.UTF_8)).getAsString();
+        } catch (com.google.gson.JsonParseException e) {
+            throw new MalformedRequestException(what + " holds a string with an invalid escape at byte " + start);
         }
     }
 

@@ -12,6 +12,7 @@ import io.kubegpu.cluster.kube.KubeNode;
 import io.kubegpu.cluster.kube.MetadataTrimming;
 import io.kubegpu.cluster.kube.NodeMapper;
 import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.extender.bind.BindGate;
 import io.kubegpu.extender.bind.GpuAllocator;
 import io.kubegpu.extender.bind.InMemoryBinder;
 import io.kubegpu.extender.bind.PodCache;
@@ -77,11 +78,14 @@ class ExtenderHttpTest {
                 Clock.systemUTC());
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        ExtenderRoutes.mountHealth(router, state);
+        ExtenderRoutes.mountHealth(router, () -> state.snapshot().synced(), "cluster state not synced yet");
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-        new ExtenderRoutes(vertx, service, new ExtenderCodec(),
-                new InMemoryBinder(state, new GpuAllocator(state, fit, Duration.ofSeconds(60), Clock.systemUTC()), demands, pods),
-                pods, explanations, metrics).mount(router, "", BODY_LIMIT);
+        ExtenderRoutes routes = new ExtenderRoutes(vertx, service, new ExtenderCodec(),
+                new InMemoryBinder(state, new GpuAllocator(state, fit, Duration.ofSeconds(60), Clock.systemUTC()), demands, pods,
+                        new BindGate(java.util.Set.of(BindGate.DEFAULT_SCHEDULER))),
+                pods, explanations, metrics);
+        routes.mountExplain(router);
+        routes.mount(router, "", BODY_LIMIT, () -> state.snapshot().synced());
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         client = WebClient.create(vertx);
     }
@@ -224,6 +228,7 @@ class ExtenderHttpTest {
         assertThat(get("/readyz").statusCode()).isEqualTo(200);
         state.markSynced(false);
         assertThat(get("/readyz").statusCode()).isEqualTo(503);
+        state.markSynced(true);
 
         post("/filter", text("extender-filter-args-node-names.json"));
         String metrics = get("/metrics").bodyAsString();
@@ -233,6 +238,33 @@ class ExtenderHttpTest {
                 .contains("kubegpu_extender_node_rejections_total{kind=\"unresolvable\"} 1.0")
                 .contains("kubegpu_cluster_snapshot_age_seconds")
                 .doesNotContain("quantile=");
+    }
+
+    @Test
+    void everyVerbRefusesToDecideUntilTheStateIsSyncedAgain() throws Exception {
+        // A restart or a relist: the state may lack pods bound meanwhile, so no GPU may be handed out from it.
+        state.markSynced(false);
+        HttpResponse<Buffer> filter = post("/filter", text("extender-filter-args-node-names.json"));
+        assertThat(filter.statusCode()).isEqualTo(200);
+        assertThat(json(filter).get("Error").getAsString()).contains("not synced");
+        assertThat(json(filter).has("NodeNames")).isFalse();
+        assertThat(post("/prioritize", text("extender-prioritize-args-node-names.json")).statusCode()).isEqualTo(503);
+        HttpResponse<Buffer> bind = post("/bind", text("extender-bind-args.json"));
+        assertThat(json(bind).get("Error").getAsString()).contains("not synced");
+        assertThat(get("/metrics").bodyAsString()).contains("kubegpu_extender_decisions_total{outcome=\"not_synced\",verb=\"filter\"} 1.0");
+
+        state.markSynced(true);
+        assertThat(json(post("/filter", text("extender-filter-args-node-names.json"))).getAsJsonArray("NodeNames").toString())
+                .isEqualTo("[\"gpu-v100-node-1\"]");
+    }
+
+    @Test
+    void aBadEscapeInNodeNamesIsABadRequestNotAnInternalError() throws Exception {
+        String body = text("extender-filter-args-node-names.json").replace("\"gpu-v100-node-1\"", "\"gpu-\\x-node\"");
+        HttpResponse<Buffer> response = post("/filter", body);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("Error").getAsString()).contains("NodeNames").contains("invalid escape")
+                .doesNotContain("Exception").doesNotContain("com.google");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.kubegpu.webhook.http;
 
 import com.google.gson.JsonArray;
+import io.kubegpu.api.LogSafe;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -58,7 +59,7 @@ public final class AdmissionRoutes {
         try {
             reply = review(ctx.body().asString(StandardCharsets.UTF_8.name()));
         } catch (IllegalArgumentException e) {
-            LOG.warn("bad AdmissionReview from {}: {}", ctx.request().remoteAddress(), e.getMessage());
+            LOG.warn("bad AdmissionReview from {}: {}", ctx.request().remoteAddress(), LogSafe.quote(e.getMessage()));
             status = 400;
             JsonObject error = new JsonObject();
             error.addProperty("error", e.getMessage());
@@ -95,7 +96,13 @@ public final class AdmissionRoutes {
             count("skipped", "");
             return envelope(response);
         }
-        MutationResult result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"));
+        MutationResult result;
+        try {
+            result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"));
+        } catch (IllegalStateException | ClassCastException | UnsupportedOperationException | NumberFormatException e) {
+            // The API server sends only valid Pods; a wrong-typed field means the caller is not the API server.
+            throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + e.getMessage());
+        }
         if (!result.allowed()) {
             response.addProperty("allowed", false);
             JsonObject status = new JsonObject();
@@ -103,7 +110,8 @@ public final class AdmissionRoutes {
             status.addProperty("message", result.message());
             response.add("status", status);
             count("denied", result.reason());
-            LOG.info("denied pod {}/{}: {}", string(request, "namespace"), podName(request), result.message());
+            LOG.info("denied pod {}/{}: {}", LogSafe.quote(string(request, "namespace")), LogSafe.quote(podName(request)),
+                    LogSafe.quote(result.message()));
             return envelope(response);
         }
         response.addProperty("allowed", true);

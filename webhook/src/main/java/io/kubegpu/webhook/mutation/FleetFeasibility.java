@@ -12,4 +12,13 @@ import java.util.Optional;
 public interface FleetFeasibility {
     /** Why no node can ever run the request, or empty when some node can (or the cluster state is not known yet). */
     Optional<String> neverFits(GpuRequest request, int minTotalMiB);
+
+    /**
+     * The smallest GPU memory per GPU that nodes able to run the request report as usable (e.g. 15360 MiB on a T4 where
+     * the catalog says 16 GiB), or empty when unknown. A bare share ({@code 0.5(T4)}) is sized from it, so shares that add
+     * up to one GPU fit the card the node really has.
+     */
+    default java.util.OptionalInt usableMemoryMiB(GpuRequest request) {
+        return java.util.OptionalInt.empty();
+    }
 }

@@ -44,7 +44,7 @@ public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String m
     }
 
     public static MutationConfig defaults() {
-        return new MutationConfig(GrammarConfig.defaults(), GpuCatalog.builtIn(), GFD_PRODUCT_LABEL, "aliyun.com/gpu-mem", 1024,
+        return new MutationConfig(GrammarConfig.defaults(), GpuCatalog.builtIn(), GFD_PRODUCT_LABEL, io.kubegpu.api.Annotations.GPUSHARE_MEMORY_RESOURCE, 1024,
                 List.of(new Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")), null, true, java.util.Map.of());
     }
 

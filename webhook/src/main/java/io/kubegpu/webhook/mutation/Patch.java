@@ -21,6 +21,13 @@ final class Patch {
         add(path, new JsonPrimitive(value));
     }
 
+    void remove(String path) {
+        JsonObject op = new JsonObject();
+        op.addProperty("op", "remove");
+        op.addProperty("path", path);
+        ops.add(op);
+    }
+
     static String key(String key) {
         return key.replace("~", "~0").replace("/", "~1");
     }

@@ -26,8 +26,8 @@ import java.util.TreeSet;
  * without the annotation are allowed untouched; wrong or impossible requests are denied with the fix.
  */
 public final class PodMutator {
-    public static final String GPU_ANNOTATION = "kubegpu.io/gpu";
-    public static final String CONTAINER_ANNOTATION = "kubegpu.io/container";
+    public static final String GPU_ANNOTATION = io.kubegpu.api.Annotations.GPU;
+    public static final String CONTAINER_ANNOTATION = io.kubegpu.api.Annotations.CONTAINER;
     static final String VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
 
     private final MutationConfig config;
@@ -60,9 +60,12 @@ public final class PodMutator {
     public MutationResult mutate(JsonObject pod, String namespace) {
         JsonObject metadata = object(pod, "metadata");
         JsonObject annotations = object(metadata, "annotations");
+        Patch patch = new Patch();
+        List<String> warnings = new ArrayList<>();
+        stripBinderAnnotations(patch, annotations, warnings);
         String text = string(annotations, GPU_ANNOTATION);
         if (text == null) {
-            return MutationResult.allow(new JsonArray(), List.of());
+            return MutationResult.allow(patch.ops(), warnings);
         }
         GpuRequest request;
         int minTotal;
@@ -83,7 +86,6 @@ public final class PodMutator {
             return MutationResult.deny(403, "over_cap", GPU_ANNOTATION + " '" + text + "' asks for " + gpus(asked) + " GPU; pods in namespace " + namespace
                     + " may ask for at most " + gpus(cap) + " (ask the platform team to raise the cap)");
         }
-        List<String> warnings = new ArrayList<>();
         String impossible = feasibility(text, request, minTotal, warnings);
         if (impossible == null && fleet != null) {
             impossible = fleet.neverFits(request, minTotal)
@@ -115,7 +117,6 @@ public final class PodMutator {
             resources = Map.of(config.sharedResource(), units);
         }
 
-        Patch patch = new Patch();
         String conflict = resources(patch, containers.get(target).getAsJsonObject(), target, resources);
         if (conflict != null) {
             return MutationResult.deny(400, "conflict", conflict + "; remove the resource from the container or the " + GPU_ANNOTATION + " annotation");
@@ -154,20 +155,46 @@ public final class PodMutator {
         return GPU_ANNOTATION + " '" + text + "' can never be scheduled: " + String.join("; ", reasons);
     }
 
-    /** Units of the sharing resource: the memory asked for, or the share's proportion of the smallest model named. */
+    /**
+     * Units of the sharing resource: the memory asked for, rounded up to whole units; or, for a bare share, its fraction of
+     * the smallest card it may get — the usable memory nodes of the named models report, else the catalog's size — rounded
+     * down to whole units (at least one), so shares adding up to one GPU fit it.
+     */
     private long sharedUnits(GpuRequest request) {
-        long mib = request.memoryMiB();
-        if (mib == 0) {
+        long unit = config.sharedUnitMiB();
+        if (request.memoryMiB() > 0) {
+            return (request.memoryMiB() + unit - 1) / unit;
+        }
+        long card = 0;
+        java.util.OptionalInt usable = fleet == null ? java.util.OptionalInt.empty() : fleet.usableMemoryMiB(request);
+        if (usable.isPresent()) {
+            card = usable.getAsInt();
+        } else {
             for (String token : request.models()) {
                 var match = config.catalog().resolve(token);
                 if (match.isPresent()) {
-                    long card = match.get().smallest().memoryMiB();
-                    long proportional = request.memoryOnGpuMiB(card);
-                    mib = mib == 0 ? proportional : Math.min(mib, proportional);
+                    long size = match.get().smallest().memoryMiB();
+                    card = card == 0 ? size : Math.min(card, size);
                 }
             }
         }
-        return mib == 0 ? 0 : (mib + config.sharedUnitMiB() - 1) / config.sharedUnitMiB();
+        return card == 0 ? 0 : Math.max(1, card * request.shareMilli() / 1000 / unit);
+    }
+
+    /**
+     * Removes the annotations only our bind may write (which GPU a share got): a pod that arrives with them is choosing its
+     * own GPU, and the device plugin would believe it.
+     */
+    private static void stripBinderAnnotations(Patch patch, JsonObject annotations, List<String> warnings) {
+        if (annotations == null) {
+            return;
+        }
+        for (String key : io.kubegpu.api.Annotations.BINDER_ONLY) {
+            if (annotations.has(key)) {
+                patch.remove("/metadata/annotations/" + Patch.key(key));
+                warnings.add("removed annotation " + key + ": only the GPU scheduler assigns GPUs");
+            }
+        }
     }
 
     /** Sets limits and requests of the GPU resources on the target container; returns a conflict, if any. */

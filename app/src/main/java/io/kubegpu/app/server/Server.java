@@ -1,0 +1,349 @@
+package io.kubegpu.app.server;
+
+import io.kubegpu.app.server.ServerSettings.ClusterSource;
+import io.kubegpu.app.server.ServerSettings.Endpoint;
+import io.kubegpu.cluster.kube.ClusterConfig;
+import io.kubegpu.cluster.kube.KubeClients;
+import io.kubegpu.cluster.kube.KubeClusterWatcher;
+import io.kubegpu.cluster.kube.NodeMapper;
+import io.kubegpu.cluster.manifest.ManifestLoader;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.extender.bind.ApiBinder;
+import io.kubegpu.extender.bind.BindGate;
+import io.kubegpu.extender.bind.Binder;
+import io.kubegpu.extender.bind.GpuAllocator;
+import io.kubegpu.extender.bind.InMemoryBinder;
+import io.kubegpu.extender.bind.PodCache;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.GpuFit;
+import io.kubegpu.extender.decision.LiveLoad;
+import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.decision.WorkloadProfile;
+import io.kubegpu.extender.http.ClusterGpuMetrics;
+import io.kubegpu.extender.http.ExplainStore;
+import io.kubegpu.extender.http.ExtenderMetrics;
+import io.kubegpu.extender.http.ExtenderRoutes;
+import io.kubegpu.extender.http.ExtenderService;
+import io.kubegpu.extender.wire.ExtenderCodec;
+import io.kubegpu.guard.MemoryGuard;
+import io.kubegpu.request.GpuRequestParser;
+import io.kubegpu.scorer.Scorer;
+import io.kubegpu.scorer.analysis.SyntheticSource;
+import io.kubernetes.client.openapi.ApiClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code serve} process: the cluster state (informers, manifests or the built-in sample), and the roles its
+ * settings turn on — the scheduler extender, the admission webhook, the utilization scorer — each on its listener,
+ * with health, readiness and Prometheus metrics. Everything it starts is recorded in {@link Resources}: a start that
+ * fails closes what it had started and throws, and {@link #close()} stops the same things in reverse order.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    /** How long a start waits for the API server to answer before giving up: a pod that cannot start should crash. */
+    static final Duration API_CHECK_TIMEOUT = Duration.ofSeconds(10);
+    /** A request not answered by then gets a 503 (kube-scheduler gives up after its httpTimeout, 5 s by default, anyway). */
+    static final long REQUEST_TIMEOUT_MS = 30_000;
+    /** A connection with no bytes either way for this long is closed: slow or stuck clients cannot pile up. */
+    static final int IDLE_TIMEOUT_SECONDS = 60;
+    /** The webhook's largest AdmissionReview: a Pod is at most ~1.5 MiB in etcd. */
+    static final long WEBHOOK_BODY_LIMIT = 4L << 20;
+    /** Reservations of pods still unbound after this are released by the reconciler. */
+    static final Duration BIND_GRACE = Duration.ofSeconds(15);
+
+    private final Resources resources;
+    private final ClusterState state;
+    private final HttpServer main;
+    private final HttpServer health;
+    private final WebhookListener webhook;
+    private final HttpServer scorerHttp;
+    private final Scorer scorer;
+
+    private Server(Resources resources, ClusterState state, HttpServer main, HttpServer health, WebhookListener webhook, HttpServer scorerHttp,
+                   Scorer scorer) {
+        this.resources = resources;
+        this.state = state;
+        this.main = main;
+        this.health = health;
+        this.webhook = webhook;
+        this.scorerHttp = scorerHttp;
+        this.scorer = scorer;
+    }
+
+    /** Starts everything {@code settings} asks for; on any failure, stops what had started and throws. */
+    public static Server start(ServerSettings settings) throws IOException {
+        Resources resources = new Resources();
+        try {
+            return assemble(settings, resources);
+        } catch (IOException | RuntimeException e) {
+            resources.close();
+            throw e;
+        } catch (Exception e) {
+            resources.close();
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static Server assemble(ServerSettings settings, Resources resources) throws Exception {
+        Clock clock = Clock.systemUTC();
+        var common = settings.common();
+        ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), common.labelSources(), common.catalog(),
+                ClusterConfig.GpushareResources.DEFAULT);
+        ClusterState state = new ClusterState(clock);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        resources.add("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS));
+        // JVM heap, GC, threads and CPU next to ours: what an operator sizes the pod's memory limit by.
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+
+        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic();
+        Feed feed = startSource(settings.source(), state, cluster, needsPods, resources);
+        KubeClusterWatcher watcher = feed.watcher();
+
+        DemandReader demands = new DemandReader(new GpuRequestParser(common.grammar()), cluster);
+        WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
+        var policy = settings.extender() == null ? io.kubegpu.extender.decision.Policy.FRAGMENTATION : settings.extender().policy();
+        GpuFit fit = new GpuFit(new MemoryGuard(common.catalog()), cluster.vendors().all(), policy, profile,
+                cluster.gpushare().memoryUnitMiB());
+        Periodic periodic = resources.add("timers", new Periodic(vertx));
+
+        RequestLimits limits = RequestLimits.forHeap(settings.extender() == null ? WEBHOOK_BODY_LIMIT * 8 : settings.extender().bodyLimitBytes() * 8);
+        BooleanSupplier synced = () -> state.snapshot().synced();
+        Router healthRouter = Router.router(vertx);
+        ExtenderRoutes.mountHealth(healthRouter, settings.source() instanceof ClusterSource.None ? () -> true : synced,
+                "cluster state not synced yet");
+        healthRouter.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+
+        Scorer utilization = null;
+        LiveLoad live = LiveLoad.NONE;
+        if (settings.scorer() != null) {
+            var role = settings.scorer();
+            utilization = role.synthetic()
+                    ? Scorer.create(vertx, role.config(), new SyntheticSource(ScorerListener.syntheticGpus(state.snapshot())), common.catalog(),
+                            registry, clock)
+                    : Scorer.overPrometheus(vertx, role.config(), common.catalog(), registry, clock);
+            resources.add("scorer", utilization);
+            live = utilization.liveUtilization()::nodeLoad;
+        }
+
+        Router mainRouter = Router.router(vertx);
+        mainRouter.route().order(-100).handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
+        if (settings.extender() != null) {
+            var role = settings.extender();
+            mainRouter.route().order(-99).handler(limits.handler(role.bodyLimitBytes(), Server::extenderError));
+            ExplainStore explanations = new ExplainStore();
+            ExtenderMetrics metrics = new ExtenderMetrics(registry);
+            ClusterGpuMetrics gpuMetrics = new ClusterGpuMetrics(registry, cluster.vendors().all().stream().map(io.kubegpu.request.Vendor::resource).toList());
+            gpuMetrics.refresh(state.snapshot());
+            profile.refresh(state.snapshot());
+            periodic.every(Duration.ofSeconds(15), () -> {
+                gpuMetrics.refresh(state.snapshot());
+                // O(pods): on a worker thread, never on the event loop that answers kube-scheduler.
+                vertx.executeBlocking(() -> {
+                    profile.refresh(state.snapshot());
+                    return null;
+                }, false);
+            });
+            if (watcher != null && watcher.watchesPods()) {
+                AllocationReconciliation reconciliation = new AllocationReconciliation(state, watcher, BIND_GRACE, clock, registry);
+                periodic.every(Duration.ofSeconds(1), () -> vertx.executeBlocking(() -> {
+                    reconciliation.run();
+                    return null;
+                }, false));
+            }
+            NodeScorer scorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
+            ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
+                    role.filterMode(), clock);
+            PodCache podCache = new PodCache();
+            GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
+            BindGate gate = new BindGate(role.schedulers());
+            Binder binder = watcher != null
+                    ? new ApiBinder(feed.client(), state, allocator, demands, podCache, cluster, gate, clock)
+                    : new InMemoryBinder(state, allocator, demands, podCache, gate);
+            ExtenderRoutes routes = new ExtenderRoutes(vertx, service, new ExtenderCodec(), binder, podCache, explanations, metrics);
+            routes.mountExplain(healthRouter);
+            if (settings.health() == null) {
+                mainRouter.route().subRouter(healthRouter);
+            }
+            routes.mount(mainRouter, role.prefix(), role.bodyLimitBytes(), synced);
+        } else if (settings.health() == null) {
+            mainRouter.route().subRouter(healthRouter);
+        }
+
+        WebhookListener hook = null;
+        if (settings.webhook() != null) {
+            var role = settings.webhook();
+            var mutator = new io.kubegpu.webhook.mutation.PodMutator(role.mutation(), new ClusterFeasibility(state, demands, fit));
+            try {
+                hook = WebhookListener.start(vertx, role.listen(), role.cert(), role.key(), mutator, registry, healthRouter,
+                        limits.handler(WEBHOOK_BODY_LIMIT, WebhookListener::error), periodic);
+            } catch (Exception e) {
+                throw new IOException("cannot start the webhook on " + describe(role.listen()) + ": " + rootMessage(e), e);
+            }
+            resources.add("webhook listener", shutdown(hook.server()));
+        }
+
+        HttpServer scorerHttp = null;
+        if (utilization != null) {
+            try {
+                scorerHttp = ScorerListener.start(vertx, settings.scorer().listen(), utilization, healthRouter);
+            } catch (Exception e) {
+                throw new IOException("cannot start the scorer on " + describe(settings.scorer().listen()) + ": " + rootMessage(e), e);
+            }
+            resources.add("scorer listener", shutdown(scorerHttp));
+            utilization.start();
+        }
+
+        HttpServer healthHttp = null;
+        if (settings.health() != null) {
+            healthHttp = listen(vertx, settings.health(), null, healthRouter, "health and metrics");
+            resources.add("health listener", shutdown(healthHttp));
+        }
+        HttpServer mainHttp = listen(vertx, settings.main(), settings.extender() == null ? null : settings.extender().tls(), mainRouter,
+                settings.extender() != null ? "the extender" : "health and metrics");
+        resources.add("main listener", shutdown(mainHttp));
+        LOG.info("{} listening on {}://{}:{}{}{}", settings.extender() != null ? "extender" : "health endpoints",
+                settings.extender() != null && settings.extender().tls() != null ? "https" : "http", settings.main().host(), mainHttp.actualPort(),
+                settings.extender() != null ? settings.extender().prefix() + " (filter, prioritize, bind)" : " (/healthz, /readyz, /metrics)",
+                healthHttp == null ? "" : "; health, metrics and /explain on http://" + settings.health().host() + ":" + healthHttp.actualPort());
+        return new Server(resources, state, mainHttp, healthHttp, hook, scorerHttp, utilization);
+    }
+
+    /** A live cluster's watcher and the client it uses; both null for an embedded cluster. */
+    private record Feed(KubeClusterWatcher watcher, ApiClient client) {
+    }
+
+    /** Loads or starts watching the cluster; a live cluster is first checked to answer, so a bad kubeconfig fails the start. */
+    private static Feed startSource(ClusterSource source, ClusterState state, ClusterConfig cluster, boolean watchPods, Resources resources)
+            throws IOException {
+        if (source instanceof ClusterSource.Kubernetes live) {
+            ApiClient client = KubeClients.forWatching(live.kubeconfig());
+            KubeClients.checkAccess(client, "nodes", API_CHECK_TIMEOUT, live.describe());
+            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods));
+            watcher.start();
+            LOG.info("watching the cluster of {} ({})", live.describe(), watchPods ? "nodes and pods" : "nodes");
+            return new Feed(watcher, client);
+        }
+        if (source instanceof ClusterSource.Manifests manifests) {
+            var summary = new ManifestLoader(cluster).load(manifests.file(), state);
+            LOG.info("embedded cluster from {}: {} nodes, {} pods (binds are recorded in memory only)", manifests.file(), summary.nodes(),
+                    summary.pods());
+        } else if (source instanceof ClusterSource.Sample) {
+            var summary = new ManifestLoader(cluster).loadSample(state);
+            LOG.info("embedded cluster from the built-in sample: {} nodes, {} pods (binds are recorded in memory only)", summary.nodes(),
+                    summary.pods());
+        } else {
+            state.markSynced(true); // No cluster: nothing to wait for.
+        }
+        return new Feed(null, null);
+    }
+
+    private static HttpServer listen(Vertx vertx, Endpoint endpoint, ServerSettings.Tls tls, Router router, String what) throws IOException {
+        // No response compression: kube-scheduler's Go client asks for gzip on every call, and on the loopback
+        // between a scheduler and its sidecar deflating and inflating each reply is CPU both sides need for
+        // scheduling (on a 2-core machine the control plane already uses every core). Compressed requests are accepted.
+        HttpServerOptions options = new HttpServerOptions().setHost(endpoint.host()).setPort(endpoint.port())
+                .setDecompressionSupported(true).setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString()));
+            if (tls.clientCa() != null) {
+                options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toString()));
+            }
+        }
+        try {
+            return vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + describe(endpoint) + " for " + what + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Stops accepting, then lets in-flight requests finish for a few seconds. */
+    private static AutoCloseable shutdown(HttpServer server) {
+        return () -> server.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+
+    private static void extenderError(io.vertx.ext.web.RoutingContext ctx, int status, String message) {
+        com.google.gson.JsonObject body = new com.google.gson.JsonObject();
+        body.addProperty("Error", message);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    static String describe(Endpoint endpoint) {
+        return endpoint.host() + ":" + endpoint.port();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** The port the extender's verbs (or, without the extender, health and metrics) listen on. */
+    public int port() {
+        return main.actualPort();
+    }
+
+    /** The port of health, metrics and /explain when they have their own listener, else {@link #port()}. */
+    public int healthPort() {
+        return health == null ? main.actualPort() : health.actualPort();
+    }
+
+    /** The scorer's port, or -1 when the scorer role is off. */
+    public int scorerPort() {
+        return scorerHttp == null ? -1 : scorerHttp.actualPort();
+    }
+
+    /** The webhook's HTTPS port, or -1 when the webhook role is off. */
+    public int webhookPort() {
+        return webhook == null ? -1 : webhook.port();
+    }
+
+    /** For tests: the webhook listener, or null. */
+    WebhookListener webhookListener() {
+        return webhook;
+    }
+
+    /** The utilization scorer, or null when its role is off. */
+    public Scorer scorer() {
+        return scorer;
+    }
+
+    public ClusterState state() {
+        return state;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish (bounded), then stops everything, last started first. */
+    @Override
+    public void close() {
+        resources.close();
+    }
+}

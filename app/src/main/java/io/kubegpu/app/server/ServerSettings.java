@@ -1,0 +1,192 @@
+package io.kubegpu.app.server;
+
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.http.FilterMode;
+import io.kubegpu.request.GrammarConfig;
+import io.kubegpu.scorer.config.ScorerConfig;
+import io.kubegpu.webhook.mutation.MutationConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything one {@code serve} process runs with, grouped by what uses it. A role that is off is {@code null}. The
+ * command line builds it (and validates it first); tests build it directly with the {@code with…} methods.
+ *
+ * @param common    the request grammar, GPU catalog and node-label strategies every role shares
+ * @param source    where the cluster state comes from
+ * @param health    the listener of {@code /healthz}, {@code /readyz}, {@code /metrics} and {@code /explain} when it is not
+ *                  the extender's own (so the extender's verbs can stay on loopback); {@code null} to serve them on
+ *                  {@link #main}
+ * @param main      the listener of the extender's verbs (and of health and metrics when {@code health} is null); it
+ *                  runs whatever the roles, for health and metrics
+ * @param extender  the scheduler extender, or null
+ * @param webhook   the admission webhook, or null
+ * @param scorer    the utilization scorer, or null
+ */
+public record ServerSettings(Common common, ClusterSource source, Endpoint health, Endpoint main, ExtenderRole extender,
+                             WebhookRole webhook, ScorerRole scorer) {
+    public ServerSettings {
+        Objects.requireNonNull(common, "common");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(main, "main");
+    }
+
+    /** The built-in sample cluster, the extender on a free loopback port, no other role: what most tests start from. */
+    public static ServerSettings embedded() {
+        return new ServerSettings(Common.defaults(), new ClusterSource.Sample(), null, Endpoint.loopback(0), ExtenderRole.defaults(), null, null);
+    }
+
+    public ServerSettings withSource(ClusterSource value) {
+        return new ServerSettings(common, value, health, main, extender, webhook, scorer);
+    }
+
+    public ServerSettings withHealth(Endpoint value) {
+        return new ServerSettings(common, source, value, main, extender, webhook, scorer);
+    }
+
+    public ServerSettings withMain(Endpoint value) {
+        return new ServerSettings(common, source, health, value, extender, webhook, scorer);
+    }
+
+    public ServerSettings withExtender(ExtenderRole value) {
+        return new ServerSettings(common, source, health, main, value, webhook, scorer);
+    }
+
+    public ServerSettings withWebhook(WebhookRole value) {
+        return new ServerSettings(common, source, health, main, extender, value, scorer);
+    }
+
+    public ServerSettings withScorer(ScorerRole value) {
+        return new ServerSettings(common, source, health, main, extender, webhook, value);
+    }
+
+    /** What every role reads nodes, pods and requests with. */
+    public record Common(GrammarConfig grammar, GpuCatalog catalog, List<ModelLabelSource> labelSources) {
+        public Common {
+            Objects.requireNonNull(grammar, "grammar");
+            Objects.requireNonNull(catalog, "catalog");
+            labelSources = List.copyOf(labelSources);
+        }
+
+        public static Common defaults() {
+            return new Common(GrammarConfig.defaults(), GpuCatalog.builtIn(), List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE));
+        }
+    }
+
+    /** Where the cluster state comes from. */
+    public sealed interface ClusterSource {
+        /** The built-in sample cluster (the demo). */
+        record Sample() implements ClusterSource {
+        }
+
+        /** Node and Pod manifests from a file. */
+        record Manifests(Path file) implements ClusterSource {
+        }
+
+        /** A live cluster through a kubeconfig, or the in-cluster service account when {@code kubeconfig} is null. */
+        record Kubernetes(Path kubeconfig) implements ClusterSource {
+            /** How the user named the cluster, for messages. */
+            public String describe() {
+                return kubeconfig == null ? "the in-cluster service account" : "kubeconfig " + kubeconfig;
+            }
+        }
+
+        /** No cluster state at all: the scorer alone reads only Prometheus. */
+        record None() implements ClusterSource {
+        }
+    }
+
+    /** A TCP listener: address and port (0 picks a free one). */
+    public record Endpoint(String host, int port) {
+        public Endpoint {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is not within 0..65535");
+            }
+        }
+
+        public static Endpoint loopback(int port) {
+            return new Endpoint("127.0.0.1", port);
+        }
+    }
+
+    /**
+     * TLS of a listener.
+     *
+     * @param cert     PEM certificate (chain)
+     * @param key      PEM private key
+     * @param clientCa PEM CA that client certificates must be signed by (mutual TLS), or null to accept any client
+     */
+    public record Tls(Path cert, Path key, Path clientCa) {
+        public Tls {
+            Objects.requireNonNull(cert, "cert");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /**
+     * The scheduler extender.
+     *
+     * @param tls            HTTPS for the verbs (with client certificates for a standalone extender), or null for HTTP
+     * @param prefix         URL prefix of the verbs, e.g. {@code /gpu-scheduler}, or empty
+     * @param bodyLimitBytes largest request body
+     * @param policy         the default placement policy
+     * @param filterMode     what filter returns of the nodes a GPU pod fits
+     * @param liveWeight     weight of live GPU utilization in node scores
+     * @param schedulers     the {@code schedulerName}s whose pods bind may place
+     */
+    public record ExtenderRole(Tls tls, String prefix, long bodyLimitBytes, Policy policy, FilterMode filterMode, double liveWeight,
+                               Set<String> schedulers) {
+        public ExtenderRole {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(filterMode, "filterMode");
+            schedulers = Set.copyOf(schedulers);
+            if (bodyLimitBytes <= 0) {
+                throw new IllegalArgumentException("the body limit must be positive");
+            }
+        }
+
+        public static ExtenderRole defaults() {
+            return new ExtenderRole(null, "", 8L << 20, Policy.FRAGMENTATION, FilterMode.BEST, 0.3, Set.of("default-scheduler"));
+        }
+
+        public ExtenderRole withPolicy(Policy value) {
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, value, filterMode, liveWeight, schedulers);
+        }
+
+        public ExtenderRole withSchedulers(Set<String> value) {
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, value);
+        }
+
+        public ExtenderRole withTls(Tls value) {
+            return new ExtenderRole(value, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers);
+        }
+
+        public ExtenderRole withBodyLimitBytes(long value) {
+            return new ExtenderRole(tls, prefix, value, policy, filterMode, liveWeight, schedulers);
+        }
+    }
+
+    /** The admission webhook: its HTTPS listener, PEM certificate and key (reloaded when they change), and what it writes. */
+    public record WebhookRole(Endpoint listen, Path cert, Path key, MutationConfig mutation) {
+        public WebhookRole {
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(cert, "cert");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(mutation, "mutation");
+        }
+    }
+
+    /** The utilization scorer: its listener, configuration, and whether it reads synthetic data (the demo). */
+    public record ScorerRole(Endpoint listen, ScorerConfig config, boolean synthetic) {
+        public ScorerRole {
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(config, "config");
+        }
+    }
+}

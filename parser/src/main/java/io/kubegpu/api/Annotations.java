@@ -1,0 +1,54 @@
+package io.kubegpu.api;
+
+import java.util.List;
+
+/**
+ * The pod and node annotations this project reads and writes, and those of the gpushare device plugin it speaks to: one
+ * place, so the webhook, the extender and the cluster state never disagree on a name.
+ */
+public final class Annotations {
+    /** The GPU request a user writes on a pod, e.g. {@code 2(V100)} or {@code 8G,0.5}. */
+    public static final String GPU = "kubegpu.io/gpu";
+    /** Which container of the pod gets the GPU resources (default: the first). */
+    public static final String CONTAINER = "kubegpu.io/container";
+    /** The total GPU memory the pod needs over all its GPUs. */
+    public static final String MIN_GPU_MEMORY = "kubegpu.io/min-gpu-memory";
+    /** A pod's placement policy, overriding the extender's default. */
+    public static final String POLICY = "kubegpu.io/policy";
+
+    /** The node a share was assigned to by our bind. */
+    public static final String ASSIGNED_NODE = "kubegpu.io/assigned-node";
+    /** The GPU slices a share was assigned: {@code index:memoryMiB:milli}, comma-separated. */
+    public static final String ASSIGNED_GPUS = "kubegpu.io/assigned-gpus";
+    /** When the assignment was written. */
+    public static final String ASSIGNED_AT = "kubegpu.io/assigned-at";
+
+    /** gpushare device plugin: the GPU index of the pod's share. */
+    public static final String GPUSHARE_INDEX = "ALIYUN_COM_GPU_MEM_IDX";
+    /** gpushare: the pod's GPU memory in the plugin's units. */
+    public static final String GPUSHARE_POD_MEMORY = "ALIYUN_COM_GPU_MEM_POD";
+    /** gpushare: the device's total memory. */
+    public static final String GPUSHARE_DEVICE_MEMORY = "ALIYUN_COM_GPU_MEM_DEV";
+    /** gpushare: whether the device plugin has allocated the share yet. */
+    public static final String GPUSHARE_ASSIGNED = "ALIYUN_COM_GPU_MEM_ASSIGNED";
+    /** gpushare: when the scheduler assumed the pod, in nanoseconds. */
+    public static final String GPUSHARE_ASSUME_TIME = "ALIYUN_COM_GPU_MEM_ASSUME_TIME";
+
+    /**
+     * Annotations only the binder may write: a pod created with any of them is trying to choose its own GPU (and the
+     * device plugin would believe it). The webhook removes them at admission; bind never trusts them.
+     */
+    public static final List<String> BINDER_ONLY = List.of(ASSIGNED_NODE, ASSIGNED_GPUS, ASSIGNED_AT, GPUSHARE_INDEX, GPUSHARE_POD_MEMORY,
+            GPUSHARE_DEVICE_MEMORY, GPUSHARE_ASSIGNED, GPUSHARE_ASSUME_TIME);
+
+    /** Node annotation: indices of GPUs that must not be placed on ({@code 0,3} or {@code all}). */
+    public static final String UNHEALTHY_GPUS = "kubegpu.io/unhealthy-gpus";
+
+    /** The gpushare device plugin's shared GPU memory resource. */
+    public static final String GPUSHARE_MEMORY_RESOURCE = "aliyun.com/gpu-mem";
+    /** The gpushare device plugin's GPU count resource. */
+    public static final String GPUSHARE_COUNT_RESOURCE = "aliyun.com/gpu-count";
+
+    private Annotations() {
+    }
+}
