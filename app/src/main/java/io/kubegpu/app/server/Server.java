@@ -92,7 +92,11 @@ public final class Server implements AutoCloseable {
 
     /** Starts everything {@code settings} asks for; on any failure, stops what had started and throws. */
     public static Server start(ServerSettings settings) throws IOException {
-        Resources resources = new Resources();
+        return start(settings, new Resources());
+    }
+
+    /** As {@link #start(ServerSettings)}, recording what it starts in {@code resources} (tests look at them after a failure). */
+    static Server start(ServerSettings settings, Resources resources) throws IOException {
         try {
             return assemble(settings, resources);
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.kubegpu.app.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
@@ -84,6 +85,35 @@ class WebhookServingTest {
             Files.writeString(dir.resolve("cert.pem"), "not a certificate");
             server.webhookListener().reloadIfChanged();
             assertThat(servedCommonName(server.webhookPort())).isEqualTo("CN=webhook-good");
+        }
+    }
+
+    @Test
+    void aKeyThatDoesNotBelongToTheCertificateIsRefusedAtStartAndAtReload(@TempDir Path dir) throws Exception {
+        Path other = Files.createDirectory(dir.resolve("other"));
+        SelfSignedTls.certificate(other, "stranger");
+        SelfSignedTls.certificate(dir, "webhook-good");
+        Files.copy(other.resolve("key.pem"), dir.resolve("wrong-key.pem"));
+        var mismatched = new ServerSettings.WebhookRole(ServerSettings.Endpoint.loopback(0), dir.resolve("cert.pem"), dir.resolve("wrong-key.pem"),
+                MutationConfig.defaults());
+        assertThatThrownBy(() -> Server.start(ServerSettings.embedded().withExtender(null).withWebhook(mismatched)))
+                .hasMessageContaining("do not go together").hasMessageContaining("does not belong to the certificate");
+
+        try (Server server = webhookOnly(dir)) {
+            // A writer that replaced the key and not yet the certificate: keep serving the old pair.
+            Files.copy(other.resolve("key.pem"), dir.resolve("key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            server.webhookListener().reloadIfChanged();
+            assertThat(servedCommonName(server.webhookPort())).isEqualTo("CN=webhook-good");
+            // ... and take the new pair once both files are in.
+            Files.copy(other.resolve("cert.pem"), dir.resolve("cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            server.webhookListener().reloadIfChanged();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String served = servedCommonName(server.webhookPort());
+            while (!served.equals("CN=stranger") && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                served = servedCommonName(server.webhookPort());
+            }
+            assertThat(served).isEqualTo("CN=stranger");
         }
     }
 

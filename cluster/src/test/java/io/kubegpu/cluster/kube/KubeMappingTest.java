@@ -193,4 +193,47 @@ class KubeMappingTest {
         assertThat(node.gpuCount()).isEqualTo(4);
         assertThat(node.allocatable("aliyun.com/gpu-mem")).isEqualTo(64);
     }
+
+    @Test
+    void assignmentsAnyoneCouldWriteAreBoundedAndCountAtLeastWhatThePodRequests() {
+        // Indices that once sized an array by themselves (an OutOfMemoryError, or a negative size that stopped the informer).
+        for (String gpus : List.of("2147483647:1:0", "100000000:1:0", "256:1024:0", "0:1:0,0:1:0", "0:2000000:0", "0:1:1001")) {
+            GpuPod pod = PODS.map(pod("{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\",\"annotations\":{"
+                    + "\"kubegpu.io/assigned-node\":\"n1\",\"kubegpu.io/assigned-gpus\":\"" + gpus + "\"}},"
+                    + "\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":{\"aliyun.com/gpu-mem\":\"8\"}}}]}}"))
+                    .orElseThrow();
+            assertThat(pod.slices()).as(gpus).isEmpty();
+            assertThat(pod.request("aliyun.com/gpu-mem")).isEqualTo(8);
+        }
+        String many = String.join(",", java.util.stream.IntStream.range(0, 300).mapToObj(i -> (i % 250) + ":1:0").toList());
+        assertThat(PODS.map(pod("{\"metadata\":{\"name\":\"p\",\"uid\":\"u\",\"annotations\":{\"kubegpu.io/assigned-gpus\":\"" + many
+                + "\"}},\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"resources\":{\"limits\":{\"aliyun.com/gpu-mem\":\"8\"}}}]}}"))
+                .orElseThrow().slices()).isEmpty();
+
+        // A forged 1 MiB slice of a pod whose container asks for 8 GiB: counted as the 8 GiB the device plugin hands out.
+        GpuPod forged = PODS.map(pod("""
+                {"metadata":{"name":"p","namespace":"ns","uid":"u","annotations":{
+                   "kubegpu.io/assigned-node":"n1","kubegpu.io/assigned-gpus":"0:1:0"}},
+                 "spec":{"nodeName":"n1","containers":[{"name":"c","resources":{"limits":{"aliyun.com/gpu-mem":"8"}}}]}}""")).orElseThrow();
+        assertThat(forged.slices()).containsExactly(new GpuSlice(0, 8192, 0));
+    }
+
+    @Test
+    void sharesArePackedIntoTheMemoryTheNodeReportsAndUnhealthyGpusAreKnown() {
+        GpuNode t4 = NODES.map(node("""
+                {"metadata":{"name":"t4","labels":{"nvidia.com/gpu.product":"Tesla-T4","nvidia.com/gpu.memory":"15360"},
+                             "annotations":{"kubegpu.io/unhealthy-gpus":"1,3"}},
+                 "status":{"allocatable":{"nvidia.com/gpu":"4"},"conditions":[{"type":"Ready","status":"True"}]}}"""));
+        assertThat(t4.gpuMemoryMiB()).as("what the memory guard judges: the catalog's 16 GiB").isEqualTo(16384);
+        assertThat(t4.usableMemoryMiB()).as("what shares are packed into: the report").isEqualTo(15360);
+        assertThat(t4.unhealthyGpus()).containsExactly(1, 3);
+        assertThat(t4.healthy(0)).isTrue();
+        assertThat(t4.healthy(3)).isFalse();
+
+        GpuNode garbled = NODES.map(node("""
+                {"metadata":{"name":"n","labels":{"nvidia.com/gpu.product":"Tesla-T4"},"annotations":{"kubegpu.io/unhealthy-gpus":"one"}},
+                 "status":{"allocatable":{"nvidia.com/gpu":"2"}}}"""));
+        assertThat(garbled.unhealthyGpus()).as("unreadable: every GPU out, not a guess").containsExactly(0, 1);
+        assertThat(garbled.usableMemoryMiB()).as("no report: the catalog size").isEqualTo(16384);
+    }
 }

@@ -77,4 +77,28 @@ class KubePodReaderTest {
         assertThatThrownBy(() -> stream("{\"metadata\":{\"annotations\":[\"a\"]}}")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> stream("[1]")).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void softPreferencesAreSeenTheSameWayByBothDecoders() throws IOException {
+        MetadataTrimming.install();
+        String[] withPreferences = {
+            "{\"spec\":{\"affinity\":{\"nodeAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":[{\"weight\":1,"
+                    + "\"preference\":{\"matchExpressions\":[{\"key\":\"zone\",\"operator\":\"In\",\"values\":[\"a\"]}]}}]}}}}",
+            "{\"spec\":{\"affinity\":{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":[{\"weight\":5}]}}}}",
+            "{\"spec\":{\"topologySpreadConstraints\":[{\"maxSkew\":1,\"whenUnsatisfiable\":\"ScheduleAnyway\"}]}}"};
+        String[] without = {
+            "{\"spec\":{}}",
+            "{\"spec\":{\"affinity\":{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":[]},"
+                    + "\"preferredDuringSchedulingIgnoredDuringExecution\":[]}}}}",
+            "{\"spec\":{\"topologySpreadConstraints\":[{\"maxSkew\":1,\"whenUnsatisfiable\":\"DoNotSchedule\"}]}}",
+            "{\"spec\":{\"affinity\":null,\"topologySpreadConstraints\":null}}"};
+        for (String json : withPreferences) {
+            assertThat(stream(json).hasSoftPreferences()).as(json).isTrue();
+            assertThat(MetadataTrimming.reflective().fromJson(json, KubePod.class).hasSoftPreferences()).as(json).isTrue();
+        }
+        for (String json : without) {
+            assertThat(stream(json).hasSoftPreferences()).as(json).isFalse();
+            assertThat(MetadataTrimming.reflective().fromJson(json, KubePod.class).hasSoftPreferences()).as(json).isFalse();
+        }
+    }
 }

@@ -253,4 +253,63 @@ class ClusterStateTest {
         assertThat(total).isEqualTo(expected);
         assertThat(state.snapshot().nodes()).allSatisfy(n -> assertThat(n.reservations()).isEmpty());
     }
+
+    @Test
+    void slotsOfNodesThatAreGoneAreReusedSoChurnDoesNotGrowTheState() {
+        // An autoscaled pool: nodes come and go under new names all day.
+        for (int round = 0; round < 200; round++) {
+            state.upsertNode(node("burst-" + round + "-a", 8));
+            state.upsertNode(node("burst-" + round + "-b", 8));
+            state.upsertPod(pod("p" + round, "burst-" + round + "-a", 1));
+            state.deletePod("p" + round);
+            state.deleteNode("burst-" + round + "-a");
+            state.deleteNode("burst-" + round + "-b");
+        }
+        state.upsertNode(node("stays", 8));
+        assertThat(state.slotCapacity()).as("at most the nodes present at once, plus one").isLessThanOrEqualTo(3);
+        assertThat(state.snapshot().nodes()).extracting(NodeState::name).containsExactly("stays");
+        assertThat(state.snapshot().node("burst-7-a")).isEmpty();
+    }
+
+    @Test
+    void anOldSnapshotStillAnswersForItsNodesAfterTheirSlotWasReused() {
+        state.upsertNode(node("old", 8));
+        state.upsertPod(pod("a", "old", 3));
+        ClusterSnapshot before = state.snapshot();
+        state.deletePod("a");
+        state.deleteNode("old");
+        state.upsertNode(node("new", 2)); // takes the freed slot
+        assertThat(before.node("old").orElseThrow().used(GPU)).isEqualTo(3);
+        assertThat(before.node("new")).isEmpty();
+        assertThat(state.snapshot().node("new").orElseThrow().node().gpuCount()).isEqualTo(2);
+        assertThat(state.snapshot().node("old")).isEmpty();
+    }
+
+    @Test
+    void aFullPodListReplacesWhatWasKnownAndDropsReservationsOfPodsThatAreGone() {
+        state.upsertNode(node("n1", 8));
+        state.upsertPod(pod("deleted-while-the-watch-was-down", "n1", 2));
+        state.upsertPod(pod("kept", "n1", 1));
+        state.reserve(new Reservation("gone-pending", "ns/gone", "n1", Map.of(GPU, 1L), List.of(), clock.instant(), clock.instant().plusSeconds(60)));
+        state.reserve(new Reservation("still-pending", "ns/p", "n1", Map.of(GPU, 1L), List.of(), clock.instant(), clock.instant().plusSeconds(60)));
+        long version = state.snapshot().version();
+
+        state.replacePods(List.of(pod("kept", "n1", 1), pod("bound-while-the-watch-was-down", "n1", 4), pod("still-pending", null, 1)));
+
+        NodeState n1 = nodeState("n1");
+        assertThat(n1.pods()).extracting(GpuPod::uid).containsExactlyInAnyOrder("kept", "bound-while-the-watch-was-down");
+        assertThat(n1.reservations()).extracting(Reservation::podUid).containsExactly("still-pending");
+        assertThat(n1.used(GPU)).isEqualTo(1 + 4 + 1);
+        assertThat(state.snapshot().version()).as("one published change").isEqualTo(version + 1);
+    }
+
+    @Test
+    void aFullNodeListRemovesNodesThatAreGone() {
+        state.upsertNode(node("n1", 8));
+        state.upsertNode(node("gone", 8));
+        state.replaceNodes(List.of(node("n1", 4), node("n2", 2)));
+        assertThat(state.snapshot().nodes()).extracting(NodeState::name).containsExactlyInAnyOrder("n1", "n2");
+        assertThat(nodeState("n1").node().gpuCount()).isEqualTo(4);
+        assertThat(state.snapshot().nodeCount()).isEqualTo(2);
+    }
 }

@@ -98,6 +98,21 @@ class BestNodeFilterTest {
     }
 
     @Test
+    void aPodWithSoftPreferencesGetsEveryFittingNodeSoKubeSchedulerScoresThem() {
+        // kube-scheduler skips its scoring (preferred affinity, ScheduleAnyway spread) when a filter leaves one node.
+        String body = """
+                {"Pod":{"metadata":{"name":"soft","namespace":"ns","uid":"soft","annotations":{"kubegpu.io/gpu":"2(A100)"}},
+                 "spec":{"containers":[{"name":"c"}],"affinity":{"nodeAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[
+                   {"weight":10,"preference":{"matchExpressions":[{"key":"zone","operator":"In","values":["b"]}]}}]}}}},
+                 "Nodes":null,"NodeNames":["c-empty","b-busy","a-empty","d-t4"]}""";
+        ExtenderArgs args = codec.readArgs(body.getBytes(StandardCharsets.UTF_8));
+        JsonObject reply = reply(args, service.filter(args));
+        assertThat(reply.getAsJsonArray("NodeNames").toString()).isEqualTo("[\"c-empty\",\"b-busy\",\"a-empty\"]");
+        assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactly("d-t4");
+        assertThat(held("a-empty") + held("c-empty")).as("no node chosen, so none held").isZero();
+    }
+
+    @Test
     void equalNodesGoToTheSmallestNameWhateverOrderTheyComeIn() {
         assertThat(filter("p1", "4", "c-empty", "a-empty").getAsJsonArray("NodeNames").toString()).isEqualTo("[\"a-empty\"]");
         assertThat(filter("p2", "4", "a-empty", "c-empty").getAsJsonArray("NodeNames").toString())

@@ -99,7 +99,7 @@ public final class AdmissionRoutes {
         MutationResult result;
         try {
             result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"));
-        } catch (IllegalStateException | ClassCastException | UnsupportedOperationException | NumberFormatException e) {
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
             // The API server sends only valid Pods; a wrong-typed field means the caller is not the API server.
             throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + e.getMessage());
         }

@@ -56,8 +56,16 @@ public final class PodMutator {
         return mutate(pod, string(object(pod, "metadata"), "namespace"));
     }
 
-    /** Mutates a pod created in {@code namespace} (the AdmissionRequest's; the object may not carry it). */
+    /**
+     * Mutates a pod created in {@code namespace} (the AdmissionRequest's; the object may not carry it).
+     *
+     * @throws IllegalArgumentException when a field the mutation reads has a type no v1 Pod gives it
+     */
     public MutationResult mutate(JsonObject pod, String namespace) {
+        var shape = PodShape.problem(pod);
+        if (shape.isPresent()) {
+            throw new IllegalArgumentException(shape.get());
+        }
         JsonObject metadata = object(pod, "metadata");
         JsonObject annotations = object(metadata, "annotations");
         Patch patch = new Patch();

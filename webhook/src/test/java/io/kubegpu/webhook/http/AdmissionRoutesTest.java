@@ -88,4 +88,22 @@ class AdmissionRoutesTest {
         assertThatThrownBy(() -> routes.review("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}"))
                 .hasMessage("the AdmissionReview has no request.uid");
     }
+
+    @Test
+    void aPodOfTheWrongShapeIsABadRequestNotACrash() throws IOException {
+        String review = fixture("admissionreview-pod-create.json");
+        JsonObject template = JsonParser.parseString(review).getAsJsonObject();
+        for (String[] broken : new String[][] {{"spec", "\"no spec\""}, {"containers", "{\"not\":\"a list\"}"}, {"containers", "[\"a string\"]"},
+                {"tolerations", "\"everything\""}, {"nodeSelector", "[1]"}, {"affinity", "[]"}}) {
+            JsonObject copy = template.deepCopy();
+            JsonObject object = copy.getAsJsonObject("request").getAsJsonObject("object");
+            if (broken[0].equals("spec")) {
+                object.add("spec", JsonParser.parseString(broken[1]));
+            } else {
+                object.getAsJsonObject("spec").add(broken[0], JsonParser.parseString(broken[1]));
+            }
+            assertThatThrownBy(() -> routes.review(copy.toString())).as(broken[0] + " = " + broken[1])
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("request.object is not a valid v1 Pod: spec");
+        }
+    }
 }

@@ -230,4 +230,51 @@ class PodMutatorTest {
         assertThat(mutator.mutate(pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"1(T4)\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}"))
                 .allowed()).isTrue();
     }
+
+    @Test
+    void assignmentAnnotationsAPodArrivesWithAreRemoved() {
+        // Only our bind may say which GPU a share has; the device plugin believes these annotations.
+        JsonObject pod = pod("""
+                {"metadata":{"name":"p","namespace":"ns","annotations":{"kubegpu.io/gpu":"8G,0.5(T4)",
+                  "kubegpu.io/assigned-node":"t4-a","kubegpu.io/assigned-gpus":"0:1:0","ALIYUN_COM_GPU_MEM_IDX":"0",
+                  "ALIYUN_COM_GPU_MEM_POD":"1","ALIYUN_COM_GPU_MEM_ASSIGNED":"true","team":"nlp"}},
+                 "spec":{"containers":[{"name":"c","image":"i"}]}}""");
+        MutationResult result = MUTATOR.mutate(pod);
+        JsonObject after = apply(pod, result.patch());
+        assertThat(after.getAsJsonObject("metadata").getAsJsonObject("annotations").keySet())
+                .containsExactlyInAnyOrder("kubegpu.io/gpu", "team");
+        assertThat(result.warnings()).anyMatch(w -> w.contains("removed annotation kubegpu.io/assigned-gpus"));
+        assertThat(MUTATOR.mutate(after).patch()).isEmpty();
+
+        // Also on a pod that asks for GPUs through resources only.
+        JsonObject resourcesOnly = pod("""
+                {"metadata":{"name":"p","annotations":{"ALIYUN_COM_GPU_MEM_IDX":"3"}},
+                 "spec":{"containers":[{"name":"c","resources":{"limits":{"aliyun.com/gpu-mem":"4"}}}]}}""");
+        assertThat(apply(resourcesOnly, MUTATOR.mutate(resourcesOnly).patch()).getAsJsonObject("metadata").getAsJsonObject("annotations")
+                .keySet()).isEmpty();
+    }
+
+    @Test
+    void aBareShareIsSizedFromTheMemoryTheClustersNodesReport() {
+        // T4 nodes report 15,360 MiB: half of that, down to whole GiB, is 7; two halves then fit one card.
+        FleetFeasibility fleet = new FleetFeasibility() {
+            @Override
+            public java.util.Optional<String> neverFits(io.kubegpu.request.GpuRequest request, int minTotalMiB) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.OptionalInt usableMemoryMiB(io.kubegpu.request.GpuRequest request) {
+                return java.util.OptionalInt.of(15360);
+            }
+        };
+        JsonObject pod = pod("{\"metadata\":{\"name\":\"p\",\"annotations\":{\"kubegpu.io/gpu\":\"0.5(T4)\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\"}]}}");
+        JsonObject sized = mutated(pod, new PodMutator(MutationConfig.defaults(), fleet));
+        assertThat(sized.getAsJsonObject("spec").getAsJsonArray("containers").get(0).getAsJsonObject().getAsJsonObject("resources")
+                .getAsJsonObject("limits").get("aliyun.com/gpu-mem").getAsString()).isEqualTo("7");
+        // Without cluster state: the catalog's 16 GiB, so 8.
+        assertThat(mutated(pod, MUTATOR).getAsJsonObject("spec").getAsJsonArray("containers").get(0).getAsJsonObject()
+                .getAsJsonObject("resources").getAsJsonObject("limits").get("aliyun.com/gpu-mem").getAsString()).isEqualTo("8");
+    }
 }
