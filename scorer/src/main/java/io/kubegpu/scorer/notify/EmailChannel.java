@@ -91,7 +91,9 @@ final class EmailChannel implements Channel {
             if (config.sslTrust() == null) {
                 props.put(p + "ssl.checkserveridentity", "true"); // the certificate must name the host we asked for
             } else {
-                props.put(p + "ssl.trust", config.sslTrust()); // an operator's explicit choice for an internal relay
+                // An operator's explicit choice for an internal relay with its own certificate: trusted as it is, name included.
+                props.put(p + "ssl.trust", config.sslTrust());
+                props.put(p + "ssl.checkserveridentity", "false");
             }
         }
         return props;
