@@ -33,7 +33,10 @@ public final class Receiver {
         this.port = vertx.createHttpServer().requestHandler(http -> http.body().onSuccess(body -> {
             Request request = new Request(http.method().name(), http.uri(), MultiMap.caseInsensitiveMultiMap().addAll(http.headers()),
                     body.toString());
-            requests.add(request);
+            synchronized (requests) {
+                requests.add(request);
+                requests.notifyAll();
+            }
             answer.accept(request, http);
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
     }
@@ -54,5 +57,20 @@ public final class Receiver {
 
     public List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The requests once there are at least {@code count}, waiting on their arrival; fails after {@code seconds}. */
+    public List<Request> await(int count, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        synchronized (requests) {
+            while (requests.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " requests within " + seconds + " s, got " + requests.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(requests, left);
+            }
+            return List.copyOf(requests);
+        }
     }
 }
