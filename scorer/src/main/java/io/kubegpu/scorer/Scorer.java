@@ -89,7 +89,12 @@ public final class Scorer implements AutoCloseable {
     }
 
     public void mount(Router router) {
-        routes.mount(router);
+        mount(router, List.of());
+    }
+
+    /** The REST API and {@code /docs}; the paths of {@code extraDocuments} (OpenAPI class-path resources) join its document. */
+    public void mount(Router router, List<String> extraDocuments) {
+        routes.mount(router, extraDocuments);
     }
 
     public Analyzer analyzer() {

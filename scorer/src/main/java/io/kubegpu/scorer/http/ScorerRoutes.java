@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API of the Python monitor this replaces: {@code /}, {@code /health}, {@code /analyze},
  * {@code /results}, {@code /results/low}, {@code /results/stats}, {@code /config} and {@code POST
- * /config/update}. Updates need a configured bearer token: with none they are refused outright, since
+ * /config/update}, with {@link ApiDocs /docs}. Updates need a configured bearer token: with none they are refused outright, since
  * an open endpoint that changes a cluster service's behaviour is not acceptable.
  */
 public final class ScorerRoutes {
@@ -47,7 +47,9 @@ public final class ScorerRoutes {
         this.version = BuildVersion.get();
     }
 
-    public void mount(Router router) {
+    /** The monitor's routes and {@code /docs}, whose document also lists the paths of {@code extraDocuments} (resources). */
+    public void mount(Router router, List<String> extraDocuments) {
+        new ApiDocs(version, extraDocuments).mount(router);
         router.get("/").handler(this::root);
         router.get("/health").handler(this::health);
         router.get("/analyze").handler(this::analyze);
