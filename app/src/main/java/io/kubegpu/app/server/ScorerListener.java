@@ -17,12 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The utilization scorer's HTTP listener: the monitor's REST API next to {@code /healthz}, {@code /readyz}
- * and {@code /metrics}, on its own port so it can be exposed to the platform while the extender stays on
+ * The utilization scorer's HTTP listener: the monitor's REST API and its {@code /docs} next to {@code /healthz},
+ * {@code /readyz} and {@code /metrics}, on its own port so it can be exposed to the platform while the extender stays on
  * loopback beside kube-scheduler.
  */
 final class ScorerListener {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerListener.class);
+    /** The extender's and webhook's routes, listed beside the scorer's in /docs; edit it with those routes. */
+    static final String EXTENDER_ROUTES = "/io/kubegpu/app/openapi/extender.yaml";
 
     private ScorerListener() {
     }
@@ -30,11 +32,11 @@ final class ScorerListener {
     static HttpServer start(Vertx vertx, String host, int port, Scorer scorer, Router health) throws Exception {
         Router router = Router.router(vertx);
         router.route().subRouter(health);
-        scorer.mount(router);
+        scorer.mount(router, List.of(EXTENDER_ROUTES));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
                 .requestHandler(router).listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("scorer listening on http://{}:{} (/results, /results/low, /results/stats, /health, /analyze, /config)", host,
-                server.actualPort());
+        LOG.info("scorer listening on http://{}:{} (/results, /results/low, /results/stats, /health, /analyze, /config; API docs at /docs)",
+                host, server.actualPort());
         return server;
     }
 
