@@ -18,12 +18,20 @@ public final class JsonShape {
     }
 
     public static List<String> mismatches(JsonElement example, JsonElement actual, Set<String> maps) {
+        return mismatches(example, actual, maps, Set.of());
+    }
+
+    public static List<String> mismatches(JsonElement example, JsonElement actual, Set<String> maps, Set<String> optional) {
         List<String> out = new ArrayList<>();
-        compare("$", example, actual, maps, out);
+        compare("$", example, actual, maps, optional, out);
         return out;
     }
 
-    private static void compare(String path, JsonElement example, JsonElement actual, Set<String> maps, List<String> out) {
+    private static void compare(String path, JsonElement example, JsonElement actual, Set<String> maps, Set<String> optional,
+                                List<String> out) {
+        if ((actual == null || actual.isJsonNull()) && optional.contains(path.substring(path.lastIndexOf('.') + 1))) {
+            return;
+        }
         if (actual == null) {
             out.add(path + " is missing");
             return;
@@ -37,7 +45,7 @@ public final class JsonShape {
                 out.add(path + " is an empty array; the test needs data to compare");
             }
             for (int i = 0; i < actual.getAsJsonArray().size(); i++) {
-                compare(path + "[" + i + "]", example.getAsJsonArray().get(0), actual.getAsJsonArray().get(i), maps, out);
+                compare(path + "[" + i + "]", example.getAsJsonArray().get(0), actual.getAsJsonArray().get(i), maps, optional, out);
             }
         } else if (example.isJsonObject()) {
             JsonObject e = example.getAsJsonObject();
@@ -46,12 +54,12 @@ public final class JsonShape {
             if (maps.contains(name)) {
                 JsonElement first = e.entrySet().iterator().next().getValue();
                 for (Map.Entry<String, JsonElement> entry : a.entrySet()) {
-                    compare(path + "." + entry.getKey(), first, entry.getValue(), maps, out);
+                    compare(path + "." + entry.getKey(), first, entry.getValue(), maps, optional, out);
                 }
                 return;
             }
             for (Map.Entry<String, JsonElement> entry : e.entrySet()) {
-                compare(path + "." + entry.getKey(), entry.getValue(), a.get(entry.getKey()), maps, out);
+                compare(path + "." + entry.getKey(), entry.getValue(), a.get(entry.getKey()), maps, optional, out);
             }
         }
     }
