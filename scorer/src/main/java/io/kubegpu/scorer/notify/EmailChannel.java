@@ -69,7 +69,10 @@ final class EmailChannel implements Channel {
         } catch (AddressException | SendFailedException e) {
             throw new Delivery.Failure("the SMTP server " + config.host() + " refused an address: " + e.getMessage(), false);
         } catch (MessagingException e) {
-            throw new Delivery.Failure("cannot send e-mail through " + config.host() + ":" + config.port() + ": " + e.getMessage(), true);
+            // A server without STARTTLS will not grow it by the next attempt; anything else (connection, 4xx) may pass.
+            boolean retryable = e.getMessage() == null || !e.getMessage().contains("STARTTLS");
+            throw new Delivery.Failure("cannot send e-mail through " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+                    retryable);
         }
     }
 
