@@ -11,14 +11,12 @@ import io.kubegpu.scorer.analysis.UtilizationSource;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.kubegpu.scorer.score.GpuKey;
 import io.kubegpu.scorer.score.GpuWindow;
+import io.kubegpu.scorer.testing.FixedSource;
 import io.kubegpu.scorer.testing.Receiver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,17 +73,7 @@ class SharedGpuTest {
                 Map.entry("SMTP_HOST", "127.0.0.1"), Map.entry("SMTP_PORT", Integer.toString(MAIL.getSmtp().getPort())),
                 Map.entry("SMTP_SECURITY", "none"), Map.entry("EMAIL_FROM", "scorer@example.com"), Map.entry("EMAIL_TO", "team@example.com")));
         List<GpuWindow> windows = List.of(pod("notebook-a", 0), pod("notebook-b", 1));
-        UtilizationSource source = new UtilizationSource() {
-            @Override
-            public Future<List<GpuWindow>> fetch(Instant end, Duration window) {
-                return Future.succeededFuture(windows);
-            }
-
-            @Override
-            public String describe() {
-                return "two pods on one GPU";
-            }
-        };
+        UtilizationSource source = new FixedSource(windows);
         scorer = Scorer.create(vertx, config, source, GpuCatalog.builtIn(), registry, Clock.systemUTC());
         AnalysisSnapshot snapshot = scorer.analyzer().run(true).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
 

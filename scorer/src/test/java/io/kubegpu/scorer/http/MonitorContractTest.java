@@ -11,10 +11,10 @@ import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.kubegpu.scorer.score.GpuWindow;
 import io.kubegpu.scorer.testing.JsonShape;
 import io.kubegpu.scorer.testing.PythonClient;
+import io.kubegpu.scorer.testing.FixedSource;
 import io.kubegpu.scorer.testing.Receiver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
@@ -25,8 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,22 +62,7 @@ class MonitorContractTest {
                 ai.url("/v1/chat/completions"), "AI_REVIEW", "all"));
         List<GpuWindow> windows = List.of(gpu("GPU-high", "ml-team", "train-0", 95, 15000, 280), gpu("GPU-normal", "ml-team", "train-1", 50,
                 8000, 150), gpu("GPU-low", "dev-team", "notebook-0", 12, 3000, 40), gpu("GPU-idle", "dev-team", "notebook-1", 0, 300, 30));
-        UtilizationSource source = new UtilizationSource() {
-            @Override
-            public Future<List<GpuWindow>> fetch(Instant end, Duration window) {
-                return Future.succeededFuture(windows);
-            }
-
-            @Override
-            public String describe() {
-                return "the contract's GPUs";
-            }
-
-            @Override
-            public boolean isPrometheus() {
-                return true;
-            }
-        };
+        UtilizationSource source = new FixedSource(windows);
         scorer = Scorer.create(VERTX, config, source, GpuCatalog.builtIn(), REGISTRY, Clock.systemUTC());
         Router router = Router.router(VERTX);
         scorer.mount(router);
