@@ -26,6 +26,6 @@ FROM eclipse-temurin:17-jre
 RUN groupadd --system --gid 65532 kubegpu && useradd --system --uid 65532 --gid 65532 --no-create-home kubegpu
 COPY --from=build /src/app/target/kube-gpu-extender.jar /opt/kube-gpu-extender/kube-gpu-extender.jar
 USER 65532:65532
-EXPOSE 8888 8443 8000
+EXPOSE 8888 8443 8080
 ENTRYPOINT ["java", "-jar", "/opt/kube-gpu-extender/kube-gpu-extender.jar"]
 CMD ["serve"]

@@ -222,12 +222,14 @@ class ChartTest {
     @Test
     void theScorerConfigurationIsOneTheScorerAcceptsAndSecretsAreReferencedByName(@TempDir Path dir) throws Exception {
         RenderedChart chart = RenderedChart.render(Map.of("scorer.secrets.aiApiKey.name", "openai", "scorer.secrets.configApiToken.name",
-                "scorer-admin", "scorer.config.threshold", "25"));
+                "scorer-admin", "scorer.config.threshold", "25", "scorer.config.thresholds.idle", "5",
+                "scorer.secrets.slackWebhookUrl.name", "slack-hook", "scorer.secrets.smtpPassword.name", "smtp"));
         V1ConfigMap map = chart.typed("ConfigMap", FULLNAME + "-scorer", V1ConfigMap.class);
         Path file = dir.resolve("scorer.yaml");
         Files.writeString(file, map.getData().get("scorer.yaml"));
         ScorerConfig loaded = ScorerConfigLoader.load(file, Map.of());
         assertThat(loaded.threshold()).isEqualTo(25);
+        assertThat(loaded.thresholds().idle()).as("the monitor's nested keys beside the flat ones").isEqualTo(5);
         assertThat(loaded.promUrl()).isEqualTo("http://prometheus-operated.monitoring.svc:9090");
         var env = container(chart.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class), "scorer").getEnv();
         assertThat(env).anySatisfy(e -> {
@@ -236,6 +238,15 @@ class ChartTest {
             assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
         });
         assertThat(env).anySatisfy(e -> assertThat(e.getName()).isEqualTo("CONFIG_API_TOKEN"));
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("SLACK_WEBHOOK_URL");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("slack-hook");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("webhook-url");
+        });
+        assertThat(env).anySatisfy(e -> assertThat(e.getName()).isEqualTo("SMTP_PASSWORD"));
+        assertThat(env).noneSatisfy(e -> assertThat(e.getName()).isEqualTo("FEISHU_WEBHOOK_URL"));
+        var ports = container(chart.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class), "scorer").getPorts();
+        assertThat(ports).anySatisfy(p -> assertThat(p.getContainerPort()).as("the monitor's port").isEqualTo(8080));
         assertThat(chart.text()).doesNotContain("sk-");
     }
 

@@ -73,7 +73,7 @@ class ObservabilityTest {
     void theAlertsAreValidForPromtool(@TempDir Path dir) throws Exception {
         assertThat(rules()).extracting(r -> (String) r.get("alert")).contains("GpuIdle", "GpuMemoryHigh", "GpuMemoryCritical",
                 "GpuSchedulingLatencyHigh", "GpuExtenderErrors", "GpuBindFailures", "GpuWebhookRejectionsSpiking", "GpuScorerFailing",
-                "GpuScorerPrometheusUnreachable");
+                "GpuScorerPrometheusUnreachable", "GpuTemperatureHigh", "GpuTemperatureCritical");
         assertThat(rules()).filteredOn(r -> "GpuIdle".equals(r.get("alert"))).extracting(r -> r.get("for")).containsExactly("30m");
         Object spec = chart.get("PrometheusRule", FULLNAME).get("spec");
         Path file = dir.resolve("rules.yaml");
@@ -81,6 +81,53 @@ class ObservabilityTest {
         Path bin = Path.of(run(List.of("bash", Path.of("..", "scripts", "prometheus", "install.sh").toAbsolutePath().normalize().toString())));
         String output = run(List.of(bin.resolve("promtool").toString(), "check", "rules", file.toString()));
         assertThat(output).contains("SUCCESS: " + rules().size() + " rules found");
+    }
+
+    /**
+     * The temperature alerts as the resource-manager plan asks for them, run by promtool over DCGM series: warning above
+     * 80 °C held for 5 minutes, critical above 90 °C held for 1 minute, nothing for a card at 80 °C or below.
+     */
+    @Test
+    void temperatureAlertsFireAfterTheirDurationsInPromtool(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), new org.yaml.snakeyaml.Yaml().dump(chart.get("PrometheusRule", FULLNAME).get("spec")));
+        String hot = alert("GpuTemperatureHigh", "warning", "GPU-hot", "node-1", "80", "85", "for 5 minutes");
+        String burning = alert("GpuTemperatureHigh", "warning", "GPU-burning", "node-2", "80", "95", "for 5 minutes");
+        String critical = alert("GpuTemperatureCritical", "critical", "GPU-burning", "node-2", "90", "95", null);
+        Files.writeString(dir.resolve("temperature-test.yaml"), """
+                rule_files: [rules.yaml]
+                evaluation_interval: 30s
+                tests:
+                  - interval: 30s
+                    input_series:
+                      - series: 'DCGM_FI_DEV_GPU_TEMP{UUID="GPU-hot",Hostname="node-1",modelName="NVIDIA A100"}'
+                        values: '85x30'
+                      - series: 'DCGM_FI_DEV_GPU_TEMP{UUID="GPU-burning",Hostname="node-2",modelName="NVIDIA A100"}'
+                        values: '95x30'
+                      - series: 'DCGM_FI_DEV_GPU_TEMP{UUID="GPU-warm",Hostname="node-3",modelName="NVIDIA A100"}'
+                        values: '80x30'
+                    alert_rule_test:
+                      - {eval_time: 4m, alertname: GpuTemperatureHigh, exp_alerts: []}
+                      - eval_time: 6m
+                        alertname: GpuTemperatureHigh
+                        exp_alerts: [%s, %s]
+                      - {eval_time: 30s, alertname: GpuTemperatureCritical, exp_alerts: []}
+                      - eval_time: 2m
+                        alertname: GpuTemperatureCritical
+                        exp_alerts: [%s]
+                """.formatted(hot, burning, critical));
+        Path bin = Path.of(run(List.of("bash", Path.of("..", "scripts", "prometheus", "install.sh").toAbsolutePath().normalize().toString())));
+        String output = run(List.of(bin.resolve("promtool").toString(), "test", "rules", dir.resolve("temperature-test.yaml").toString()));
+        assertThat(output).contains("SUCCESS");
+    }
+
+    /** One expected alert in promtool's flow syntax, its annotations as the rule's templates render them. */
+    private static String alert(String name, String severity, String uuid, String host, String limit, String value, String held) {
+        String description = held != null
+                ? value + " °C for 5 minutes; the card throttles its clocks when hot. Check its cooling and airflow."
+                : value + " °C: near the slowdown and shutdown temperatures, the hardware may be damaged. Drain the node.";
+        return "{exp_labels: {severity: " + severity + ", UUID: " + uuid + ", Hostname: " + host + ", modelName: NVIDIA A100}, "
+                + "exp_annotations: {summary: 'GPU " + uuid + " on " + host + " is above " + limit + " °C', description: '" + description
+                + "'}}";
     }
 
     @Test

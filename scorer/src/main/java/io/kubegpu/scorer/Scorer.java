@@ -2,7 +2,8 @@ package io.kubegpu.scorer;
 
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.scorer.action.ControlApiNotifier;
-import io.kubegpu.scorer.action.OpenAiReviewer;
+import io.kubegpu.scorer.action.LlmReviewer;
+import io.kubegpu.scorer.analysis.AiReview;
 import io.kubegpu.scorer.analysis.AnalysisListener;
 import io.kubegpu.scorer.analysis.Analyzer;
 import io.kubegpu.scorer.analysis.LiveUtilization;
@@ -12,6 +13,7 @@ import io.kubegpu.scorer.analysis.UtilizationSource;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.scorer.http.ScorerRoutes;
 import io.kubegpu.scorer.metrics.ScorerMetrics;
+import io.kubegpu.scorer.notify.NotificationDispatcher;
 import io.kubegpu.scorer.prometheus.PrometheusClient;
 import io.kubegpu.scorer.prometheus.PrometheusSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,10 +26,13 @@ import java.util.List;
 
 /**
  * The background utilization scorer assembled: a source (Prometheus, or synthetic for the demo), the
- * periodic analyzer, its metrics, the run log, the optional control API and AI review, and the REST
- * routes. The HTTP listener and the extender's use of {@link #liveUtilization()} belong to the caller.
+ * periodic analyzer, its metrics, the run log, the optional control API, notifications and AI review, and
+ * the REST routes with their {@code /docs}. The HTTP listener and the extender's use of {@link #liveUtilization()} belong to the caller.
  */
 public final class Scorer implements AutoCloseable {
+    /** Wait before the first retry of a report or notification; doubled for each next one. */
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
     private final Analyzer analyzer;
     private final ScorerRoutes routes;
     private final LiveUtilization live;
@@ -58,14 +63,23 @@ public final class Scorer implements AutoCloseable {
         List<AnalysisListener> listeners = new ArrayList<>();
         listeners.add(new ScorerMetrics(registry));
         listeners.add(new RunSummaryLog());
+        double aiThreshold = config.ai().threshold();
         if (config.controlApi().enabled()) {
-            listeners.add(new ControlApiNotifier(vertx, config.controlApi(), clock, Duration.ofSeconds(1), registry));
+            listeners.add(new ControlApiNotifier(vertx, config.controlApi(), aiThreshold, clock, RETRY_BACKOFF, registry));
         }
-        OpenAiReviewer ai = config.ai().apiKey() == null ? null : new OpenAiReviewer(vertx, config.ai());
-        Analyzer analyzer = new Analyzer(vertx, source, new ScoringSettings(config.threshold(), config.interval(), config.weights()), catalog,
-                clock, config.timeWindow(), config.analysisTimeout(), ai, config.ai().enabled(), listeners);
-        return new Scorer(analyzer, new ScorerRoutes(analyzer, config), new LiveUtilization(analyzer::latest, config.staleAfter(), clock),
-                resource);
+        List<String> channels = List.of();
+        if (config.notifications().any()) {
+            NotificationDispatcher notifications = new NotificationDispatcher(vertx, config.notifications(), aiThreshold, clock, RETRY_BACKOFF,
+                    registry);
+            listeners.add(notifications);
+            channels = notifications.channels();
+        }
+        AiReview ai = config.ai().configured()
+                ? new AiReview(new LlmReviewer(vertx, config.ai(), registry), config.ai().enabled(), config.ai().review()) : null;
+        Analyzer analyzer = new Analyzer(vertx, source, new ScoringSettings(config.thresholds(), config.interval(), config.weights()),
+                catalog, clock, config.timeWindow(), config.analysisTimeout(), ai, listeners);
+        return new Scorer(analyzer, new ScorerRoutes(analyzer, config, channels),
+                new LiveUtilization(analyzer::latest, config.staleAfter(), clock), resource);
     }
 
     /** Runs the first analysis now and one every interval after. */
@@ -75,7 +89,12 @@ public final class Scorer implements AutoCloseable {
     }
 
     public void mount(Router router) {
-        routes.mount(router);
+        mount(router, List.of());
+    }
+
+    /** The REST API and {@code /docs}; the paths of {@code extraDocuments} (OpenAPI class-path resources) join its document. */
+    public void mount(Router router, List<String> extraDocuments) {
+        routes.mount(router, extraDocuments);
     }
 
     public Analyzer analyzer() {

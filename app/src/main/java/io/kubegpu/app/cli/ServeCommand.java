@@ -135,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Node label strategies for the GPU model, in order: gfd, gpu-type, label:KEY (default: ${DEFAULT-VALUE}).")
     private List<String> nodeLabels;
 
-    @Option(names = "--scorer-port", defaultValue = "8000",
+    @Option(names = "--scorer-port", defaultValue = "8080",
             description = "HTTP port of the utilization scorer's REST API and metrics (default: ${DEFAULT-VALUE}).")
     private int scorerPort;
 
@@ -143,7 +143,8 @@ final class ServeCommand implements Callable<Integer> {
     private String scorerHost;
 
     @Option(names = "--scorer-config", paramLabel = "YAML",
-            description = "Scorer settings (prom_url, threshold, interval, …); environment variables such as PROM_URL override them.")
+            description = "Scorer settings: our flat keys (prom_url, threshold, …) or the Python monitor's nested config.yaml "
+                    + "(prometheus.url, thresholds.low_utilization, …); environment variables such as PROM_URL override them.")
     private Path scorerConfig;
 
     @Option(names = "--utilization", defaultValue = "auto",

@@ -17,12 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The utilization scorer's HTTP listener: the monitor's REST API next to {@code /healthz}, {@code /readyz}
- * and {@code /metrics}, on its own port so it can be exposed to the platform while the extender stays on
+ * The utilization scorer's HTTP listener: the monitor's REST API and its {@code /docs} next to {@code /healthz},
+ * {@code /readyz} and {@code /metrics}, on its own port so it can be exposed to the platform while the extender stays on
  * loopback beside kube-scheduler.
  */
 final class ScorerListener {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerListener.class);
+    /** The extender's and webhook's routes, listed beside the scorer's in /docs; edit it with those routes. */
+    static final String EXTENDER_ROUTES = "/io/kubegpu/app/openapi/extender.yaml";
 
     private ScorerListener() {
     }
@@ -31,12 +33,12 @@ final class ScorerListener {
         Router router = Router.router(vertx);
         router.route().order(-100).handler(io.vertx.ext.web.handler.TimeoutHandler.create(Server.REQUEST_TIMEOUT_MS, 503));
         router.route().subRouter(health);
-        scorer.mount(router);
+        scorer.mount(router, List.of(EXTENDER_ROUTES));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(endpoint.host()).setPort(endpoint.port())
                         .setCompressionSupported(true).setIdleTimeout(Server.IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .requestHandler(router).listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("scorer listening on http://{}:{} (/results, /results/low, /results/stats, /health, /analyze, /config)", endpoint.host(),
-                server.actualPort());
+        LOG.info("scorer listening on http://{}:{} (/results, /results/low, /results/stats, /health, /analyze, /config; API docs at /docs)",
+                endpoint.host(), server.actualPort());
         return server;
     }
 

@@ -209,7 +209,7 @@ class CliTest {
         Files.writeString(yaml, "threshold: 95\n");
         Run bad = run("", "serve", "--scorer-config", yaml.toString());
         assertThat(bad.status()).isEqualTo(Cli.INVALID_INPUT);
-        assertThat(bad.err()).contains("scorer configuration").contains("threshold (" + yaml + ")").contains("10..70");
+        assertThat(bad.err()).contains("scorer configuration").contains("threshold (" + yaml + ")").contains("1..70");
     }
 
     @Test

@@ -43,6 +43,11 @@ class ScorerServingTest {
                     .contains("\"prometheus_connected\":false");
             assertThat(get(server.scorerPort(), "/metrics")).contains("gpu_utilization_score{").contains("kubegpu_cluster_nodes");
             assertThat(get(server.scorerPort(), "/healthz")).isNotEmpty();
+            assertThat(results.get(0).getAsJsonObject().get("temperature").getAsDouble()).isPositive();
+            // /docs on the scorer's port lists its routes, the probes and metrics beside them, and the extender's routes.
+            var paths = JsonParser.parseString(get(server.scorerPort(), "/openapi.json")).getAsJsonObject().getAsJsonObject("paths").keySet();
+            assertThat(paths).contains("/results", "/healthz", "/readyz", "/metrics", "/filter", "/prioritize", "/bind", "/mutate");
+            assertThat(get(server.scorerPort(), "/docs")).contains("swagger-ui-bundle.js");
             assertThat(get(server.port(), "/results")).doesNotContain("gpu_id");
         }
     }

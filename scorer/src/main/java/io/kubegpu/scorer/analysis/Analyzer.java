@@ -1,10 +1,10 @@
 package io.kubegpu.scorer.analysis;
 
 import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.scorer.score.GpuKey;
 import io.kubegpu.scorer.score.GpuScore;
 import io.kubegpu.scorer.score.GpuScorer;
 import io.kubegpu.scorer.score.GpuWindow;
-import io.kubegpu.scorer.score.ScoreStats;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an analysis every interval: fetch the windows, score them, let the AI review the low ones when
- * asked, publish an immutable {@link AnalysisSnapshot}. One run at a time (a trigger during a run joins
+ * Runs an analysis every interval: fetch the windows, score them, let the AI review the GPUs of the configured
+ * statuses (low and idle by default) when asked, publish an immutable {@link AnalysisSnapshot}. One run at a time (a trigger during a run joins
  * it); a run that fails or passes the analysis timeout keeps the last good results, marked stale, and
  * the next try comes after {@value #RETRY_SECONDS} s rather than a whole interval, so a Prometheus that
  * comes back is noticed without a restart.
@@ -36,8 +36,7 @@ public final class Analyzer implements AutoCloseable {
     private final Clock clock;
     private final Duration window;
     private final Duration timeout;
-    private final AiReviewer ai;
-    private final boolean aiByDefault;
+    private final AiReview ai;
     private final List<AnalysisListener> listeners;
     private final AtomicReference<ScoringSettings> settings;
     private final AtomicReference<AnalysisSnapshot> latest;
@@ -46,12 +45,9 @@ public final class Analyzer implements AutoCloseable {
     private volatile long timer = -1;
     private volatile boolean closed;
 
-    /**
-     * @param ai          null when AI analysis is not configured
-     * @param aiByDefault whether scheduled runs ask the AI (configured and enabled)
-     */
+    /** @param ai null when AI analysis is not configured */
     public Analyzer(Vertx vertx, UtilizationSource source, ScoringSettings settings, GpuCatalog catalog, Clock clock, Duration window,
-                    Duration timeout, AiReviewer ai, boolean aiByDefault, List<AnalysisListener> listeners) {
+                    Duration timeout, AiReview ai, List<AnalysisListener> listeners) {
         this.vertx = vertx;
         this.source = source;
         this.catalog = catalog;
@@ -59,7 +55,6 @@ public final class Analyzer implements AutoCloseable {
         this.window = window;
         this.timeout = timeout;
         this.ai = ai;
-        this.aiByDefault = aiByDefault && ai != null;
         this.listeners = List.copyOf(listeners);
         this.settings = new AtomicReference<>(settings);
         this.latest = new AtomicReference<>(AnalysisSnapshot.empty(settings.threshold()));
@@ -74,7 +69,7 @@ public final class Analyzer implements AutoCloseable {
         if (closed) {
             return;
         }
-        run(aiByDefault).onComplete(done -> {
+        run(ai != null && ai.everyRun()).onComplete(done -> {
             if (closed) {
                 return;
             }
@@ -106,7 +101,8 @@ public final class Analyzer implements AutoCloseable {
                         first.tryComplete(result.result());
                     } else {
                         String why = describe(result.cause());
-                        AnalysisSnapshot kept = latest.updateAndGet(s -> s.failed(clock.instant(), why));
+                        boolean byTimeout = timedOut(result.cause());
+                        AnalysisSnapshot kept = latest.updateAndGet(s -> s.failed(clock.instant(), why, byTimeout));
                         LOG.warn("GPU analysis failed after {} ms, keeping the results of {} (stale): {}", took.toMillis(),
                                 kept.analyzedAt() == null ? "no earlier run" : kept.analyzedAt(), why);
                         listeners.forEach(l -> notify(() -> l.failed(result.cause(), kept, took)));
@@ -119,15 +115,15 @@ public final class Analyzer implements AutoCloseable {
     }
 
     private Future<AnalysisSnapshot> score(List<GpuWindow> windows, Instant end, ScoringSettings with, boolean useAi) {
-        List<GpuScore> scores = new GpuScorer(with.weights(), with.threshold(), catalog).score(windows);
-        AnalysisSnapshot snapshot = new AnalysisSnapshot(end, scores, ScoreStats.of(scores), with.threshold(), false, clock.instant(),
-                null, Map.of());
-        if (!useAi || snapshot.low().isEmpty()) {
+        List<GpuScore> scores = new GpuScorer(with.weights(), with.thresholds(), catalog).score(windows);
+        AnalysisSnapshot snapshot = AnalysisSnapshot.of(end, scores, with.threshold(), clock.instant());
+        List<GpuScore> asked = useAi ? scores.stream().filter(ai::reviews).toList() : List.of();
+        if (asked.isEmpty()) {
             return Future.succeededFuture(snapshot);
         }
-        Map<String, GpuWindow> byId = new HashMap<>();
-        windows.forEach(w -> byId.putIfAbsent(w.gpuId(), w));
-        return ai.review(snapshot.low(), byId)
+        Map<GpuKey, GpuWindow> byKey = new HashMap<>();
+        windows.forEach(w -> byKey.putIfAbsent(w.key(), w));
+        return ai.reviewer().review(asked, byKey)
                 .map(snapshot::withAi)
                 .recover(failure -> {
                     LOG.warn("AI analysis failed, scores are kept without it: {}", describe(failure));
@@ -143,8 +139,12 @@ public final class Analyzer implements AutoCloseable {
         }
     }
 
+    private static boolean timedOut(Throwable failure) {
+        return failure instanceof java.util.concurrent.TimeoutException || failure.getClass().getSimpleName().contains("Timeout");
+    }
+
     private String describe(Throwable failure) {
-        if (failure instanceof java.util.concurrent.TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+        if (timedOut(failure)) {
             return "the analysis took longer than " + timeout.toSeconds() + " s (analysis_timeout) reading " + source.describe();
         }
         return failure.getMessage() == null ? failure.toString() : failure.getMessage();
@@ -175,10 +175,10 @@ public final class Analyzer implements AutoCloseable {
         return source;
     }
 
-    /** Changes threshold, interval or weights; they apply from the next run. */
+    /** Changes thresholds, interval or weights; they apply from the next run. */
     public void update(ScoringSettings next) {
         settings.set(next);
-        LOG.info("scoring settings changed: threshold {}, interval {} s, weights {}", next.threshold(), next.interval().toSeconds(),
+        LOG.info("scoring settings changed: thresholds {}, interval {} s, weights {}", next.thresholds(), next.interval().toSeconds(),
                 next.weights());
     }
 

@@ -51,6 +51,7 @@ public final class SyntheticSource implements UtilizationSource {
         double[] free = new double[samples];
         double[] power = new double[samples];
         double[] clock = new double[samples];
+        double[] temperature = new double[samples];
         for (int i = 0; i < samples; i++) {
             long step = firstStep + i;
             double wobble = Math.sin(step / 5.0 + gpu.index()) * 3;
@@ -68,6 +69,7 @@ public final class SyntheticSource implements UtilizationSource {
             free[i] = gpu.memoryMiB() - used[i];
             power[i] = gpu.powerWatts() * (0.15 + 0.8 * util[i] / 100);
             clock[i] = util[i] < 5 ? 300 : 1380;
+            temperature[i] = Math.round(32 + 45 * util[i] / 100 + wobble);
         }
         Map<String, String> labels = new HashMap<>();
         labels.put("UUID", "GPU-synthetic-" + gpu.host() + "-" + gpu.index());
@@ -78,7 +80,7 @@ public final class SyntheticSource implements UtilizationSource {
             labels.put("pod", gpu.pod());
             labels.put("namespace", gpu.namespace());
         }
-        return new GpuWindow(labels.get("UUID"), labels, util, copy, used, free, power, clock, (double) gpu.powerWatts());
+        return new GpuWindow(labels.get("UUID"), labels, util, copy, used, free, power, clock, (double) gpu.powerWatts(), temperature);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.kubegpu.scorer.score.GpuScore;
 import io.kubegpu.scorer.score.GpuStatus;
 import io.kubegpu.scorer.score.ScoreStats;
 import io.kubegpu.scorer.score.ScoreWeights;
+import io.kubegpu.scorer.wire.Timestamps;
 import java.time.Instant;
 import java.util.List;
 
@@ -40,8 +41,10 @@ final class ScorerJson {
         out.add("gpu_util", number(gpu.gpuUtil()));
         out.add("mem_copy", number(gpu.memCopy()));
         out.add("mem_used_mb", number(gpu.memUsedMiB()));
+        out.add("mem_total_mb", number(gpu.memTotalMiB()));
         out.add("power_usage", number(gpu.powerWatts()));
         out.add("sm_clock", number(gpu.smClock()));
+        out.add("temperature", number(gpu.temperatureC()));
         out.add("score", number(gpu.score()));
         out.addProperty("status", gpu.status().label());
         out.add("timestamp", time(snapshot.analyzedAt()));
@@ -49,7 +52,7 @@ final class ScorerJson {
         if (!gpu.scored()) {
             out.addProperty("missing", gpu.missing());
         }
-        AiVerdict verdict = snapshot.ai().get(gpu.gpuId());
+        AiVerdict verdict = snapshot.ai().get(gpu.key());
         if (verdict != null) {
             out.add("ai_analysis", ai(verdict));
         }
@@ -107,7 +110,8 @@ final class ScorerJson {
         return Double.isFinite(value) ? new JsonPrimitive(Math.round(value * 100) / 100.0) : JsonNull.INSTANCE;
     }
 
+    /** RFC 3339 with microseconds at most, as Python's {@code datetime.fromisoformat} reads it; null before the first run. */
     static JsonElement time(Instant instant) {
-        return instant == null ? JsonNull.INSTANCE : new JsonPrimitive(instant.toString());
+        return instant == null ? JsonNull.INSTANCE : new JsonPrimitive(Timestamps.format(instant));
     }
 }

@@ -1,5 +1,6 @@
 package io.kubegpu.scorer.http;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -9,6 +10,7 @@ import io.kubegpu.scorer.analysis.Analyzer;
 import io.kubegpu.scorer.analysis.ScoringSettings;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.scorer.score.ScoreWeights;
+import io.kubegpu.scorer.score.Thresholds;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,26 +26,30 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API of the Python monitor this replaces: {@code /}, {@code /health}, {@code /analyze},
  * {@code /results}, {@code /results/low}, {@code /results/stats}, {@code /config} and {@code POST
- * /config/update}. Updates need a configured bearer token: with none they are refused outright, since
+ * /config/update}, with {@link ApiDocs /docs}. Updates need a configured bearer token: with none they are refused outright, since
  * an open endpoint that changes a cluster service's behaviour is not acceptable.
  */
 public final class ScorerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerRoutes.class);
     private static final String JSON = "application/json";
-    private static final Set<String> UPDATABLE = Set.of("threshold", "interval", "weights");
+    private static final Set<String> UPDATABLE = Set.of("threshold", "idle_threshold", "interval", "weights");
 
     private final Analyzer analyzer;
     private final ScorerConfig config;
+    private final List<String> notifications;
     private final String version;
 
-    public ScorerRoutes(Analyzer analyzer, ScorerConfig config) {
+    /** @param notifications the notification channels on ({@code slack}, {@code feishu}, {@code email}) */
+    public ScorerRoutes(Analyzer analyzer, ScorerConfig config, List<String> notifications) {
         this.analyzer = analyzer;
         this.config = config;
-        String implementation = ScorerRoutes.class.getPackage().getImplementationVersion();
-        this.version = implementation == null ? "0.1.0-SNAPSHOT" : implementation;
+        this.notifications = List.copyOf(notifications);
+        this.version = BuildVersion.get();
     }
 
-    public void mount(Router router) {
+    /** The monitor's routes and {@code /docs}, whose document also lists the paths of {@code extraDocuments} (resources). */
+    public void mount(Router router, List<String> extraDocuments) {
+        new ApiDocs(version, extraDocuments).mount(router);
         router.get("/").handler(this::root);
         router.get("/health").handler(this::health);
         router.get("/analyze").handler(this::analyze);
@@ -58,15 +65,22 @@ public final class ScorerRoutes {
         out.addProperty("service", "kube-gpu-extender GPU utilization scorer");
         out.addProperty("version", version);
         JsonObject features = new JsonObject();
-        features.addProperty("source", analyzer.source().describe());
         features.addProperty("ai_analysis", analyzer.aiAvailable());
+        features.addProperty("prometheus_metrics", true);
         features.addProperty("control_api", config.controlApi().enabled());
         features.addProperty("config_update", config.configToken() != null);
+        JsonArray channels = new JsonArray();
+        notifications.forEach(channels::add);
+        features.add("notifications", channels);
+        features.addProperty("source", analyzer.source().describe());
         features.addProperty("metrics", "/metrics");
+        features.addProperty("docs", "/docs");
         out.add("features", features);
         JsonObject summary = new JsonObject();
         ScoringSettings now = analyzer.settings();
+        summary.addProperty("prometheus_url", config.promUrl());
         summary.addProperty("threshold", now.threshold());
+        summary.addProperty("idle_threshold", now.thresholds().idle());
         summary.addProperty("interval", now.interval().toSeconds());
         summary.addProperty("time_window_min", config.timeWindow().toMinutes());
         summary.addProperty("step", config.step());
@@ -81,7 +95,8 @@ public final class ScorerRoutes {
         out.addProperty("status", latest.lastAttempt() == null ? "starting" : connected ? "healthy" : "degraded");
         out.addProperty("prometheus_connected", connected && analyzer.source().isPrometheus());
         out.add("last_analysis", ScorerJson.time(latest.analyzedAt()));
-        out.addProperty("analysis_timeout", config.analysisTimeout().toSeconds());
+        out.addProperty("analysis_timeout", latest.timedOut());
+        out.addProperty("analysis_timeout_seconds", config.analysisTimeout().toSeconds());
         out.addProperty("ai_enabled", config.ai().enabled());
         out.addProperty("interval", analyzer.settings().interval().toSeconds());
         out.addProperty("source", analyzer.source().describe());
@@ -127,6 +142,7 @@ public final class ScorerRoutes {
         JsonObject out = new JsonObject();
         out.addProperty("prom_url", config.promUrl());
         out.addProperty("threshold", now.threshold());
+        out.addProperty("idle_threshold", now.thresholds().idle());
         out.addProperty("interval", now.interval().toSeconds());
         out.addProperty("max_workers", config.maxWorkers());
         out.addProperty("time_window_min", config.timeWindow().toMinutes());
@@ -137,12 +153,22 @@ public final class ScorerRoutes {
         out.addProperty("stale_after", config.staleAfter().toSeconds());
         out.add("weights", ScorerJson.weights(now.weights()));
         out.addProperty("ai_enabled", config.ai().enabled());
+        out.addProperty("ai_provider", config.ai().provider().label());
         out.addProperty("ai_api_url", config.ai().apiUrl());
         out.addProperty("ai_model", config.ai().model());
+        out.addProperty("ai_threshold", config.ai().threshold());
+        JsonArray review = new JsonArray();
+        config.ai().review().stream().sorted().forEach(status -> review.add(status.label()));
+        out.add("ai_review", review);
         out.addProperty("ai_api_key_set", config.ai().apiKey() != null);
         out.addProperty("control_api_enabled", config.controlApi().enabled());
         out.addProperty("control_api", config.controlApi().url());
         out.addProperty("control_api_token_set", config.controlApi().token() != null);
+        out.addProperty("control_api_cooldown", config.controlApi().cooldown().toSeconds());
+        JsonArray channels = new JsonArray();
+        notifications.forEach(channels::add);
+        out.add("notifications", channels);
+        out.addProperty("notify_cooldown", config.notifications().cooldown().toSeconds());
         out.addProperty("config_update_enabled", config.configToken() != null);
         out.addProperty("log_level", config.logLevel());
         return out;
@@ -173,6 +199,7 @@ public final class ScorerRoutes {
         out.addProperty("status", "updated");
         JsonObject now = new JsonObject();
         now.addProperty("threshold", next.threshold());
+        now.addProperty("idle_threshold", next.thresholds().idle());
         now.addProperty("interval", next.interval().toSeconds());
         now.add("weights", ScorerJson.weights(next.weights()));
         out.add("config", now);
@@ -185,7 +212,7 @@ public final class ScorerRoutes {
         try {
             JsonElement root = JsonParser.parseString(body == null ? "" : body);
             if (!root.isJsonObject()) {
-                throw new IllegalArgumentException("the body is a JSON object with threshold, interval and/or weights");
+                throw new IllegalArgumentException("the body is a JSON object with threshold, idle_threshold, interval and/or weights");
             }
             request = root.getAsJsonObject();
         } catch (JsonParseException e) {
@@ -193,10 +220,12 @@ public final class ScorerRoutes {
         }
         for (String key : request.keySet()) {
             if (!UPDATABLE.contains(key)) {
-                throw new IllegalArgumentException("'" + key + "' cannot be changed at run time; only threshold, interval and weights");
+                throw new IllegalArgumentException("'" + key + "' cannot be changed at run time; only threshold, idle_threshold, "
+                        + "interval and weights");
             }
         }
         double threshold = request.has("threshold") ? number(request, "threshold") : current.threshold();
+        double idle = request.has("idle_threshold") ? number(request, "idle_threshold") : current.thresholds().idle();
         Duration interval = current.interval();
         if (request.has("interval")) {
             double seconds = number(request, "interval");
@@ -220,7 +249,7 @@ public final class ScorerRoutes {
                     w.has("mem_copy") ? number(w, "mem_copy") : weights.memoryCopy(),
                     w.has("mem_used") ? number(w, "mem_used") : weights.memoryUsed(), w.has("power") ? number(w, "power") : weights.power());
         }
-        return new ScoringSettings(threshold, interval, weights);
+        return new ScoringSettings(new Thresholds(idle, threshold), interval, weights);
     }
 
     private static double number(JsonObject object, String key) {

@@ -28,10 +28,11 @@ import java.util.function.ToDoubleFunction;
  * <pre>
  * gpu_utilization_score{gpu_id,pod,namespace,status}   gpu_core_utilization{gpu_id,pod,namespace}
  * gpu_memory_used_mb{…}  gpu_power_usage_watts{…}  gpu_memory_copy_utilization{…}  gpu_sm_clock_mhz{…}
+ * gpu_memory_total_mb{…}  gpu_temperature_celsius{…} (latest reading; absent when the exporter sends none)
  * gpu_total_count  gpu_low_utilization_count  gpu_idle_count  gpu_average_score
  * gpu_status_count{status}  gpu_namespace_count{namespace}  gpu_namespace_average_score{namespace}
  * gpu_analysis_total  gpu_analysis_errors_total{kind}  gpu_analysis_duration_seconds (histogram)
- * gpu_ai_analysis_confidence{gpu_id,ai_status}  gpu_ai_adjusted_score{gpu_id}
+ * gpu_ai_analysis_confidence{gpu_id,pod,namespace,ai_status}  gpu_ai_adjusted_score{gpu_id,pod,namespace}
  * gpu_analysis_last_success_timestamp_seconds  gpu_analysis_stale (1 while serving stale results)
  * </pre>
  */
@@ -64,6 +65,10 @@ public final class ScorerMetrics implements AnalysisListener {
                 .register(registry), GpuScore::memCopy));
         perGpu.add(new PerGpu(MultiGauge.builder("gpu_sm_clock_mhz").description("Average GPU SM clock, MHz")
                 .register(registry), GpuScore::smClock));
+        perGpu.add(new PerGpu(MultiGauge.builder("gpu_memory_total_mb").description("GPU framebuffer size (used + free), MiB")
+                .register(registry), GpuScore::memTotalMiB));
+        perGpu.add(new PerGpu(MultiGauge.builder("gpu_temperature_celsius").description("Latest GPU temperature in the window, Celsius")
+                .register(registry), GpuScore::temperatureC));
         statusCount = MultiGauge.builder("gpu_status_count").description("GPUs by utilization status").register(registry);
         namespaceCount = MultiGauge.builder("gpu_namespace_count").description("GPUs per namespace").register(registry);
         namespaceScore = MultiGauge.builder("gpu_namespace_average_score").description("Average GPU score per namespace").register(registry);
@@ -136,8 +141,9 @@ public final class ScorerMetrics implements AnalysisListener {
         List<MultiGauge.Row<?>> adjusted = new ArrayList<>();
         for (var entry : snapshot.ai().entrySet()) {
             AiVerdict verdict = entry.getValue();
-            confidence.add(MultiGauge.Row.of(Tags.of("gpu_id", entry.getKey(), "ai_status", verdict.status()), verdict.confidence()));
-            adjusted.add(MultiGauge.Row.of(Tags.of("gpu_id", entry.getKey()), verdict.adjustedScore()));
+            Tags who = Tags.of("gpu_id", entry.getKey().gpuId(), "pod", entry.getKey().pod(), "namespace", entry.getKey().namespace());
+            confidence.add(MultiGauge.Row.of(who.and("ai_status", verdict.status()), verdict.confidence()));
+            adjusted.add(MultiGauge.Row.of(who, verdict.adjustedScore()));
         }
         aiConfidence.register(confidence, true);
         aiScore.register(adjusted, true);

@@ -1,6 +1,7 @@
 package io.kubegpu.scorer.prometheus;
 
 import io.kubegpu.scorer.score.Attribution;
+import io.kubegpu.scorer.score.GpuKey;
 import io.kubegpu.scorer.score.GpuScorer;
 import io.kubegpu.scorer.score.GpuWindow;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -24,10 +24,10 @@ public final class DcgmWindows {
     }
 
     public static List<GpuWindow> assemble(Map<DcgmMetric, List<PromSeries>> byMetric) {
-        Map<Key, Builder> gpus = new TreeMap<>();
+        Map<GpuKey, Builder> gpus = new TreeMap<>();
         for (DcgmMetric metric : DcgmMetric.values()) {
             for (PromSeries series : byMetric.getOrDefault(metric, List.of())) {
-                Key key = Key.of(series.labels());
+                GpuKey key = keyOf(series.labels());
                 gpus.computeIfAbsent(key, k -> new Builder()).add(metric, series);
             }
         }
@@ -36,23 +36,11 @@ public final class DcgmWindows {
         return out;
     }
 
-    private record Key(String gpuId, String pod, String namespace) implements Comparable<Key> {
-        static Key of(Map<String, String> labels) {
-            String uuid = labels.getOrDefault("UUID", labels.get("uuid"));
-            Attribution who = Attribution.of(labels);
-            String gpuId = uuid != null && !uuid.isEmpty() ? uuid : who.hostname() + "/gpu" + labels.getOrDefault("gpu", "?");
-            return new Key(gpuId, Objects.toString(who.pod(), ""), Objects.toString(who.namespace(), ""));
-        }
-
-        @Override
-        public int compareTo(Key other) {
-            int byId = gpuId.compareTo(other.gpuId);
-            if (byId != 0) {
-                return byId;
-            }
-            int byNamespace = namespace.compareTo(other.namespace);
-            return byNamespace != 0 ? byNamespace : pod.compareTo(other.pod);
-        }
+    private static GpuKey keyOf(Map<String, String> labels) {
+        String uuid = labels.getOrDefault("UUID", labels.get("uuid"));
+        Attribution who = Attribution.of(labels);
+        String gpuId = uuid != null && !uuid.isEmpty() ? uuid : who.hostname() + "/gpu" + labels.getOrDefault("gpu", "?");
+        return new GpuKey(gpuId, who.namespace(), who.pod());
     }
 
     private static final class Builder {
@@ -73,7 +61,7 @@ public final class DcgmWindows {
             double limitMean = limit == null ? Double.NaN : GpuScorer.mean(limit);
             return new GpuWindow(gpuId, labels, samples.get(DcgmMetric.GPU_UTIL), samples.get(DcgmMetric.MEM_COPY_UTIL),
                     samples.get(DcgmMetric.FB_USED), samples.get(DcgmMetric.FB_FREE), samples.get(DcgmMetric.POWER_USAGE),
-                    samples.get(DcgmMetric.SM_CLOCK), Double.isNaN(limitMean) ? null : limitMean);
+                    samples.get(DcgmMetric.SM_CLOCK), Double.isNaN(limitMean) ? null : limitMean, samples.get(DcgmMetric.GPU_TEMP));
         }
 
         private static double[] concat(double[] a, double[] b) {

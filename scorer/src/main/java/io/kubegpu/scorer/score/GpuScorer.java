@@ -9,25 +9,27 @@ import java.util.List;
  * Scores GPUs from their metric windows: {@code 0.5 × core util + 0.2 × memory-copy util + 0.2 × memory
  * used % + 0.1 × power %} by default. Power is relative to the limit DCGM reports, else the catalog's for
  * the reported model. A GPU whose series are missing gets {@link GpuStatus#UNKNOWN}, never a made-up score.
+ * Temperature and memory size ride along as health signals; a missing temperature changes nothing.
  * Pure: the Prometheus client and the scheduler around it are adapters.
  */
 public final class GpuScorer {
     private final ScoreWeights weights;
-    private final double lowThreshold;
+    private final Thresholds thresholds;
     private final GpuCatalog catalog;
 
-    public GpuScorer(ScoreWeights weights, double lowThreshold, GpuCatalog catalog) {
-        if (!(lowThreshold >= 10 && lowThreshold <= 70)) {
-            throw new IllegalArgumentException("the low-utilization threshold must be within 10..70 (idle is below 10, high above 70), got "
-                    + lowThreshold);
-        }
+    public GpuScorer(ScoreWeights weights, Thresholds thresholds, GpuCatalog catalog) {
         this.weights = weights;
-        this.lowThreshold = lowThreshold;
+        this.thresholds = thresholds;
         this.catalog = catalog;
     }
 
+    /** With the monitor's idle threshold of 10. */
+    public GpuScorer(ScoreWeights weights, double lowThreshold, GpuCatalog catalog) {
+        this(weights, new Thresholds(Thresholds.DEFAULT.idle(), lowThreshold), catalog);
+    }
+
     public double lowThreshold() {
-        return lowThreshold;
+        return thresholds.low();
     }
 
     public List<GpuScore> score(List<GpuWindow> windows) {
@@ -50,6 +52,8 @@ public final class GpuScorer {
         double free = mean(window.fbFree());
         double power = mean(window.power());
         double clock = mean(window.smClock());
+        double total = used + free;
+        double temperature = latest(window.temperature());
         double limit = window.powerLimit() != null && window.powerLimit() > 0 ? window.powerLimit() : catalogPowerLimit(model);
 
         List<String> missing = new ArrayList<>();
@@ -68,15 +72,15 @@ public final class GpuScorer {
             missing.add("a power limit (no DCGM limit, and model '" + model + "' is not in the catalog)");
         }
         if (!missing.isEmpty()) {
-            return new GpuScore(window.gpuId(), pod, namespace, container, hostname, model, util, copy, used, power, clock, Double.NaN,
-                    GpuStatus.UNKNOWN, String.join(", ", missing));
+            return new GpuScore(window.gpuId(), pod, namespace, container, hostname, model, util, copy, used, total, power, clock,
+                    temperature, Double.NaN, GpuStatus.UNKNOWN, String.join(", ", missing));
         }
         double memoryPercent = 100 * used / (used + free);
         double powerPercent = Math.min(100, 100 * power / limit);
         double score = weights.core() * clamp(util) + weights.memoryCopy() * clamp(copy) + weights.memoryUsed() * clamp(memoryPercent)
                 + weights.power() * clamp(powerPercent);
-        return new GpuScore(window.gpuId(), pod, namespace, container, hostname, model, util, copy, used, power, clock, score,
-                GpuStatus.of(score, lowThreshold), "");
+        return new GpuScore(window.gpuId(), pod, namespace, container, hostname, model, util, copy, used, total, power, clock, temperature,
+                score, GpuStatus.of(score, thresholds), "");
     }
 
     private double catalogPowerLimit(String model) {
@@ -100,6 +104,18 @@ public final class GpuScorer {
             }
         }
         return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** The last finite sample: a temperature is a reading of now, which a window mean would blur. NaN when there is none. */
+    static double latest(double[] samples) {
+        if (samples != null) {
+            for (int i = samples.length - 1; i >= 0; i--) {
+                if (Double.isFinite(samples[i])) {
+                    return samples[i];
+                }
+            }
+        }
+        return Double.NaN;
     }
 
     private static double clamp(double percent) {

@@ -2,7 +2,10 @@ package io.kubegpu.scorer.score;
 
 import java.util.Locale;
 
-/** How busy a GPU is, by its score: idle below 10, low below the threshold (20), normal up to 70, high above. */
+/**
+ * How busy a GPU is, by its score: idle below the idle threshold (10), low below the low threshold (20),
+ * normal up to 70, high above.
+ */
 public enum GpuStatus {
     IDLE, LOW, NORMAL, HIGH,
     /** A series the score needs is missing: no score is made up. */
@@ -13,13 +16,23 @@ public enum GpuStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static GpuStatus of(double score, double lowThreshold) {
-        if (score < 10) {
+    /** The status named {@code label} ({@code idle}, {@code low}, …); IllegalArgumentException for any other. */
+    public static GpuStatus ofLabel(String label) {
+        for (GpuStatus status : values()) {
+            if (status.label().equals(label.trim().toLowerCase(Locale.ROOT))) {
+                return status;
+            }
+        }
+        throw new IllegalArgumentException("unknown GPU status '" + label + "'; use idle, low, normal, high or unknown");
+    }
+
+    static GpuStatus of(double score, Thresholds thresholds) {
+        if (score < thresholds.idle()) {
             return IDLE;
         }
-        if (score < lowThreshold) {
+        if (score < thresholds.low()) {
             return LOW;
         }
-        return score <= 70 ? NORMAL : HIGH;
+        return score <= Thresholds.HIGH ? NORMAL : HIGH;
     }
 }

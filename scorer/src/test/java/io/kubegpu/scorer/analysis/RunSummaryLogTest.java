@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The per-run warning line: every low GPU of a small cluster, a bounded line for a large idle one. */
 class RunSummaryLogTest {
     private static GpuScore idle(int i) {
-        return new GpuScore("GPU-" + i, "job-" + i, "team-a", "main", "node-1", "Tesla T4", 1, 0, 100, 20, 300, 2.5, GpuStatus.IDLE, "");
+        return new GpuScore("GPU-" + i, "job-" + i, "team-a", "main", "node-1", "Tesla T4", 1, 0, 100, 15360, 20, 300, 40, 2.5, GpuStatus.IDLE, "");
     }
 
     @Test

@@ -200,6 +200,22 @@ class ScorerApiTest {
     }
 
     @Test
+    void aRunPastTheAnalysisTimeoutSetsTheMonitorsAnalysisTimeoutFlag() throws Exception {
+        start(Map.of("ANALYSIS_TIMEOUT", "1"));
+        assertThat(json("/health").get("analysis_timeout").getAsBoolean()).isFalse();
+        next.set(io.vertx.core.Promise.<List<GpuWindow>>promise().future()); // a source that never answers
+        assertThat(scorer.analyzer().run(false).toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS))
+                .isNotNull();
+        JsonObject health = json("/health");
+        assertThat(health.get("analysis_timeout").getAsBoolean()).isTrue();
+        assertThat(health.get("analysis_timeout_seconds").getAsLong()).isEqualTo(1);
+        assertThat(health.get("last_error").getAsString()).contains("analysis_timeout");
+
+        analyze(List.of(BUSY));
+        assertThat(json("/health").get("analysis_timeout").getAsBoolean()).isFalse();
+    }
+
+    @Test
     void liveLoadPerNodeIsTheMeanScoreOfItsGpus() throws Exception {
         start(Map.of());
         analyze(List.of(BUSY, IDLE));
@@ -227,11 +243,13 @@ class ScorerApiTest {
         assertThat(badWeights.body()).contains("sum to 1");
         assertThat(post("/config/update", "{\"prom_url\":\"http://evil\"}", TOKEN).body()).contains("cannot be changed");
 
+        assertThat(post("/config/update", "{\"idle_threshold\":40}", TOKEN).body()).contains("below the low threshold");
         HttpResponse<String> ok = post("/config/update",
-                "{\"threshold\":30,\"interval\":60,\"weights\":{\"gpu_util\":0.7,\"mem_copy\":0.1,\"mem_used\":0.1,\"power\":0.1}}", TOKEN);
+                "{\"threshold\":30,\"idle_threshold\":5,\"interval\":60,\"weights\":{\"gpu_util\":0.7,\"mem_copy\":0.1,\"mem_used\":0.1,\"power\":0.1}}", TOKEN);
         assertThat(ok.statusCode()).isEqualTo(200);
         JsonObject config = json("/config");
         assertThat(config.get("threshold").getAsDouble()).isEqualTo(30);
+        assertThat(config.get("idle_threshold").getAsDouble()).isEqualTo(5);
         assertThat(config.get("interval").getAsLong()).isEqualTo(60);
         assertThat(config.getAsJsonObject("weights").get("gpu_util").getAsDouble()).isEqualTo(0.7);
         assertThat(config.toString()).doesNotContain(TOKEN);

@@ -11,6 +11,9 @@ import io.kubegpu.scorer.Scorer;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.kubegpu.scorer.score.GpuScore;
 import io.kubegpu.scorer.score.GpuStatus;
+import io.kubegpu.scorer.testing.MonitorContract;
+import io.kubegpu.scorer.testing.PythonClient;
+import io.kubegpu.scorer.testing.Receiver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -66,7 +69,8 @@ class ScorerPrometheusIT {
         Map<String, String> busy = labels("GPU-busy", "node-a", "Tesla V100-SXM2-16GB", "pod", "train-0", "namespace", "team-a",
                 "container", "main");
         metrics.gpu(busy, i -> 90, i -> 60, 14000, 2000, i -> 240, true)
-                .series("DCGM_FI_DEV_POWER_MGMT_LIMIT", busy, i -> 250);
+                .series("DCGM_FI_DEV_POWER_MGMT_LIMIT", busy, i -> 250)
+                .series("DCGM_FI_DEV_GPU_TEMP", busy, i -> i < 30 ? 70 : 83);
         metrics.gpu(labels("GPU-idle", "node-a", "Tesla V100-SXM2-16GB", "pod", "notebook-0", "namespace", "team-b"), i -> 0, i -> 0, 500,
                 15500, i -> 45, true);
         metrics.gpu(labels("GPU-bursty", "node-b", "NVIDIA A10", "pod", "bursty-0", "namespace", "team-a"), i -> i % 2 == 0 ? 100 : 0,
@@ -77,7 +81,8 @@ class ScorerPrometheusIT {
                 "gpu-operator", "exported_pod", "infer-0", "exported_namespace", "team-d", "exported_container", "server");
         relabelled.remove("Hostname");
         relabelled.put("hostname", "node-c");
-        metrics.gpu(relabelled, i -> 15, i -> 10, 3200, 12800, i -> 21, true);
+        metrics.gpu(relabelled, i -> 15, i -> 10, 3200, 12800, i -> 21, true)
+                .series("DCGM_FI_DEV_GPU_TEMP", relabelled, i -> 48);
         metrics.gpu(labels("GPU-free", "node-c", "Tesla T4"), i -> 0, i -> 0, 0, 16000, i -> 10, true);
         prometheus = PrometheusServer.over(metrics.text(), dir).start();
     }
@@ -122,6 +127,11 @@ class ScorerPrometheusIT {
         // 0.5×90 + 0.2×60 + 0.2×87.5 + 0.1×(240/250 = 96, DCGM's limit beats the catalog's 300 W)
         assertThat(byId.get("GPU-busy").score()).isCloseTo(84.1, within(0.01));
         assertThat(byId.get("GPU-busy").status()).isEqualTo(GpuStatus.HIGH);
+        // Health signals: the latest temperature reading (it rose to 83 °C) and the framebuffer size, used + free.
+        assertThat(byId.get("GPU-busy").temperatureC()).isEqualTo(83);
+        assertThat(byId.get("GPU-busy").memTotalMiB()).isEqualTo(16000);
+        // No temperature series: still scored, the temperature unknown.
+        assertThat(Double.isNaN(byId.get("GPU-idle").temperatureC())).isTrue();
         // 0.2×3.125 + 0.1×(45/300 = 15)
         assertThat(byId.get("GPU-idle").score()).isCloseTo(2.125, within(0.01));
         assertThat(byId.get("GPU-idle").status()).isEqualTo(GpuStatus.IDLE);
@@ -148,18 +158,63 @@ class ScorerPrometheusIT {
         assertThat(snapshot.scores()).extracting(GpuScore::gpuId).contains("GPU-free");
     }
 
-    @Test
-    void servesTheRestApiAndMetricsOverHttp() throws Exception {
-        Scorer s = scorer(prometheus.url().toString(), Map.of());
+    /** Serves {@code s} with /metrics as the app does; the base URL. */
+    private String serve(Scorer s) throws Exception {
         Router router = Router.router(vertx);
         s.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response().end(registry.scrape()));
-        int port = await(vertx.createHttpServer().requestHandler(router).listen(0)).actualPort();
+        return "http://127.0.0.1:" + await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();
+    }
+
+    private void assertTheMonitorsClientsWork(String base) throws Exception {
+        assertThat(MonitorContract.mismatches(base)).isEmpty();
+        PythonClient.Run run = PythonClient.against(base);
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("8 passed, 0 failed");
+    }
+
+    @Test
+    void theMonitorsOwnConfigYamlStartsTheScorerAndServesTheMonitorsFields() throws Exception {
+        // The monitor's documented config.yaml as it is; PROM_URL (documented to override the file) points at the test's Prometheus.
+        var config = ScorerConfigLoader.load(Path.of(getClass().getResource("/monitor/config.yaml").toURI()),
+                Map.of("PROM_URL", prometheus.url().toString()));
+        scorer = Scorer.overPrometheus(vertx, config, GpuCatalog.builtIn(), registry, Clock.fixed(now, java.time.ZoneOffset.UTC));
+        String base = serve(scorer);
+        await(scorer.analyzer().run(false));
+        JsonObject root = JsonParser.parseString(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).getAsJsonObject();
+        assertThat(root.getAsJsonObject("config").get("prometheus_url").getAsString()).isEqualTo(prometheus.url().toString());
+        assertThat(root.getAsJsonObject("config").get("idle_threshold").getAsDouble()).isEqualTo(10);
+        assertThat(scorer.analyzer().latest().scores()).hasSize(5);
+        assertTheMonitorsClientsWork(base);
+    }
+
+    @Test
+    void theMonitorsDocumentedDockerRunEnvironmentStartsTheScorerAndServesTheMonitorsFields() throws Exception {
+        // docker run -e PROM_URL=… -e THRESHOLD=20 -e INTERVAL=300 -e AI_ENABLED=true -e AI_API_KEY=sk-your-key, with AI_API_URL
+        // (also documented) at a local OpenAI-shaped endpoint, since the test has no Internet.
+        String verdict = "{\"status\":\"idle\",\"confidence\":0.9,\"reason\":\"no compute\",\"recommendation\":\"reclaim\","
+                + "\"ai_adjusted_score\":3}";
+        Receiver ai = Receiver.answering(vertx, 200, "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                + new com.google.gson.JsonPrimitive(verdict) + "}}]}");
+        Scorer s = scorer(prometheus.url().toString(), Map.of("THRESHOLD", "20", "INTERVAL", "300", "AI_ENABLED", "true",
+                "AI_API_KEY", "sk-your-key", "AI_API_URL", ai.url("/v1/chat/completions")));
+        String base = serve(s);
+        var snapshot = await(s.analyzer().run(true));
+        assertThat(snapshot.ai()).hasSize(2); // the idle and the low GPU
+        assertTheMonitorsClientsWork(base);
+        assertThat(ai.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer sk-your-key"));
+    }
+
+    @Test
+    void servesTheRestApiAndMetricsOverHttp() throws Exception {
+        Scorer s = scorer(prometheus.url().toString(), Map.of());
+        String base = serve(s);
         await(s.analyzer().run(false));
         HttpClient http = HttpClient.newHttpClient();
         Function<String, String> get = path -> {
             try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -176,7 +231,10 @@ class ScorerPrometheusIT {
         assertThat(health.get("prometheus_connected").getAsBoolean()).isTrue();
         assertThat(get.apply("/metrics"))
                 .contains("gpu_utilization_score{gpu_id=\"GPU-relabelled\",namespace=\"team-d\",pod=\"infer-0\",status=\"low\"} 16.5")
-                .contains("gpu_status_count{status=\"unknown\"} 1.0").contains("gpu_total_count 5.0");
+                .contains("gpu_status_count{status=\"unknown\"} 1.0").contains("gpu_total_count 5.0")
+                .contains("gpu_temperature_celsius{gpu_id=\"GPU-busy\",namespace=\"team-a\",pod=\"train-0\"} 83.0")
+                .contains("gpu_memory_total_mb{gpu_id=\"GPU-busy\",namespace=\"team-a\",pod=\"train-0\"} 16000.0")
+                .doesNotContain("gpu_temperature_celsius{gpu_id=\"GPU-idle\"");
     }
 
     @Test

@@ -93,7 +93,8 @@ class GpuScorerTest {
     void refusesWeightsThatDoNotSumToOneAndThresholdsOutOfRange() {
         assertThatThrownBy(() -> new ScoreWeights(0.5, 0.2, 0.2, 0.2)).hasMessageContaining("must sum to 1");
         assertThatThrownBy(() -> new ScoreWeights(1.5, -0.5, 0, 0)).hasMessageContaining("within 0..1");
-        assertThatThrownBy(() -> new GpuScorer(ScoreWeights.DEFAULT, 80, GpuCatalog.builtIn())).hasMessageContaining("10..70");
+        assertThatThrownBy(() -> new GpuScorer(ScoreWeights.DEFAULT, 80, GpuCatalog.builtIn())).hasMessageContaining("at most 70");
+        assertThatThrownBy(() -> new Thresholds(25, 20)).hasMessageContaining("below the low threshold");
     }
 
     @Test
