@@ -1,11 +1,11 @@
 package io.kubegpu.perf;
 
-import io.kubegpu.cluster.kube.ClusterConfig;
-import io.kubegpu.cluster.kube.KubePod;
-import io.kubegpu.cluster.kube.KubeNode;
-import io.kubegpu.cluster.kube.MetadataTrimming;
-import io.kubegpu.cluster.kube.NodeMapper;
-import io.kubegpu.cluster.kube.PodMapper;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.KubePod;
+import io.kubegpu.cluster.model.KubeNode;
+import io.kubegpu.cluster.model.MetadataTrimming;
+import io.kubegpu.cluster.model.NodeMapper;
+import io.kubegpu.cluster.model.PodMapper;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuPod;
 import io.kubernetes.client.openapi.JSON;

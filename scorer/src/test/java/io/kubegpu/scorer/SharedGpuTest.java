@@ -7,7 +7,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.scorer.analysis.AnalysisSnapshot;
-import io.kubegpu.scorer.analysis.UtilizationSource;
+import io.kubegpu.scorer.run.UtilizationSource;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.kubegpu.scorer.score.GpuKey;
 import io.kubegpu.scorer.score.GpuWindow;

@@ -1,8 +1,8 @@
 package io.kubegpu.app.cli;
 
-import io.kubegpu.cluster.kube.ClusterConfig;
-import io.kubegpu.cluster.kube.KubeClients;
-import io.kubegpu.cluster.kube.KubeClusterWatcher;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.watch.KubeClients;
+import io.kubegpu.cluster.watch.KubeClusterWatcher;
 import io.kubegpu.cluster.manifest.ManifestLoader;
 import io.kubegpu.cluster.state.ClusterSnapshot;
 import io.kubegpu.cluster.state.ClusterState;

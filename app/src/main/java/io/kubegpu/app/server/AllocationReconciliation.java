@@ -1,7 +1,7 @@
 package io.kubegpu.app.server;
 
-import io.kubegpu.cluster.kube.KubeClusterWatcher;
-import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.watch.KubeClusterWatcher;
+import io.kubegpu.cluster.model.KubePod;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.ReservationReconciler;
 import io.micrometer.core.instrument.Counter;

@@ -5,7 +5,7 @@ import io.kubegpu.cluster.state.ClusterSnapshot;
 import io.kubegpu.cluster.state.GpuPod;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.scorer.Scorer;
-import io.kubegpu.scorer.analysis.SyntheticSource;
+import io.kubegpu.scorer.run.SyntheticSource;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;

@@ -1,9 +1,9 @@
 package io.kubegpu.app.server;
 
 import io.kubegpu.catalog.GpuCatalog;
-import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.cluster.model.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
-import io.kubegpu.extender.http.FilterMode;
+import io.kubegpu.extender.service.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.webhook.mutation.MutationConfig;

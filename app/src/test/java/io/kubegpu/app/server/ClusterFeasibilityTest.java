@@ -3,7 +3,7 @@ package io.kubegpu.app.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubegpu.catalog.GpuCatalog;
-import io.kubegpu.cluster.kube.ClusterConfig;
+import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.manifest.ManifestLoader;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.extender.decision.DemandReader;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
-import io.kubegpu.cluster.kube.ModelLabelSource;
+import io.kubegpu.cluster.model.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
-import io.kubegpu.extender.http.FilterMode;
+import io.kubegpu.extender.service.FilterMode;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.kubegpu.cluster.it;
 
-import io.kubegpu.cluster.kube.KubeClients;
+import io.kubegpu.cluster.watch.KubeClients;
 import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

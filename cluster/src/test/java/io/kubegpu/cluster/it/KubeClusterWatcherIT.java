@@ -3,9 +3,9 @@ package io.kubegpu.cluster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.kubegpu.cluster.kube.ClusterConfig;
-import io.kubegpu.cluster.kube.GpuAssignment;
-import io.kubegpu.cluster.kube.KubeClusterWatcher;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.GpuAssignment;
+import io.kubegpu.cluster.watch.KubeClusterWatcher;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.cluster.state.NodeState;

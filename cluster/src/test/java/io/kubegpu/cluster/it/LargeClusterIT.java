@@ -2,8 +2,8 @@ package io.kubegpu.cluster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubegpu.cluster.kube.ClusterConfig;
-import io.kubegpu.cluster.kube.KubeClusterWatcher;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.watch.KubeClusterWatcher;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubernetes.client.openapi.ApiClient;

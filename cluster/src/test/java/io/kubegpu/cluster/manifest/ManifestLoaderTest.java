@@ -3,7 +3,7 @@ package io.kubegpu.cluster.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kubegpu.cluster.kube.ClusterConfig;
+import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.state.ClusterSnapshot;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.NodeState;

@@ -2,10 +2,10 @@ package io.kubegpu.extender.bind;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.kubegpu.cluster.kube.ClusterConfig;
-import io.kubegpu.cluster.kube.GpuAssignment;
-import io.kubegpu.cluster.kube.KubePod;
-import io.kubegpu.cluster.kube.KubePodList;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.GpuAssignment;
+import io.kubegpu.cluster.model.KubePod;
+import io.kubegpu.cluster.model.KubePodList;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuPod;
 import io.kubegpu.cluster.state.GpuSlice;

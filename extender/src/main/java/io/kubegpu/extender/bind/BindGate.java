@@ -1,6 +1,6 @@
 package io.kubegpu.extender.bind;
 
-import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.model.KubePod;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.wire.BindArgs;
 import java.util.Optional;
@@ -26,7 +26,7 @@ public final class BindGate {
 
     /** Why {@code pod} must not be bound as {@code args} asks, or empty when it may. */
     public Optional<String> refusal(BindArgs args, KubePod pod, PodDemand demand) {
-        String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+        String uid = pod.uid();
         if (args.podUid() != null && !args.podUid().isEmpty() && uid != null && !uid.equals(args.podUid())) {
             return Optional.of("pod " + args.podKey() + " now has uid " + uid + ", not " + args.podUid() + ": it was deleted and created again");
         }

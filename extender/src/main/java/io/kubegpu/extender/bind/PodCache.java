@@ -2,7 +2,7 @@ package io.kubegpu.extender.bind;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.model.KubePod;
 import java.time.Duration;
 import java.util.Optional;
 

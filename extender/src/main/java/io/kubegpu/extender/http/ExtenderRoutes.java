@@ -2,6 +2,9 @@ package io.kubegpu.extender.http;
 
 import io.kubegpu.extender.bind.Binder;
 import io.kubegpu.extender.bind.PodCache;
+import io.kubegpu.extender.service.ExplainStore;
+import io.kubegpu.extender.service.ExtenderMetrics;
+import io.kubegpu.extender.service.ExtenderService;
 import io.kubegpu.extender.wire.BindArgs;
 import io.kubegpu.extender.wire.ExtenderArgs;
 import io.kubegpu.extender.wire.ExtenderCodec;

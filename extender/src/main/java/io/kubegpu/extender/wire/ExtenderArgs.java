@@ -1,7 +1,7 @@
 package io.kubegpu.extender.wire;
 
-import io.kubegpu.cluster.kube.KubeNode;
-import io.kubegpu.cluster.kube.KubePod;
+import io.kubegpu.cluster.model.KubeNode;
+import io.kubegpu.cluster.model.KubePod;
 import java.util.List;
 
 /**

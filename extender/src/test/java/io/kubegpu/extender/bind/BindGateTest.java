@@ -2,9 +2,9 @@ package io.kubegpu.extender.bind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubegpu.cluster.kube.ClusterConfig;
-import io.kubegpu.cluster.kube.KubePod;
-import io.kubegpu.cluster.kube.MetadataTrimming;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.KubePod;
+import io.kubegpu.cluster.model.MetadataTrimming;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.wire.BindArgs;
 import io.kubegpu.request.GpuRequestParser;

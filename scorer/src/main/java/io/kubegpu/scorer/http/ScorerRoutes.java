@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.kubegpu.scorer.analysis.AnalysisSnapshot;
-import io.kubegpu.scorer.analysis.Analyzer;
+import io.kubegpu.scorer.run.Analyzer;
 import io.kubegpu.scorer.analysis.ScoringSettings;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.scorer.score.ScoreWeights;

@@ -1,7 +1,7 @@
 package io.kubegpu.scorer.prometheus;
 
-import io.kubegpu.scorer.analysis.BoundedCalls;
-import io.kubegpu.scorer.analysis.UtilizationSource;
+import io.kubegpu.scorer.run.BoundedCalls;
+import io.kubegpu.scorer.run.UtilizationSource;
 import io.kubegpu.scorer.score.GpuWindow;
 import io.vertx.core.Future;
 import java.time.Duration;

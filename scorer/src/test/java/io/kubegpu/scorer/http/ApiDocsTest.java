@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.scorer.Scorer;
-import io.kubegpu.scorer.analysis.SyntheticSource;
+import io.kubegpu.scorer.run.SyntheticSource;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;

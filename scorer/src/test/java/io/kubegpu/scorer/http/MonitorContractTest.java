@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.scorer.Scorer;
-import io.kubegpu.scorer.analysis.UtilizationSource;
+import io.kubegpu.scorer.run.UtilizationSource;
 import io.kubegpu.scorer.config.ScorerConfigLoader;
 import io.kubegpu.scorer.score.GpuWindow;
 import io.kubegpu.scorer.testing.JsonShape;

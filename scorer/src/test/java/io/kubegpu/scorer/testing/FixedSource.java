@@ -1,6 +1,6 @@
 package io.kubegpu.scorer.testing;
 
-import io.kubegpu.scorer.analysis.UtilizationSource;
+import io.kubegpu.scorer.run.UtilizationSource;
 import io.kubegpu.scorer.score.GpuWindow;
 import io.vertx.core.Future;
 import java.time.Duration;

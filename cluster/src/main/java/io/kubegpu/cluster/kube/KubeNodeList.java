@@ -1,5 +1,0 @@
-package io.kubegpu.cluster.kube;
-
-/** A NodeList, trimmed. */
-public final class KubeNodeList extends KubeList<KubeNode> {
-}

@@ -1,0 +1,220 @@
+package io.kubegpu.cluster.watch;
+
+import io.kubegpu.api.LogSafe;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.KubeList;
+import io.kubegpu.cluster.model.KubeNode;
+import io.kubegpu.cluster.model.KubeNodeList;
+import io.kubegpu.cluster.model.KubeObject;
+import io.kubegpu.cluster.model.KubePod;
+import io.kubegpu.cluster.model.KubePodList;
+import io.kubegpu.cluster.model.MetadataTrimming;
+import io.kubegpu.cluster.model.NodeMapper;
+import io.kubegpu.cluster.model.PodMapper;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.GpuPod;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds {@link ClusterState} from the API server with the official client's informers: one for Nodes and, unless
+ * only nodes are needed, one for Pods in all namespaces.
+ *
+ * <p>Every LIST (the first, and each relist after a watch expired or the API server restarted) is applied to the
+ * state whole, in one step, by {@link SyncingListerWatcher}. The state is synced only while each informer's latest
+ * list is applied: it turns unsynced when a relist begins and synced again once that list is in, so nobody decides
+ * on a state that misses pods bound while the watch was down. Watch events in between are applied one by one; an
+ * object that cannot be read is logged and skipped, never allowed to stop the others.
+ */
+public final class KubeClusterWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeClusterWatcher.class);
+
+    private final SharedInformerFactory factory;
+    private final ClusterState state;
+    private final NodeMapper nodes;
+    private final PodMapper pods;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "cluster-state-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final SharedIndexInformer<KubePod> podInformer;
+    private final Object syncLock = new Object();
+    private boolean nodesListed;
+    private boolean podsListed;
+
+    /** Watches nodes and pods. */
+    public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config) {
+        this(client, state, config, true);
+    }
+
+    /**
+     * @param watchPods false when only the nodes matter (the webhook judges requests against the nodes' GPUs): no pod
+     *                  list is held in memory
+     */
+    public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods) {
+        MetadataTrimming.install();
+        this.factory = new SharedInformerFactory(client);
+        this.state = state;
+        this.nodes = new NodeMapper(config);
+        this.pods = new PodMapper(config);
+        var nodeApi = new GenericKubernetesApi<>(KubeNode.class, KubeNodeList.class, "", "v1", "nodes", client);
+        SharedIndexInformer<KubeNode> nodeInformer = factory.sharedIndexInformerFor(
+                new SyncingListerWatcher<>(nodeApi, listener(this::applyNodeList, () -> nodesListed = true)), KubeNode.class, 0);
+        nodeInformer.addEventHandler(new Handler<>(this::applyNode, this::removeNode));
+        if (watchPods) {
+            var podApi = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
+            podInformer = factory.sharedIndexInformerFor(
+                    new SyncingListerWatcher<>(podApi, listener(this::applyPodList, () -> podsListed = true)), KubePod.class, 0);
+            podInformer.addEventHandler(new Handler<>(this::applyPod, this::removePod));
+        } else {
+            podInformer = null;
+            podsListed = true;
+        }
+    }
+
+    /** Starts watching; returns at once. Reservations whose time is up are dropped every 100 ms from here on. */
+    public void start() {
+        factory.startAllRegisteredInformers();
+        housekeeping.scheduleWithFixedDelay(this::housekeep, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** The pod as the informer last saw it, by {@code namespace/name}; empty when it does not exist (or pods are not watched). */
+    public Optional<KubePod> pod(String namespace, String name) {
+        return podInformer == null ? Optional.empty() : Optional.ofNullable(podInformer.getIndexer().getByKey(namespace + "/" + name));
+    }
+
+    /** Whether pods are watched, so {@link #pod} answers. */
+    public boolean watchesPods() {
+        return podInformer != null;
+    }
+
+    private void housekeep() {
+        try {
+            state.expireReservations();
+        } catch (RuntimeException e) {
+            LOG.warn("cluster state housekeeping failed", e);
+        }
+    }
+
+    private <L extends KubeList<?>> SyncingListerWatcher.Listener<L> listener(Consumer<L> apply, Runnable markListed) {
+        return new SyncingListerWatcher.Listener<>() {
+            @Override
+            public void listing() {
+                synchronized (syncLock) {
+                    state.markSynced(false);
+                }
+            }
+
+            @Override
+            public void listed(L list) {
+                apply.accept(list);
+                synchronized (syncLock) {
+                    markListed.run();
+                    state.markSynced(nodesListed && podsListed);
+                }
+            }
+        };
+    }
+
+    private void applyNodeList(KubeNodeList list) {
+        List<GpuNode> mapped = new ArrayList<>(list.getItems().size());
+        for (KubeNode node : list.getItems()) {
+            safely("node", node, () -> mapped.add(nodes.map(node)));
+        }
+        state.replaceNodes(mapped);
+        LOG.info("listed {} nodes", list.getItems().size());
+    }
+
+    private void applyPodList(KubePodList list) {
+        List<GpuPod> mapped = new ArrayList<>();
+        for (KubePod pod : list.getItems()) {
+            safely("pod", pod, () -> pods.map(pod).ifPresent(mapped::add));
+        }
+        state.replacePods(mapped);
+        LOG.info("listed {} pods, {} of them GPU pods", list.getItems().size(), mapped.size());
+    }
+
+    private void applyNode(KubeNode node) {
+        safely("node", node, () -> state.upsertNode(nodes.map(node)));
+    }
+
+    private void removeNode(KubeNode node) {
+        if (node.getMetadata() != null && node.getMetadata().getName() != null) {
+            state.deleteNode(node.getMetadata().getName());
+        }
+    }
+
+    private void applyPod(KubePod pod) {
+        safely("pod", pod, () -> {
+            Optional<GpuPod> gpuPod = pods.map(pod);
+            if (gpuPod.isPresent()) {
+                state.upsertPod(gpuPod.get());
+            } else if (pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
+                // It may have held GPUs in an earlier version (resources cannot change, but be safe).
+                state.deletePod(pod.getMetadata().getUid());
+            }
+        });
+    }
+
+    private void removePod(KubePod pod) {
+        if (pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
+            state.deletePod(pod.getMetadata().getUid());
+        }
+    }
+
+    /** Runs one object's update; an object we cannot read is skipped with a warning, so it never stops the others. */
+    private static void safely(String kind, KubeObject object, Runnable update) {
+        try {
+            update.run();
+        } catch (RuntimeException e) {
+            String name = object.getMetadata() == null ? "?" : object.getMetadata().getNamespace() == null ? object.getMetadata().getName()
+                    : object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+            LOG.warn("ignoring {} {}: {}", kind, LogSafe.quote(name), LogSafe.quote(String.valueOf(e.getMessage())));
+        }
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        factory.stopAllRegisteredInformers(true);
+    }
+
+    private static final class Handler<T extends KubeObject> implements ResourceEventHandler<T> {
+        private final Consumer<T> apply;
+        private final Consumer<T> remove;
+
+        Handler(Consumer<T> apply, Consumer<T> remove) {
+            this.apply = apply;
+            this.remove = remove;
+        }
+
+        @Override
+        public void onAdd(T obj) {
+            apply.accept(obj);
+        }
+
+        @Override
+        public void onUpdate(T oldObj, T newObj) {
+            apply.accept(newObj);
+        }
+
+        @Override
+        public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            remove.accept(obj);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.kubegpu.cluster.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The streaming Pod reader gives what the full Gson decode gives, for everything accounting and bind read. */
+class KubePodReaderTest {
+    private static final PodMapper MAPPER = new PodMapper(ClusterConfig.defaults());
+
+    private static KubePod stream(String json) throws IOException {
+        return KubePodReader.read(new JsonReader(new StringReader(json)));
+    }
+
+    @Test
+    void readsKubeSchedulersPodsLikeTheFullDecoder() throws IOException {
+        MetadataTrimming.install();
+        for (String fixture : new String[] {"extender-filter-args-full-nodes.json", "extender-filter-args-full-nodes-multi-container.json"}) {
+            String text;
+            try (InputStream in = getClass().getResourceAsStream(fixture)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            JsonObject pod = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("Pod");
+            KubePod streamed = stream(pod.toString());
+            KubePod decoded = MetadataTrimming.reflective().fromJson(pod, KubePod.class);
+            var s = streamed.getMetadata();
+            var d = decoded.getMetadata();
+            assertThat(s.getName()).as(fixture).isEqualTo(d.getName());
+            assertThat(s.getNamespace()).isEqualTo(d.getNamespace());
+            assertThat(s.getUid()).isEqualTo(d.getUid());
+            assertThat(s.getResourceVersion()).isEqualTo(d.getResourceVersion());
+            assertThat(s.getAnnotations()).isEqualTo(d.getAnnotations());
+            assertThat(s.getLabels()).isEqualTo(d.getLabels());
+            assertThat(MAPPER.effectiveRequests(streamed)).isEqualTo(MAPPER.effectiveRequests(decoded)).isNotEmpty();
+            assertThat(streamed.nodeName()).isEqualTo(decoded.nodeName());
+            assertThat(streamed.status.phase).isEqualTo(decoded.status.phase).isEqualTo("Pending");
+        }
+    }
+
+    @Test
+    void dropsWhatAccountingNeverReadsAndToleratesNulls() throws IOException {
+        KubePod pod = stream("""
+                {"metadata":{"name":"p","namespace":"ns","managedFields":[{"manager":"kubectl","fieldsV1":{"f:spec":{}}}],
+                  "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{...}","kubegpu.io/gpu":"1"},"labels":null},
+                 "spec":{"nodeName":"n1","containers":[{"name":"c","resources":{"limits":{"nvidia.com/gpu":2}},"env":[{"name":"X"}]}],
+                  "initContainers":null,"overhead":{"cpu":"250m"}},
+                 "status":null,"somethingNew":{"deep":[1,{"x":null}]}}""");
+        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("kubegpu.io/gpu");
+        assertThat(pod.getMetadata().getLabels()).isNull();
+        assertThat(pod.nodeName()).isEqualTo("n1");
+        assertThat(MAPPER.effectiveRequests(pod)).containsEntry("nvidia.com/gpu", 2L);
+    }
+
+    @Test
+    void theClientsGsonReadsPodsAndNodesThroughTheStreamingReaders() {
+        MetadataTrimming.install();
+        String pod = "{\"metadata\":{\"name\":\"p\",\"finalizers\":[\"f\"]},\"spec\":{\"nodeName\":\"n\"}}";
+        // The informers decode with this Gson: what the streaming reader skips is not built at all.
+        assertThat(io.kubernetes.client.openapi.JSON.getGson().fromJson(pod, KubePod.class).getMetadata().getFinalizers()).isNullOrEmpty();
+        assertThat(MetadataTrimming.reflective().fromJson(pod, KubePod.class).getMetadata().getFinalizers()).containsExactly("f");
+        assertThat(io.kubernetes.client.openapi.JSON.getGson().fromJson(pod, KubePod.class).nodeName()).isEqualTo("n");
+        String node = "{\"metadata\":{\"name\":\"n\",\"finalizers\":[\"f\"]}}";
+        assertThat(io.kubernetes.client.openapi.JSON.getGson().fromJson(node, KubeNode.class).getMetadata().getFinalizers()).isNullOrEmpty();
+        assertThat(io.kubernetes.client.openapi.JSON.getGson().fromJson("null", KubePod.class)).isNull();
+    }
+
+    @Test
+    void refusesAShapeThatIsNotAPod() {
+        assertThatThrownBy(() -> stream("{\"metadata\":{\"annotations\":[\"a\"]}}")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stream("[1]")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void softPreferencesAreSeenTheSameWayByBothDecoders() throws IOException {
+        MetadataTrimming.install();
+        String[] withPreferences = {
+            "{\"spec\":{\"affinity\":{\"nodeAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":[{\"weight\":1,"
+                    + "\"preference\":{\"matchExpressions\":[{\"key\":\"zone\",\"operator\":\"In\",\"values\":[\"a\"]}]}}]}}}}",
+            "{\"spec\":{\"affinity\":{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":[{\"weight\":5}]}}}}",
+            "{\"spec\":{\"topologySpreadConstraints\":[{\"maxSkew\":1,\"whenUnsatisfiable\":\"ScheduleAnyway\"}]}}"};
+        String[] without = {
+            "{\"spec\":{}}",
+            "{\"spec\":{\"affinity\":{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":[]},"
+                    + "\"preferredDuringSchedulingIgnoredDuringExecution\":[]}}}}",
+            "{\"spec\":{\"topologySpreadConstraints\":[{\"maxSkew\":1,\"whenUnsatisfiable\":\"DoNotSchedule\"}]}}",
+            "{\"spec\":{\"affinity\":null,\"topologySpreadConstraints\":null}}"};
+        for (String json : withPreferences) {
+            assertThat(stream(json).hasSoftPreferences()).as(json).isTrue();
+            assertThat(MetadataTrimming.reflective().fromJson(json, KubePod.class).hasSoftPreferences()).as(json).isTrue();
+        }
+        for (String json : without) {
+            assertThat(stream(json).hasSoftPreferences()).as(json).isFalse();
+            assertThat(MetadataTrimming.reflective().fromJson(json, KubePod.class).hasSoftPreferences()).as(json).isFalse();
+        }
+    }
+}

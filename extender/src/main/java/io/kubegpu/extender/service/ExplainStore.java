@@ -1,0 +1,120 @@
+package io.kubegpu.extender.service;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.kubegpu.cluster.state.GpuSlice;
+import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.decision.PodDemand;
+import io.kubegpu.extender.decision.ScoreParts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The last decision per pod, for {@code GET /explain/{namespace}/{pod}}. Bounded in size and age. The
+ * hot path only stores references to verdicts it computed anyway; JSON is built when someone asks.
+ */
+public final class ExplainStore {
+    /** @param chosen the one node the reply kept ({@link FilterMode#BEST}), or null when it kept every fitting node */
+    private record Filtered(Instant at, PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
+    }
+
+    /** @param verb the call that scored: prioritize, or filter choosing the best node */
+    private record Scored(Instant at, String verb, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
+    }
+
+    private record Decision(Filtered filter, Scored prioritize) {
+    }
+
+    private final Cache<String, Decision> decisions = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofHours(1))
+            .build();
+
+    void filtered(PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
+        decisions.put(demand.podKey(), new Decision(new Filtered(Instant.now(), demand, candidates, chosen), null));
+    }
+
+    void scored(String verb, PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
+        Scored scored = new Scored(Instant.now(), verb, candidates, parts);
+        decisions.asMap().compute(demand.podKey(), (key, previous) -> new Decision(previous == null ? null : previous.filter(), scored));
+    }
+
+    public Optional<JsonObject> get(String podKey) {
+        Decision decision = decisions.getIfPresent(podKey);
+        if (decision == null) {
+            return Optional.empty();
+        }
+        JsonObject out = new JsonObject();
+        out.addProperty("pod", podKey);
+        if (decision.filter() != null) {
+            out.add("filter", filterJson(decision.filter()));
+        }
+        if (decision.prioritize() != null) {
+            out.add("prioritize", scoresJson(decision.prioritize()));
+        }
+        return Optional.of(out);
+    }
+
+    private static JsonObject filterJson(Filtered filtered) {
+        JsonObject out = new JsonObject();
+        out.addProperty("at", filtered.at().toString());
+        PodDemand demand = filtered.demand();
+        out.addProperty("demand", demand.kind() == PodDemand.Kind.INVALID ? "invalid" : demand.describe());
+        if (demand.problem() != null) {
+            out.addProperty("problem", demand.problem());
+        }
+        if (filtered.chosen() != null) {
+            out.addProperty("chosen", filtered.chosen());
+        }
+        JsonArray verdicts = new JsonArray();
+        for (NodeScorer.Candidate c : filtered.candidates()) {
+            JsonObject node = new JsonObject();
+            node.addProperty("node", c.name());
+            node.addProperty("outcome", c.verdict().outcome().name().toLowerCase(Locale.ROOT));
+            if (!c.verdict().reason().isEmpty()) {
+                node.addProperty("reason", c.verdict().reason());
+            }
+            if (!c.verdict().slices().isEmpty()) {
+                GpuSlice slice = c.verdict().slices().get(0);
+                node.addProperty("gpu", slice.index());
+                node.addProperty("freshGpu", c.verdict().freshGpu());
+            }
+            verdicts.add(node);
+        }
+        out.add("nodes", verdicts);
+        return out;
+    }
+
+    private static JsonObject scoresJson(Scored scored) {
+        JsonObject out = new JsonObject();
+        out.addProperty("at", scored.at().toString());
+        out.addProperty("by", scored.verb());
+        JsonArray scores = new JsonArray();
+        for (int i = 0; i < scored.parts().length; i++) {
+            ScoreParts parts = scored.parts()[i];
+            JsonObject node = new JsonObject();
+            node.addProperty("node", scored.candidates().get(i).name());
+            node.addProperty("score", parts.total());
+            node.addProperty("allocatedAfter", round(parts.allocatedAfter()));
+            node.addProperty("policy", round(parts.policy()));
+            if (parts.fragmentation() >= 0) {
+                node.addProperty("packing", round(parts.fragmentation()));
+            }
+            if (parts.live() >= 0) {
+                node.addProperty("live", round(parts.live()));
+            }
+            scores.add(node);
+        }
+        out.add("nodes", scores);
+        return out;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,162 @@
+package io.kubegpu.extender.service;
+
+import io.kubegpu.cluster.model.NodeMapper;
+import io.kubegpu.cluster.state.ClusterSnapshot;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.cluster.state.Reservation;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.GpuFit;
+import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.decision.NodeVerdict;
+import io.kubegpu.extender.decision.PodDemand;
+import io.kubegpu.extender.decision.ScoreParts;
+import io.kubegpu.extender.wire.ExtenderArgs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Filter and prioritize over one cluster snapshot. In names-only mode a node's GPUs come from the
+ * cluster state; with full Node objects, from the objects sent, with usage from the cluster state.
+ */
+public final class ExtenderService {
+    private static final Logger LOG = LoggerFactory.getLogger(ExtenderService.class);
+
+    private final ClusterState state;
+    private final NodeMapper nodes;
+    private final DemandReader demands;
+    private final GpuFit fit;
+    private final NodeScorer scorer;
+    private final ExplainStore explanations;
+    private final ExtenderMetrics metrics;
+    private final FilterMode mode;
+    private final Clock clock;
+    /** GpuNode per decoded node object: the codec returns the same object for an unchanged node. */
+    private final com.github.benmanes.caffeine.cache.Cache<io.kubegpu.cluster.model.KubeNode, GpuNode> mapped =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(50_000).build();
+
+    /** How long the filter holds the chosen node's GPUs for a pod when the watch does not show it bound. */
+    public static final Duration ASSUMED_FOR = Duration.ofSeconds(60);
+
+    public ExtenderService(ClusterState state, NodeMapper nodes, DemandReader demands, GpuFit fit, NodeScorer scorer,
+                           ExplainStore explanations, ExtenderMetrics metrics, FilterMode mode, Clock clock) {
+        this.state = state;
+        this.nodes = nodes;
+        this.demands = demands;
+        this.fit = fit;
+        this.scorer = scorer;
+        this.explanations = explanations;
+        this.metrics = metrics;
+        this.mode = mode;
+        this.clock = clock;
+    }
+
+    /**
+     * The filter's answer: the verdict per candidate, in the order sent, and the one node the reply keeps
+     * ({@code chosen}, under {@link FilterMode#BEST}) or -1 to keep every node that fits. The reply's lists and
+     * reason maps are written straight from these by the codec.
+     */
+    public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts, int chosen) {
+    }
+
+    public FilterResult filter(ExtenderArgs args) {
+        PodDemand demand = demands.read(args.pod());
+        // A pod with soft preferences (preferred affinity, ScheduleAnyway spread) gets every fitting node: kube-scheduler
+        // scores only when a filter leaves more than one, and only its scoring honours those preferences.
+        boolean choosing = mode == FilterMode.BEST && demand.isGpuPod() && !args.pod().hasSoftPreferences();
+        if (choosing && demand.podUid() != null) {
+            // A pod filtered again (its earlier cycle failed after our choice) must not find its own hold in the way.
+            state.release(demand.podUid());
+        }
+        List<NodeScorer.Candidate> candidates = candidates(args, demand);
+        List<NodeVerdict> verdicts = new ArrayList<>(candidates.size());
+        int passed = 0;
+        int unresolvable = 0;
+        boolean debug = LOG.isDebugEnabled();
+        for (NodeScorer.Candidate c : candidates) {
+            NodeVerdict verdict = c.verdict();
+            verdicts.add(verdict);
+            if (verdict.fits()) {
+                passed++;
+            } else if (verdict.outcome() == NodeVerdict.Outcome.UNRESOLVABLE) {
+                unresolvable++;
+            }
+            if (debug) {
+                LOG.debug("filter {} on {}: {} {}", demand.podKey(), c.name(), verdict.outcome(), verdict.reason());
+            }
+        }
+        metrics.filtered(demand, candidates.size(), passed, candidates.size() - passed - unresolvable, unresolvable);
+        int chosen = -1;
+        ScoreParts[] parts = null;
+        if (choosing && passed > 0) {
+            parts = scorer.score(demand, candidates);
+            chosen = NodeScorer.best(candidates, parts);
+            if (chosen >= 0) {
+                assume(demand, candidates.get(chosen));
+            }
+        }
+        if (demand.kind() != PodDemand.Kind.NONE) {
+            explanations.filtered(demand, candidates, chosen < 0 ? null : candidates.get(chosen).name());
+            if (parts != null) {
+                explanations.scored("filter", demand, candidates, parts);
+            }
+        }
+        return new FilterResult(demand, verdicts, chosen);
+    }
+
+    /**
+     * Holds the chosen node's whole GPUs for the pod, as kube-scheduler's own cache assumes it there: the binding
+     * may come from kube-scheduler, and the watch shows it only some milliseconds later, while the next pods are
+     * already being placed. Released when the watch shows the pod bound or gone, when it is filtered again, or after
+     * {@link #ASSUMED_FOR}. A share's GPU is chosen and held by bind, which always goes through the extender.
+     */
+    private void assume(PodDemand demand, NodeScorer.Candidate chosen) {
+        if (demand.kind() != PodDemand.Kind.WHOLE || demand.podUid() == null) {
+            return;
+        }
+        state.reserve(new Reservation(demand.podUid(), demand.podKey(), chosen.name(), Map.of(demand.resource(), (long) demand.count()),
+                List.of(), clock.instant(), clock.instant().plus(ASSUMED_FOR)));
+    }
+
+    public int[] prioritize(ExtenderArgs args) {
+        PodDemand demand = demands.read(args.pod());
+        List<NodeScorer.Candidate> candidates = candidates(args, demand);
+        ScoreParts[] parts = scorer.score(demand, candidates);
+        int[] scores = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            scores[i] = parts[i].total();
+        }
+        metrics.prioritized(demand, candidates.size());
+        if (demand.kind() != PodDemand.Kind.NONE) {
+            explanations.scored("prioritize", demand, candidates, parts);
+        }
+        return scores;
+    }
+
+    private List<NodeScorer.Candidate> candidates(ExtenderArgs args, PodDemand demand) {
+        ClusterSnapshot snapshot = state.snapshot();
+        metrics.snapshotAge(snapshot);
+        GpuFit.Prepared prepared = fit.prepare(demand);
+        List<NodeScorer.Candidate> out = new ArrayList<>(args.names().size());
+        if (args.fullNodes()) {
+            for (ExtenderArgs.RawNode raw : args.nodes()) {
+                NodeState usage = snapshot.nodeOrNull(raw.name());
+                GpuNode node = demand.isGpuPod() ? mapped.get(raw.node(), nodes::map) : null;
+                out.add(new NodeScorer.Candidate(raw.name(), node, usage, prepared.judge(raw.name(), node, usage)));
+            }
+        } else {
+            for (String name : args.nodeNames()) {
+                NodeState usage = snapshot.nodeOrNull(name);
+                GpuNode node = usage == null ? null : usage.node();
+                out.add(new NodeScorer.Candidate(name, node, usage, prepared.judge(name, node, usage)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,171 @@
+package io.kubegpu.extender.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.MetadataTrimming;
+import io.kubegpu.cluster.model.NodeMapper;
+import io.kubegpu.cluster.it.ManualClock;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.GpuNode;
+import io.kubegpu.cluster.state.GpuPod;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.GpuFit;
+import io.kubegpu.extender.decision.LiveLoad;
+import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.decision.Policy;
+import io.kubegpu.extender.wire.ExtenderArgs;
+import io.kubegpu.extender.wire.ExtenderCodec;
+import io.kubegpu.guard.MemoryGuard;
+import io.kubegpu.request.GpuRequestParser;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --filter-returns best}: the filter keeps only the node the policy ranks first, and holds a whole-GPU pod's
+ * GPUs there until the watch shows it bound (kube-scheduler writes that binding itself).
+ */
+class BestNodeFilterTest {
+    private static final String GPU = "nvidia.com/gpu";
+    private static final ClusterConfig CONFIG = ClusterConfig.defaults();
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private ClusterState state;
+    private ExplainStore explanations;
+    private ExtenderService service;
+    private final ExtenderCodec codec = new ExtenderCodec();
+
+    @BeforeEach
+    void setUp() {
+        MetadataTrimming.install();
+        state = new ClusterState(clock);
+        for (String name : List.of("a-empty", "b-busy", "c-empty", "d-t4")) {
+            state.upsertNode(node(name, name.equals("d-t4") ? "T4" : "A100", 8));
+        }
+        state.upsertPod(new GpuPod("busy", "ns", "busy", "b-busy", false, Map.of(GPU, 6L), List.of()));
+        state.markSynced(true);
+        explanations = new ExplainStore();
+        GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), CONFIG.vendors().all());
+        service = new ExtenderService(state, new NodeMapper(CONFIG), new DemandReader(GpuRequestParser.defaults(), CONFIG), fit,
+                new NodeScorer(Policy.BINPACK, LiveLoad.NONE, 0, CONFIG.vendors().all()), explanations,
+                new ExtenderMetrics(new SimpleMeterRegistry()), FilterMode.BEST, clock);
+    }
+
+    private static GpuNode node(String name, String product, int gpus) {
+        var model = GpuCatalog.builtIn().resolve(product).orElseThrow();
+        return new GpuNode(name, true, false, List.of(), product, model, model.smallest().memoryMiB(), gpus, Map.of(GPU, (long) gpus));
+    }
+
+    private static ExtenderArgs args(ExtenderCodec codec, String uid, String gpu, String... nodes) {
+        String names = String.join("\",\"", nodes);
+        String body = """
+                {"Pod":{"metadata":{"name":"%1$s","namespace":"ns","uid":"%1$s","annotations":{"kubegpu.io/gpu":"%2$s"}},
+                 "spec":{"containers":[{"name":"c"}]}},"Nodes":null,"NodeNames":["%3$s"]}""".formatted(uid, gpu, names);
+        return codec.readArgs(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JsonObject filter(String uid, String gpu, String... nodes) {
+        ExtenderArgs args = args(codec, uid, gpu, nodes);
+        return reply(args, service.filter(args));
+    }
+
+    private JsonObject reply(ExtenderArgs args, ExtenderService.FilterResult result) {
+        return JsonParser.parseString(new String(codec.filterReply(args, result.verdicts(), result.chosen(), ""),
+                StandardCharsets.UTF_8)).getAsJsonObject();
+    }
+
+    private long held(String node) {
+        return state.snapshot().node(node).orElseThrow().used(GPU);
+    }
+
+    @Test
+    void keepsOnlyThePolicysBestNodeAndLeavesTheOtherFittingNodesOutOfBothLists() {
+        JsonObject reply = filter("p1", "2(A100)", "c-empty", "b-busy", "a-empty", "d-t4");
+        // binpack: the node that is fullest after placing the pod.
+        assertThat(reply.getAsJsonArray("NodeNames").toString()).isEqualTo("[\"b-busy\"]");
+        // The T4 node failed and says why; the two empty A100 nodes fit but were not chosen: they are in neither list.
+        assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactly("d-t4");
+        assertThat(explanations.get("ns/p1").orElseThrow().getAsJsonObject("filter").get("chosen").getAsString()).isEqualTo("b-busy");
+        assertThat(explanations.get("ns/p1").orElseThrow().getAsJsonObject("prioritize").get("by").getAsString()).isEqualTo("filter");
+    }
+
+    @Test
+    void aPodWithSoftPreferencesGetsEveryFittingNodeSoKubeSchedulerScoresThem() {
+        // kube-scheduler skips its scoring (preferred affinity, ScheduleAnyway spread) when a filter leaves one node.
+        String body = """
+                {"Pod":{"metadata":{"name":"soft","namespace":"ns","uid":"soft","annotations":{"kubegpu.io/gpu":"2(A100)"}},
+                 "spec":{"containers":[{"name":"c"}],"affinity":{"nodeAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[
+                   {"weight":10,"preference":{"matchExpressions":[{"key":"zone","operator":"In","values":["b"]}]}}]}}}},
+                 "Nodes":null,"NodeNames":["c-empty","b-busy","a-empty","d-t4"]}""";
+        ExtenderArgs args = codec.readArgs(body.getBytes(StandardCharsets.UTF_8));
+        JsonObject reply = reply(args, service.filter(args));
+        assertThat(reply.getAsJsonArray("NodeNames").toString()).isEqualTo("[\"c-empty\",\"b-busy\",\"a-empty\"]");
+        assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactly("d-t4");
+        assertThat(held("a-empty") + held("c-empty")).as("no node chosen, so none held").isZero();
+    }
+
+    @Test
+    void equalNodesGoToTheSmallestNameWhateverOrderTheyComeIn() {
+        assertThat(filter("p1", "4", "c-empty", "a-empty").getAsJsonArray("NodeNames").toString()).isEqualTo("[\"a-empty\"]");
+        assertThat(filter("p2", "4", "a-empty", "c-empty").getAsJsonArray("NodeNames").toString())
+                .as("a-empty now holds p1's 4 GPUs, so binpack prefers it again").isEqualTo("[\"a-empty\"]");
+    }
+
+    @Test
+    void aWholeGpuPodsChoiceIsHeldUntilTheWatchShowsItBound() {
+        filter("p1", "2", "a-empty", "b-busy");
+        assertThat(held("b-busy")).as("the busy node's 6 GPUs plus p1's 2").isEqualTo(8);
+        // b-busy is now full: the next pod goes elsewhere instead of being placed on GPUs p1 already has.
+        assertThat(filter("p2", "1", "a-empty", "b-busy").getAsJsonArray("NodeNames").toString()).isEqualTo("[\"a-empty\"]");
+
+        // The same pod filtered again (its cycle failed after our answer) does not find its own hold in the way.
+        assertThat(filter("p1", "2", "a-empty", "b-busy").getAsJsonArray("NodeNames").toString()).isEqualTo("[\"b-busy\"]");
+        assertThat(held("b-busy")).as("held once, not twice").isEqualTo(8);
+
+        // kube-scheduler's binding shows up through the watch: the pod counts once, as a pod, no longer as a hold.
+        state.upsertPod(new GpuPod("p1", "ns", "p1", "b-busy", false, Map.of(GPU, 2L), List.of()));
+        assertThat(held("b-busy")).isEqualTo(8);
+        assertThat(state.snapshot().node("b-busy").orElseThrow().reservations()).isEmpty();
+    }
+
+    @Test
+    void aHoldThatIsNeverConfirmedExpires() {
+        filter("p1", "2", "b-busy");
+        assertThat(held("b-busy")).isEqualTo(8);
+        clock.advance(ExtenderService.ASSUMED_FOR.plusSeconds(1));
+        state.expireReservations();
+        assertThat(held("b-busy")).isEqualTo(6);
+    }
+
+    @Test
+    void sharesAreNotHeldByTheFilterAndPodsThatAreNotGpuPodsKeepEveryNode() {
+        JsonObject share = filter("s1", "0.5", "a-empty", "c-empty");
+        assertThat(share.getAsJsonArray("NodeNames")).hasSize(1);
+        // Whichever node was chosen, the filter holds nothing for a share: bind chooses its GPU and holds it.
+        assertThat(state.snapshot().node("a-empty").orElseThrow().reservations()).isEmpty();
+        assertThat(state.snapshot().node("c-empty").orElseThrow().reservations()).isEmpty();
+
+        String body = """
+                {"Pod":{"metadata":{"name":"web","namespace":"ns","uid":"web"},"spec":{"containers":[{"name":"c"}]}},
+                 "Nodes":null,"NodeNames":["a-empty","b-busy"]}""";
+        ExtenderArgs args = codec.readArgs(body.getBytes(StandardCharsets.UTF_8));
+        ExtenderService.FilterResult result = service.filter(args);
+        assertThat(result.chosen()).isEqualTo(-1);
+        assertThat(reply(args, result).getAsJsonArray("NodeNames").toString()).isEqualTo("[\"a-empty\",\"b-busy\"]");
+    }
+
+    @Test
+    void noNodeFitsMeansNoChoiceAndEveryReason() {
+        JsonObject reply = filter("p1", "4(T4)", "a-empty", "b-busy");
+        assertThat(reply.getAsJsonArray("NodeNames")).isEmpty();
+        assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactlyInAnyOrder("a-empty", "b-busy");
+    }
+}
