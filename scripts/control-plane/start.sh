@@ -54,8 +54,11 @@ show_log_tail() {
 
 # --- already running? ------------------------------------------------------
 
+# The flags kube-apiserver runs with; a running one started with other flags (an older checkout) is restarted.
+APISERVER_FLAGS_VERSION=2
 if live_pid "$ETCD_PID" >/dev/null && live_pid "$APISERVER_PID" >/dev/null \
-  && [[ -s $KUBECONFIG_FILE && -s $STATE_DIR/token ]]; then
+  && [[ -s $KUBECONFIG_FILE && -s $STATE_DIR/token ]] \
+  && [[ $(cat "$STATE_DIR/apiserver.flags-version" 2>/dev/null) == "$APISERVER_FLAGS_VERSION" ]]; then
   server=$(sed -n 's/^ *server: *//p' "$KUBECONFIG_FILE" | head -n 1)
   if [[ $(api_status "$server/readyz") == 200 ]]; then
     log "control plane already running ($server)"
@@ -118,6 +121,25 @@ CNF
     openssl pkey -in "$d/sa.key" -pubout -out "$d/sa.pub"
   fi
 
+  # The aggregation layer: kube-apiserver proxies aggregated APIs (custom.metrics.k8s.io) with a client
+  # certificate of its own CA, which an aggregated server checks through extension-apiserver-authentication.
+  if [[ ! -s $d/front-proxy-ca.crt || ! -s $d/front-proxy-ca.key ]]; then
+    log "generating the front-proxy CA"
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=front-proxy-ca" \
+      -keyout "$d/front-proxy-ca.key" -out "$d/front-proxy-ca.crt" 2>/dev/null
+    rm -f "$d/front-proxy-client.crt" "$d/front-proxy-client.key"
+  fi
+  if [[ ! -s $d/front-proxy-client.crt || ! -s $d/front-proxy-client.key ]]; then
+    log "generating the front-proxy client certificate"
+    printf 'extendedKeyUsage = clientAuth\n' >"$cnf"
+    openssl req -new -newkey rsa:2048 -nodes -subj "/CN=front-proxy-client" \
+      -keyout "$d/front-proxy-client.key" -out "$d/front-proxy-client.csr" 2>/dev/null
+    openssl x509 -req -sha256 -days 3650 -in "$d/front-proxy-client.csr" -CA "$d/front-proxy-ca.crt" \
+      -CAkey "$d/front-proxy-ca.key" -set_serial "0x$(openssl rand -hex 16)" -extfile "$cnf" \
+      -out "$d/front-proxy-client.crt" 2>/dev/null
+    rm -f "$d/front-proxy-client.csr"
+  fi
+
   if [[ ! -s $d/token || ! -s $d/tokens.csv ]]; then
     log "generating admin token"
     printf '%s' "$(openssl rand -hex 32)" >"$d/token"
@@ -141,8 +163,9 @@ cleanup_on_failure() {
   fi
 }
 
-# A half-running control plane (one process died) is restarted as a whole.
-if ! live_pid "$ETCD_PID" >/dev/null; then
+# A half-running control plane (one process died) is restarted as a whole; so is one started with other flags.
+if ! live_pid "$ETCD_PID" >/dev/null \
+  || [[ $(cat "$STATE_DIR/apiserver.flags-version" 2>/dev/null) != "$APISERVER_FLAGS_VERSION" ]]; then
   stop_pidfile "$APISERVER_PID" kube-apiserver 15
 fi
 
@@ -206,9 +229,18 @@ if ! live_pid "$APISERVER_PID" >/dev/null; then
     --service-account-key-file="$STATE_DIR/sa.pub" \
     --service-account-signing-key-file="$STATE_DIR/sa.key" \
     --disable-admission-plugins=ServiceAccount,TaintNodesByCondition \
+    --requestheader-client-ca-file="$STATE_DIR/front-proxy-ca.crt" \
+    --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User \
+    --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$STATE_DIR/front-proxy-client.crt" \
+    --proxy-client-key-file="$STATE_DIR/front-proxy-client.key" \
+    --enable-aggregator-routing=true \
     --profiling=false \
     --logtostderr=true \
     -v=1
+  echo "$APISERVER_FLAGS_VERSION" >"$STATE_DIR/apiserver.flags-version"
 else
   server=$(sed -n 's/^ *server: *//p' "$KUBECONFIG_FILE" 2>/dev/null | head -n 1)
   server=${server:-https://127.0.0.1:$APISERVER_PORT}

@@ -22,6 +22,7 @@ STATE_DIR="${STATE_DIR:-$DEFAULT_STATE_DIR}"
 
 if [[ -d $STATE_DIR ]]; then
   stop_pidfile "$STATE_DIR/kube-scheduler.pid" kube-scheduler 10
+  stop_pidfile "$STATE_DIR/kube-controller-manager.pid" kube-controller-manager 10
   stop_pidfile "$STATE_DIR/kube-apiserver.pid" kube-apiserver 20
   stop_pidfile "$STATE_DIR/etcd.pid" etcd 20
 fi

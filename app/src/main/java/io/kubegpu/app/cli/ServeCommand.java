@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(or --manifests).")
 final class ServeCommand implements Callable<Integer> {
     /** The roles one process can run. */
-    enum Role { extender, webhook, scorer }
+    enum Role { extender, webhook, scorer, controllers }
 
     /** Where the scorer reads GPU metrics. */
     enum Utilization { auto, prometheus, synthetic }
@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     private GrammarOptions grammar;
+
+    @Mixin
+    private ControllerOptions controllerOptions;
 
     @Option(names = "--roles", split = ",", defaultValue = "extender,scorer",
             description = "What to run: ${COMPLETION-CANDIDATES}, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
@@ -312,8 +315,15 @@ final class ServeCommand implements Callable<Integer> {
             boolean synthetic = utilization == Utilization.synthetic || (utilization == Utilization.auto && !live);
             scorer = new ServerSettings.ScorerRole(new Endpoint(scorerHost, scorerPort), loaded, synthetic);
         }
+        ServerSettings.ControllersRole controllers = null;
+        if (running.contains(Role.controllers)) {
+            if (!live) {
+                throw bad("the controllers role needs a live cluster: give --kubeconfig or --in-cluster");
+            }
+            controllers = controllerOptions.role();
+        }
         return new ServerSettings(common, source, healthPort == null ? null : new Endpoint(healthHost, healthPort), new Endpoint(host, port),
-                extender, webhook, scorer);
+                extender, webhook, scorer, controllers);
     }
 
     @Override

@@ -224,6 +224,15 @@ public final class Server implements AutoCloseable {
             utilization.start();
         }
 
+        if (settings.controllers() != null) {
+            if (feed.client() == null) {
+                throw new IOException("the controllers role needs a live cluster: give --kubeconfig or --in-cluster");
+            }
+            var role = settings.controllers();
+            resources.add("controllers", io.kubegpu.controllers.ControllerHost.start(feed.client(), role.election(), role.controllers(), registry,
+                    clock));
+        }
+
         HttpServer healthHttp = null;
         if (settings.health() != null) {
             healthHttp = listen(vertx, settings.health(), null, healthRouter, "health and metrics");

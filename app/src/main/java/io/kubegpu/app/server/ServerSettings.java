@@ -26,9 +26,10 @@ import java.util.Set;
  * @param extender  the scheduler extender, or null
  * @param webhook   the admission webhook, or null
  * @param scorer    the utilization scorer, or null
+ * @param controllers the platform's controllers, or null
  */
 public record ServerSettings(Common common, ClusterSource source, Endpoint health, Endpoint main, ExtenderRole extender,
-                             WebhookRole webhook, ScorerRole scorer) {
+                             WebhookRole webhook, ScorerRole scorer, ControllersRole controllers) {
     public ServerSettings {
         Objects.requireNonNull(common, "common");
         Objects.requireNonNull(source, "source");
@@ -37,31 +38,36 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
 
     /** The built-in sample cluster, the extender on a free loopback port, no other role: what most tests start from. */
     public static ServerSettings embedded() {
-        return new ServerSettings(Common.defaults(), new ClusterSource.Sample(), null, Endpoint.loopback(0), ExtenderRole.defaults(), null, null);
+        return new ServerSettings(Common.defaults(), new ClusterSource.Sample(), null, Endpoint.loopback(0), ExtenderRole.defaults(), null, null,
+                null);
     }
 
     public ServerSettings withSource(ClusterSource value) {
-        return new ServerSettings(common, value, health, main, extender, webhook, scorer);
+        return new ServerSettings(common, value, health, main, extender, webhook, scorer, controllers);
     }
 
     public ServerSettings withHealth(Endpoint value) {
-        return new ServerSettings(common, source, value, main, extender, webhook, scorer);
+        return new ServerSettings(common, source, value, main, extender, webhook, scorer, controllers);
     }
 
     public ServerSettings withMain(Endpoint value) {
-        return new ServerSettings(common, source, health, value, extender, webhook, scorer);
+        return new ServerSettings(common, source, health, value, extender, webhook, scorer, controllers);
     }
 
     public ServerSettings withExtender(ExtenderRole value) {
-        return new ServerSettings(common, source, health, main, value, webhook, scorer);
+        return new ServerSettings(common, source, health, main, value, webhook, scorer, controllers);
     }
 
     public ServerSettings withWebhook(WebhookRole value) {
-        return new ServerSettings(common, source, health, main, extender, value, scorer);
+        return new ServerSettings(common, source, health, main, extender, value, scorer, controllers);
     }
 
     public ServerSettings withScorer(ScorerRole value) {
-        return new ServerSettings(common, source, health, main, extender, webhook, value);
+        return new ServerSettings(common, source, health, main, extender, webhook, value, controllers);
+    }
+
+    public ServerSettings withControllers(ControllersRole value) {
+        return new ServerSettings(common, source, health, main, extender, webhook, scorer, value);
     }
 
     /** What every role reads nodes, pods and requests with. */
@@ -179,6 +185,23 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(mutation, "mutation");
+        }
+    }
+
+    /**
+     * The platform's controllers, run in the replica that holds the lease.
+     *
+     * @param controllers the controllers to run (built by the app from their names and options)
+     * @param election    the lease they compete for
+     */
+    public record ControllersRole(java.util.List<io.kubegpu.controllers.GpuController> controllers,
+                                  io.kubegpu.controllers.ControllerHost.Election election) {
+        public ControllersRole {
+            controllers = java.util.List.copyOf(controllers);
+            Objects.requireNonNull(election, "election");
+            if (controllers.isEmpty()) {
+                throw new IllegalArgumentException("the controllers role needs at least one controller");
+            }
         }
     }
 

@@ -62,6 +62,21 @@ public final class ControlPlane {
         runScript("stop-scheduler.sh", stateDir().toString());
     }
 
+    /**
+     * Starts the local kube-controller-manager (Deployments, ReplicaSets, StatefulSets, HPAs, PodDisruptionBudgets,
+     * garbage collection, namespaces; no node lifecycle, since no kubelet sends heartbeats), replacing one already
+     * running, with extra flags such as {@code --horizontal-pod-autoscaler-downscale-stabilization=10s}.
+     */
+    public static void startControllerManager(String... extraFlags) {
+        List<String> args = new java.util.ArrayList<>(List.of(stateDir().toString()));
+        args.addAll(List.of(extraFlags));
+        runScript("start-controller-manager.sh", args.toArray(String[]::new));
+    }
+
+    public static void stopControllerManager() {
+        runScript("stop-controller-manager.sh", stateDir().toString());
+    }
+
     /** Directory of the local control plane's state (certificates, kubeconfig, logs). */
     public static Path stateDir() {
         return kubeconfig().getParent();

@@ -47,10 +47,11 @@ public final class ControlPlaneAccess {
         return Base64.getEncoder().encodeToString(Files.readAllBytes(state.resolve("ca.crt")));
     }
 
-    /** Sends {@code json} (or nothing) to {@code path} as the admin; fails unless the answer is 2xx. */
+    /** Sends {@code json} (or nothing; a PATCH as a JSON merge patch) to {@code path} as the admin; fails unless the answer is 2xx. */
     public void call(String method, String path, String json) throws IOException {
         Request request = new Request.Builder().url(client.getBasePath() + path).header("Authorization", "Bearer " + token)
-                .method(method, json == null ? null : RequestBody.create(json, MediaType.get("application/json"))).build();
+                .method(method, json == null ? null : RequestBody.create(json,
+                        MediaType.get(method.equals("PATCH") ? "application/merge-patch+json" : "application/json"))).build();
         try (Response response = client.getHttpClient().newCall(request).execute()) {
             if (response.code() / 100 != 2) {
                 throw new IOException(method + " " + path + " answered " + response.code() + ": "
