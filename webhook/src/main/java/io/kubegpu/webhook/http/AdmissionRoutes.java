@@ -103,13 +103,13 @@ public final class AdmissionRoutes {
             // The API server sends only valid Pods; a wrong-typed field means the caller is not the API server.
             throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + e.getMessage());
         }
-        if (!result.allowed()) {
+        if (result instanceof MutationResult.Denied denied) {
             response.addProperty("allowed", false);
             JsonObject status = new JsonObject();
-            status.addProperty("code", result.code());
-            status.addProperty("message", result.message());
+            status.addProperty("code", denied.reason().code());
+            status.addProperty("message", denied.message());
             response.add("status", status);
-            count("denied", result.reason());
+            count("denied", denied.reason().tag());
             LOG.info("denied pod {}/{}: {}", LogSafe.quote(string(request, "namespace")), LogSafe.quote(podName(request)),
                     LogSafe.quote(result.message()));
             return envelope(response);

@@ -3,8 +3,7 @@ package io.kubegpu.webhook.mutation;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.kubegpu.catalog.GpuModel;
-import io.kubegpu.catalog.ModelMatch;
+import io.kubegpu.api.Annotations;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.guard.ModelVerdict;
 import io.kubegpu.request.GpuRequest;
@@ -12,32 +11,31 @@ import io.kubegpu.request.GpuRequestParser;
 import io.kubegpu.request.InvalidGpuRequestException;
 import io.kubegpu.request.ParseError;
 import io.kubegpu.request.Vendor;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeSet;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * Turns a pod with {@code kubegpu.io/gpu} into what the cluster and the extender need, as a JSON Patch
- * against the pod exactly as the API server sent it: GPU resources on the target container, a node
- * constraint for the model, tolerations, the scheduler, hidden GPUs for the other containers, and the
- * canonical request string. Pure and idempotent: a pod it already mutated gets an empty patch. Pods
- * without the annotation are allowed untouched; wrong or impossible requests are denied with the fix.
+ * Turns a pod with {@code kubegpu.io/gpu} into what the cluster and the extender need: GPU resources on the target
+ * container, a node constraint for the model, tolerations, the scheduler, hidden GPUs for the other containers, and the
+ * canonical request string. Pure: it edits a copy of the pod as sent and answers with the JSON Patch between the two
+ * (computed by JSON-P's diff), so it is idempotent — a pod it already mutated gets an empty patch. Pods without the
+ * annotation are allowed untouched (but for annotations only the binder may write, which are removed); wrong or
+ * impossible requests are denied with the fix.
  */
 public final class PodMutator {
-    public static final String GPU_ANNOTATION = io.kubegpu.api.Annotations.GPU;
-    public static final String CONTAINER_ANNOTATION = io.kubegpu.api.Annotations.CONTAINER;
+    public static final String GPU_ANNOTATION = Annotations.GPU;
+    public static final String CONTAINER_ANNOTATION = Annotations.CONTAINER;
     static final String VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
 
     private final MutationConfig config;
     private final GpuRequestParser parser;
     private final MemoryGuard guard;
     private final FleetFeasibility fleet;
-    /** GFD label values per model token: they depend on the catalog only, so each is computed once. */
-    private final java.util.concurrent.ConcurrentHashMap<String, List<String>> gfdValuesByToken = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.regex.Pattern NOT_IN_GFD_LABEL = java.util.regex.Pattern.compile("[^A-Za-z0-9\\-_. ]");
-    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private final ModelConstraint models;
 
     public PodMutator(MutationConfig config) {
         this(config, null);
@@ -49,11 +47,12 @@ public final class PodMutator {
         this.parser = new GpuRequestParser(config.grammar());
         this.guard = new MemoryGuard(config.catalog());
         this.fleet = fleet;
+        this.models = new ModelConstraint(config);
     }
 
     /** Mutates a pod whose namespace is in its metadata. */
     public MutationResult mutate(JsonObject pod) {
-        return mutate(pod, string(object(pod, "metadata"), "namespace"));
+        return mutate(pod, PodEdit.string(PodEdit.object(pod, "metadata"), "namespace"));
     }
 
     /**
@@ -62,36 +61,47 @@ public final class PodMutator {
      * @throws IllegalArgumentException when a field the mutation reads has a type no v1 Pod gives it
      */
     public MutationResult mutate(JsonObject pod, String namespace) {
-        var shape = PodShape.problem(pod);
+        Optional<String> shape = PodShape.problem(pod);
         if (shape.isPresent()) {
             throw new IllegalArgumentException(shape.get());
         }
-        JsonObject metadata = object(pod, "metadata");
-        JsonObject annotations = object(metadata, "annotations");
-        Patch patch = new Patch();
+        PodEdit edit = new PodEdit(pod);
         List<String> warnings = new ArrayList<>();
-        stripBinderAnnotations(patch, annotations, warnings);
-        String text = string(annotations, GPU_ANNOTATION);
-        if (text == null) {
-            return MutationResult.allow(patch.ops(), warnings);
+        for (String key : Annotations.BINDER_ONLY) {
+            // A pod that arrives with these is choosing its own GPU, and the device plugin would believe it.
+            if (edit.removeAnnotation(key)) {
+                warnings.add("removed annotation " + key + ": only the GPU scheduler assigns GPUs");
+            }
         }
+        String text = edit.annotation(GPU_ANNOTATION);
+        if (text != null) {
+            Optional<MutationResult> denied = gpuRequest(edit, text, namespace, warnings);
+            if (denied.isPresent()) {
+                return denied.get();
+            }
+        }
+        return MutationResult.allow(JsonPatchDiff.between(pod, edit.json()), warnings);
+    }
+
+    /** Everything the GPU request asks of the pod, applied to {@code pod}; a denial when it cannot be. */
+    private Optional<MutationResult> gpuRequest(PodEdit pod, String text, String namespace, List<String> warnings) {
         GpuRequest request;
-        int minTotal;
         try {
             request = parser.parse(text);
         } catch (InvalidGpuRequestException e) {
-            return MutationResult.deny(400, "invalid_request", invalid(GPU_ANNOTATION, text, e.error()));
+            return deny(DenialReason.INVALID_REQUEST, invalid(GPU_ANNOTATION, text, e.error()));
         }
-        String minMemory = string(annotations, MemoryGuard.MIN_MEMORY_ANNOTATION);
+        int minTotal;
+        String minMemory = pod.annotation(MemoryGuard.MIN_MEMORY_ANNOTATION);
         try {
             minTotal = minMemory == null ? 0 : parser.parseMemoryMiB(minMemory);
         } catch (InvalidGpuRequestException e) {
-            return MutationResult.deny(400, "invalid_request", invalid(MemoryGuard.MIN_MEMORY_ANNOTATION, minMemory, e.error()));
+            return deny(DenialReason.INVALID_REQUEST, invalid(MemoryGuard.MIN_MEMORY_ANNOTATION, minMemory, e.error()));
         }
         int cap = config.capMilli(namespace);
         long asked = request.isWhole() ? request.wholeGpus() * 1000L : request.shareMilli();
         if (asked > cap) {
-            return MutationResult.deny(403, "over_cap", GPU_ANNOTATION + " '" + text + "' asks for " + gpus(asked) + " GPU; pods in namespace " + namespace
+            return deny(DenialReason.OVER_CAP, GPU_ANNOTATION + " '" + text + "' asks for " + gpus(asked) + " GPU; pods in namespace " + namespace
                     + " may ask for at most " + gpus(cap) + " (ask the platform team to raise the cap)");
         }
         String impossible = feasibility(text, request, minTotal, warnings);
@@ -100,52 +110,53 @@ public final class PodMutator {
                     .map(reason -> GPU_ANNOTATION + " '" + text + "' can never be scheduled in this cluster: " + reason).orElse(null);
         }
         if (impossible != null) {
-            return MutationResult.deny(403, "impossible", impossible);
+            return deny(DenialReason.IMPOSSIBLE, impossible);
         }
 
-        JsonObject spec = object(pod, "spec");
-        JsonArray containers = spec == null || !spec.has("containers") ? new JsonArray() : spec.getAsJsonArray("containers");
-        String wantedContainer = string(annotations, CONTAINER_ANNOTATION);
+        JsonArray containers = pod.containers("containers");
+        String wantedContainer = pod.annotation(CONTAINER_ANNOTATION);
         int target = targetContainer(containers, wantedContainer);
         if (target < 0) {
-            return MutationResult.deny(400, "invalid_request", wantedContainer == null ? "the pod has no containers"
+            return deny(DenialReason.INVALID_REQUEST, wantedContainer == null ? "the pod has no containers"
                     : CONTAINER_ANNOTATION + " '" + wantedContainer + "' names no container of the pod; containers: " + names(containers));
         }
-
         Map<String, Long> resources;
         if (request.isWhole()) {
             resources = Map.of(config.grammar().resourceOf(request), (long) request.wholeGpus());
         } else {
             long units = sharedUnits(request);
             if (units <= 0) {
-                return MutationResult.deny(400, "invalid_request", GPU_ANNOTATION + " '" + text + "' is a share without memory and without a known model, so"
+                return deny(DenialReason.INVALID_REQUEST, GPU_ANNOTATION + " '" + text + "' is a share without memory and without a known model, so"
                         + " its GPU memory cannot be sized; write the memory (e.g. 8G," + request.canonical() + ") or a model (e.g. "
                         + request.canonical() + "(T4))");
             }
             resources = Map.of(config.sharedResource(), units);
         }
-
-        String conflict = resources(patch, containers.get(target).getAsJsonObject(), target, resources);
-        if (conflict != null) {
-            return MutationResult.deny(400, "conflict", conflict + "; remove the resource from the container or the " + GPU_ANNOTATION + " annotation");
+        Optional<String> conflict = setResources(containers.get(target).getAsJsonObject(), resources);
+        if (conflict.isPresent()) {
+            return deny(DenialReason.CONFLICT, conflict.get() + "; remove the resource from the container or the " + GPU_ANNOTATION + " annotation");
         }
-        String selectorConflict = modelConstraint(patch, spec, request);
-        if (selectorConflict != null) {
-            return MutationResult.deny(400, "conflict", selectorConflict);
+        Optional<String> selectorConflict = models.apply(pod, request);
+        if (selectorConflict.isPresent()) {
+            return deny(DenialReason.CONFLICT, selectorConflict.get());
         }
-        tolerations(patch, spec);
-        schedulerName(patch, spec);
-        hideGpus(patch, spec, target, resources.keySet());
+        Tolerations.add(pod, config.tolerations());
+        schedulerName(pod);
+        hideGpus(pod, target);
         String canonical = request.canonical();
         if (!canonical.equals(text)) {
-            patch.add("/metadata/annotations/" + Patch.key(GPU_ANNOTATION), canonical);
+            pod.setAnnotation(GPU_ANNOTATION, canonical);
             warnings.add(GPU_ANNOTATION + " '" + text + "' was normalized to '" + canonical + "'");
         }
-        return MutationResult.allow(patch.ops(), warnings);
+        return Optional.empty();
+    }
+
+    private static Optional<MutationResult> deny(DenialReason reason, String message) {
+        return Optional.of(MutationResult.deny(reason, message));
     }
 
     private static String gpus(long milli) {
-        return milli % 1000 == 0 ? Long.toString(milli / 1000) : java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
+        return milli % 1000 == 0 ? Long.toString(milli / 1000) : BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
     }
 
     /** Null when some model could ever satisfy the request; else why not. Unknown models only warn. */
@@ -174,7 +185,7 @@ public final class PodMutator {
             return (request.memoryMiB() + unit - 1) / unit;
         }
         long card = 0;
-        java.util.OptionalInt usable = fleet == null ? java.util.OptionalInt.empty() : fleet.usableMemoryMiB(request);
+        OptionalInt usable = fleet == null ? OptionalInt.empty() : fleet.usableMemoryMiB(request);
         if (usable.isPresent()) {
             card = usable.getAsInt();
         } else {
@@ -189,247 +200,68 @@ public final class PodMutator {
         return card == 0 ? 0 : Math.max(1, card * request.shareMilli() / 1000 / unit);
     }
 
-    /**
-     * Removes the annotations only our bind may write (which GPU a share got): a pod that arrives with them is choosing its
-     * own GPU, and the device plugin would believe it.
-     */
-    private static void stripBinderAnnotations(Patch patch, JsonObject annotations, List<String> warnings) {
-        if (annotations == null) {
-            return;
-        }
-        for (String key : io.kubegpu.api.Annotations.BINDER_ONLY) {
-            if (annotations.has(key)) {
-                patch.remove("/metadata/annotations/" + Patch.key(key));
-                warnings.add("removed annotation " + key + ": only the GPU scheduler assigns GPUs");
-            }
-        }
-    }
-
-    /** Sets limits and requests of the GPU resources on the target container; returns a conflict, if any. */
-    private static String resources(Patch patch, JsonObject container, int index, Map<String, Long> wanted) {
-        String base = "/spec/containers/" + index + "/resources";
-        JsonObject resources = object(container, "resources");
-        JsonObject values = new JsonObject();
-        wanted.forEach((k, v) -> values.addProperty(k, Long.toString(v)));
-        if (resources == null) {
-            JsonObject whole = new JsonObject();
-            whole.add("limits", values.deepCopy());
-            whole.add("requests", values.deepCopy());
-            patch.add(base, whole);
-            return null;
-        }
+    /** Sets limits and requests of the GPU resources on the container; the conflict with a hand-set value, if any. */
+    private static Optional<String> setResources(JsonObject container, Map<String, Long> wanted) {
+        JsonObject resources = PodEdit.child(container, "resources");
         for (String part : List.of("limits", "requests")) {
-            JsonObject existing = object(resources, part);
+            JsonObject existing = PodEdit.object(resources, part);
             for (Map.Entry<String, Long> entry : wanted.entrySet()) {
-                String current = string(existing, entry.getKey());
+                String current = PodEdit.string(existing, entry.getKey());
                 if (current != null && !current.equals(Long.toString(entry.getValue()))) {
-                    return "container '" + string(container, "name") + "' sets " + part + " " + entry.getKey() + ": " + current + " but "
-                            + GPU_ANNOTATION + " asks for " + entry.getValue();
+                    return Optional.of("container '" + PodEdit.string(container, "name") + "' sets " + part + " " + entry.getKey() + ": " + current
+                            + " but " + GPU_ANNOTATION + " asks for " + entry.getValue());
                 }
             }
         }
         for (String part : List.of("limits", "requests")) {
-            JsonObject existing = object(resources, part);
-            if (existing == null) {
-                patch.add(base + "/" + part, values.deepCopy());
-                continue;
-            }
-            for (Map.Entry<String, Long> entry : wanted.entrySet()) {
-                if (string(existing, entry.getKey()) == null) {
-                    patch.add(base + "/" + part + "/" + Patch.key(entry.getKey()), Long.toString(entry.getValue()));
-                }
-            }
+            JsonObject values = PodEdit.child(resources, part);
+            wanted.forEach((resource, amount) -> values.addProperty(resource, Long.toString(amount)));
         }
-        return null;
+        return Optional.empty();
     }
 
-    /** Restricts the pod to nodes of its models, merging with the user's own selector and affinity. */
-    private String modelConstraint(Patch patch, JsonObject spec, GpuRequest request) {
-        if (request.models().isEmpty()) {
-            return null;
-        }
-        String label = config.modelLabel();
-        TreeSet<String> values = new TreeSet<>();
-        for (String token : request.models()) {
-            if (label.equals(MutationConfig.GFD_PRODUCT_LABEL)) {
-                List<String> gfd = gfdValuesByToken.computeIfAbsent(token,
-                        t -> config.catalog().resolve(t).map(PodMutator::gfdValues).orElse(List.of()));
-                if (!gfd.isEmpty()) {
-                    values.addAll(gfd);
-                    continue;
-                }
-            }
-            values.add(token);
-        }
-        JsonObject nodeSelector = object(spec, "nodeSelector");
-        if (values.size() == 1) {
-            String value = values.first();
-            String current = string(nodeSelector, label);
-            if (current != null) {
-                return current.equals(value) ? null : "the pod's nodeSelector " + label + "=" + current + " contradicts " + GPU_ANNOTATION
-                        + " '" + request.canonical() + "' (" + label + "=" + value + "); remove one of them";
-            }
-            if (nodeSelector == null) {
-                JsonObject selector = new JsonObject();
-                selector.addProperty(label, value);
-                patch.add("/spec/nodeSelector", selector);
-            } else {
-                patch.add("/spec/nodeSelector/" + Patch.key(label), value);
-            }
-            return null;
-        }
-        JsonObject requirement = new JsonObject();
-        requirement.addProperty("key", label);
-        requirement.addProperty("operator", "In");
-        JsonArray list = new JsonArray();
-        values.forEach(list::add);
-        requirement.add("values", list);
-        requiredNodeAffinity(patch, spec, requirement);
-        return null;
-    }
-
-    /** Every value GFD's nvidia.com/gpu.product can take for these models: sanitized product names, also with -SHARED. */
-    static List<String> gfdValues(ModelMatch match) {
-        TreeSet<String> out = new TreeSet<>();
-        for (GpuModel model : match.models()) {
-            for (String name : model.aliases()) {
-                String sanitized = WHITESPACE.matcher(NOT_IN_GFD_LABEL.matcher(name).replaceAll("").trim()).replaceAll("-");
-                if (!sanitized.isEmpty() && sanitized.length() <= 63) {
-                    out.add(sanitized);
-                    if (sanitized.length() + 7 <= 63) {
-                        out.add(sanitized + "-SHARED");
-                    }
-                }
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** ANDs a requirement into the pod's required node affinity: into every term (terms are ORed), or a new term. */
-    private static void requiredNodeAffinity(Patch patch, JsonObject spec, JsonObject requirement) {
-        JsonObject affinity = object(spec, "affinity");
-        JsonObject nodeAffinity = object(affinity, "nodeAffinity");
-        JsonObject required = object(nodeAffinity, "requiredDuringSchedulingIgnoredDuringExecution");
-        JsonArray terms = required == null || !required.has("nodeSelectorTerms") ? null : required.getAsJsonArray("nodeSelectorTerms");
-        JsonObject term = new JsonObject();
-        JsonArray expressions = new JsonArray();
-        expressions.add(requirement);
-        term.add("matchExpressions", expressions);
-        JsonArray newTerms = new JsonArray();
-        newTerms.add(term);
-        JsonObject newRequired = new JsonObject();
-        newRequired.add("nodeSelectorTerms", newTerms);
-        if (affinity == null) {
-            JsonObject na = new JsonObject();
-            na.add("requiredDuringSchedulingIgnoredDuringExecution", newRequired);
-            JsonObject a = new JsonObject();
-            a.add("nodeAffinity", na);
-            patch.add("/spec/affinity", a);
-        } else if (nodeAffinity == null) {
-            JsonObject na = new JsonObject();
-            na.add("requiredDuringSchedulingIgnoredDuringExecution", newRequired);
-            patch.add("/spec/affinity/nodeAffinity", na);
-        } else if (terms == null || terms.isEmpty()) {
-            patch.add("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution", newRequired);
-        } else {
-            String base = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/";
-            for (int i = 0; i < terms.size(); i++) {
-                JsonObject existing = terms.get(i).getAsJsonObject();
-                JsonArray matchExpressions = existing.has("matchExpressions") ? existing.getAsJsonArray("matchExpressions") : null;
-                if (matchExpressions == null) {
-                    patch.add(base + i + "/matchExpressions", expressions.deepCopy());
-                } else if (!matchExpressions.contains(requirement)) {
-                    patch.add(base + i + "/matchExpressions/-", requirement.deepCopy());
-                }
-            }
-        }
-    }
-
-    private void tolerations(Patch patch, JsonObject spec) {
-        JsonArray existing = spec == null || !spec.has("tolerations") ? null : spec.getAsJsonArray("tolerations");
-        JsonArray missing = new JsonArray();
-        for (MutationConfig.Toleration toleration : config.tolerations()) {
-            JsonObject wanted = new JsonObject();
-            if (toleration.key() != null) {
-                wanted.addProperty("key", toleration.key());
-            }
-            wanted.addProperty("operator", toleration.operator());
-            if (toleration.value() != null) {
-                wanted.addProperty("value", toleration.value());
-            }
-            if (toleration.effect() != null) {
-                wanted.addProperty("effect", toleration.effect());
-            }
-            boolean present = existing != null && existing.asList().stream().anyMatch(t -> tolerates(t.getAsJsonObject(), toleration));
-            if (!present) {
-                missing.add(wanted);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        if (existing == null) {
-            patch.add("/spec/tolerations", missing);
-        } else {
-            missing.forEach(t -> patch.add("/spec/tolerations/-", t));
-        }
-    }
-
-    private static boolean tolerates(JsonObject t, MutationConfig.Toleration wanted) {
-        return Objects.equals(string(t, "key"), wanted.key()) && Objects.equals(string(t, "effect"), wanted.effect())
-                && Objects.equals(Objects.requireNonNullElse(string(t, "operator"), "Equal"), wanted.operator());
-    }
-
-    private void schedulerName(Patch patch, JsonObject spec) {
+    /** The GPU scheduler profile, on pods that use the default scheduler. */
+    private void schedulerName(PodEdit pod) {
         if (config.schedulerName() == null) {
             return;
         }
-        String current = string(spec, "schedulerName");
+        String current = PodEdit.string(pod.spec(), "schedulerName");
         if (current == null || current.equals("default-scheduler")) {
-            if (!config.schedulerName().equals(current)) {
-                patch.add("/spec/schedulerName", config.schedulerName());
-            }
+            pod.spec().addProperty("schedulerName", config.schedulerName());
         }
     }
 
     /** NVIDIA_VISIBLE_DEVICES=none on every other container that asks for no GPU, so they cannot see the node's GPUs. */
-    private void hideGpus(Patch patch, JsonObject spec, int target, java.util.Set<String> gpuResources) {
-        if (!config.hideGpusFromOthers() || spec == null) {
+    private void hideGpus(PodEdit pod, int target) {
+        if (!config.hideGpusFromOthers()) {
             return;
         }
         for (String kind : List.of("containers", "initContainers")) {
-            if (!spec.has(kind)) {
-                continue;
-            }
-            JsonArray list = spec.getAsJsonArray(kind);
+            JsonArray list = pod.containers(kind);
             for (int i = 0; i < list.size(); i++) {
-                if (kind.equals("containers") && i == target) {
-                    continue;
-                }
                 JsonObject container = list.get(i).getAsJsonObject();
-                if (requestsGpu(container)) {
+                if ((kind.equals("containers") && i == target) || requestsGpu(container)) {
                     continue;
                 }
-                JsonArray env = container.has("env") ? container.getAsJsonArray("env") : null;
-                JsonObject variable = new JsonObject();
-                variable.addProperty("name", VISIBLE_DEVICES);
-                variable.addProperty("value", "none");
-                String base = "/spec/" + kind + "/" + i + "/env";
-                if (env == null) {
-                    JsonArray whole = new JsonArray();
-                    whole.add(variable);
-                    patch.add(base, whole);
-                } else if (env.asList().stream().noneMatch(e -> VISIBLE_DEVICES.equals(string(e.getAsJsonObject(), "name")))) {
-                    patch.add(base + "/-", variable);
+                JsonArray env = PodEdit.array(container, "env");
+                boolean set = false;
+                for (JsonElement variable : env) {
+                    set |= VISIBLE_DEVICES.equals(PodEdit.string(variable.getAsJsonObject(), "name"));
+                }
+                if (!set) {
+                    JsonObject variable = new JsonObject();
+                    variable.addProperty("name", VISIBLE_DEVICES);
+                    variable.addProperty("value", "none");
+                    env.add(variable);
                 }
             }
         }
     }
 
     private boolean requestsGpu(JsonObject container) {
-        JsonObject resources = object(container, "resources");
+        JsonObject resources = PodEdit.object(container, "resources");
         for (String part : List.of("limits", "requests")) {
-            JsonObject values = object(resources, part);
+            JsonObject values = PodEdit.object(resources, part);
             if (values == null) {
                 continue;
             }
@@ -453,7 +285,7 @@ public final class PodMutator {
             return 0;
         }
         for (int i = 0; i < containers.size(); i++) {
-            if (name.equals(string(containers.get(i).getAsJsonObject(), "name"))) {
+            if (name.equals(PodEdit.string(containers.get(i).getAsJsonObject(), "name"))) {
                 return i;
             }
         }
@@ -461,26 +293,10 @@ public final class PodMutator {
     }
 
     private static String names(JsonArray containers) {
-        return String.join(", ", containers.asList().stream().map(c -> string(c.getAsJsonObject(), "name")).toList());
+        return String.join(", ", containers.asList().stream().map(c -> PodEdit.string(c.getAsJsonObject(), "name")).toList());
     }
 
     private static String invalid(String annotation, String value, ParseError error) {
         return annotation + " '" + value + "' is invalid at column " + error.column() + ": " + error.message() + " [" + error.code() + "]";
-    }
-
-    static JsonObject object(JsonObject parent, String key) {
-        if (parent == null) {
-            return null;
-        }
-        JsonElement value = parent.get(key);
-        return value != null && value.isJsonObject() ? value.getAsJsonObject() : null;
-    }
-
-    static String string(JsonObject parent, String key) {
-        if (parent == null) {
-            return null;
-        }
-        JsonElement value = parent.get(key);
-        return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
     }
 }

@@ -41,7 +41,8 @@ class AdmissionRoutesTest {
         assertThat(response.get("patchType").getAsString()).isEqualTo("JSONPatch");
         JsonArray patch = JsonParser.parseString(new String(Base64.getDecoder().decode(response.get("patch").getAsString()),
                 StandardCharsets.UTF_8)).getAsJsonArray();
-        assertThat(patch.toString()).contains("\"path\":\"/spec/affinity\"", "\"path\":\"/spec/tolerations/-\"");
+        // The diff of the pod as sent and as mutated: the toleration appended after the user's two, the affinity added whole.
+        assertThat(patch.toString()).contains("\"path\":\"/spec/affinity\"", "\"path\":\"/spec/tolerations/2\"");
         assertThat(registry.counter("kubegpu.webhook.decisions", "outcome", "mutated", "reason", "").count()).isEqualTo(1);
     }
 

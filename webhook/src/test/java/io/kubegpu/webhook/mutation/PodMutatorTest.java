@@ -277,4 +277,43 @@ class PodMutatorTest {
         assertThat(mutated(pod, MUTATOR).getAsJsonObject("spec").getAsJsonArray("containers").get(0).getAsJsonObject()
                 .getAsJsonObject("resources").getAsJsonObject("limits").get("aliyun.com/gpu-mem").getAsString()).isEqualTo("8");
     }
+
+    @Test
+    void aTolerationOfTheSameKeyButAnotherValueDoesNotCoverOurs() {
+        // key nvidia.com/gpu with value x tolerates only taints of value x; ours tolerates the key with any value.
+        JsonObject pod = pod("""
+                {"metadata":{"annotations":{"kubegpu.io/gpu":"1"}},"spec":{"containers":[{"name":"a"}],
+                 "tolerations":[{"key":"nvidia.com/gpu","operator":"Equal","value":"x","effect":"NoSchedule"}]}}""");
+        JsonArray tolerations = mutated(pod, MUTATOR).getAsJsonObject("spec").getAsJsonArray("tolerations");
+        assertThat(tolerations).hasSize(2);
+        assertThat(tolerations.get(1).getAsJsonObject().get("operator").getAsString()).isEqualTo("Exists");
+
+        // Configured as key=value: a toleration of the same key, effect and operator but another value does not cover it.
+        MutationConfig defaults = MutationConfig.defaults();
+        PodMutator equal = new PodMutator(new MutationConfig(defaults.grammar(), defaults.catalog(), defaults.modelLabel(), defaults.sharedResource(),
+                defaults.sharedUnitMiB(), List.of(new MutationConfig.Toleration("nvidia.com/gpu", "Equal", "present", "NoSchedule")), null, true,
+                java.util.Map.of()));
+        assertThat(mutated(pod, equal).getAsJsonObject("spec").getAsJsonArray("tolerations")).hasSize(2);
+        JsonObject same = pod("""
+                {"metadata":{"annotations":{"kubegpu.io/gpu":"1"}},"spec":{"containers":[{"name":"a"}],
+                 "tolerations":[{"key":"nvidia.com/gpu","operator":"Equal","value":"present","effect":"NoSchedule"}]}}""");
+        assertThat(mutated(same, equal).getAsJsonObject("spec").getAsJsonArray("tolerations")).hasSize(1);
+
+        // What does cover ours: the same key with Exists, a toleration of every key, or one of every effect.
+        for (String covering : List.of("{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}",
+                "{\"operator\":\"Exists\"}", "{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\"}")) {
+            JsonObject tolerant = pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"1\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}],"
+                    + "\"tolerations\":[" + covering + "]}}");
+            assertThat(mutated(tolerant, MUTATOR).getAsJsonObject("spec").getAsJsonArray("tolerations")).as(covering).hasSize(1);
+        }
+    }
+
+    @Test
+    void denialsCarryTheirReasonAsData() {
+        MutationResult refused = MUTATOR.mutate(pod("{\"metadata\":{\"annotations\":{\"kubegpu.io/gpu\":\"1.5\"}},\"spec\":{\"containers\":[{\"name\":\"a\"}]}}"));
+        assertThat(refused).isInstanceOfSatisfying(MutationResult.Denied.class, denied -> {
+            assertThat(denied.reason()).isEqualTo(DenialReason.INVALID_REQUEST);
+            assertThat(denied.reason().tag()).isEqualTo("invalid_request");
+        });
+    }
 }
