@@ -6,6 +6,7 @@ import io.kubegpu.scorer.action.LlmReviewer;
 import io.kubegpu.scorer.run.AiReview;
 import io.kubegpu.scorer.analysis.AnalysisListener;
 import io.kubegpu.scorer.run.Analyzer;
+import io.kubegpu.scorer.run.XidWatch;
 import io.kubegpu.scorer.analysis.LiveUtilization;
 import io.kubegpu.scorer.analysis.RunSummaryLog;
 import io.kubegpu.scorer.analysis.ScoringSettings;
@@ -37,19 +38,26 @@ public final class Scorer implements AutoCloseable {
     private final ScorerRoutes routes;
     private final LiveUtilization live;
     private final AutoCloseable source;
+    /** GPUs DCGM reports broken, or null when there is no Prometheus to ask (the synthetic demo). */
+    private final XidWatch health;
 
-    private Scorer(Analyzer analyzer, ScorerRoutes routes, LiveUtilization live, AutoCloseable source) {
+    private Scorer(Analyzer analyzer, ScorerRoutes routes, LiveUtilization live, AutoCloseable source, XidWatch health) {
         this.analyzer = analyzer;
         this.routes = routes;
         this.live = live;
         this.source = source;
+        this.health = health;
     }
+
+    /** How often the scorer asks Prometheus for XID errors: health reacts faster than the utilization analysis. */
+    static final Duration HEALTH_PERIOD = Duration.ofSeconds(30);
 
     /** A scorer over Prometheus at {@code config.promUrl()}. */
     public static Scorer overPrometheus(Vertx vertx, ScorerConfig config, GpuCatalog catalog, MeterRegistry registry, Clock clock) {
         PrometheusClient client = new PrometheusClient(vertx, config.promUrl(), config.queryTimeout());
-        return create(vertx, config, new PrometheusSource(client, config.selector(), config.step(), config.maxWorkers()), client, catalog,
+        Scorer scorer = create(vertx, config, new PrometheusSource(client, config.selector(), config.step(), config.maxWorkers()), client, catalog,
                 registry, clock);
+        return new Scorer(scorer.analyzer, scorer.routes, scorer.live, scorer.source, new XidWatch(vertx, client, config.timeWindow(), clock));
     }
 
     /** A scorer over any source, e.g. the synthetic one of the demo. */
@@ -79,13 +87,21 @@ public final class Scorer implements AutoCloseable {
         Analyzer analyzer = new Analyzer(vertx, source, new ScoringSettings(config.thresholds(), config.interval(), config.weights()),
                 catalog, clock, config.timeWindow(), config.analysisTimeout(), ai, listeners);
         return new Scorer(analyzer, new ScorerRoutes(analyzer, config, channels),
-                new LiveUtilization(analyzer::latest, config.staleAfter(), clock), resource);
+                new LiveUtilization(analyzer::latest, config.staleAfter(), clock), resource, null);
     }
 
     /** Runs the first analysis now and one every interval after. */
     public Scorer start() {
         analyzer.start();
+        if (health != null) {
+            health.start(HEALTH_PERIOD);
+        }
         return this;
+    }
+
+    /** GPU indices DCGM reports broken (hardware XID errors), by node; always empty without Prometheus. */
+    public java.util.Map<String, List<Integer>> unhealthyGpus() {
+        return health == null ? java.util.Map.of() : health.unhealthy();
     }
 
     public void mount(Router router) {
@@ -109,6 +125,9 @@ public final class Scorer implements AutoCloseable {
     @Override
     public void close() {
         analyzer.close();
+        if (health != null) {
+            health.close();
+        }
         try {
             source.close();
         } catch (Exception e) {

@@ -181,6 +181,11 @@ public final class Server implements AutoCloseable {
                     return null;
                 }, false));
             }
+            if (utilization != null && !settings.scorer().synthetic()) {
+                // GPUs DCGM reports broken leave placement, and come back once healthy (the scorer polls every 30 s).
+                Scorer health = utilization;
+                periodic.every(Duration.ofSeconds(5), () -> state.setLiveUnhealthy(health.unhealthyGpus()));
+            }
             NodeScorer scorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
                     role.filterMode(), clock);

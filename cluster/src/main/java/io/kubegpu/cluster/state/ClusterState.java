@@ -37,6 +37,10 @@ public final class ClusterState {
     /** Slots whose Node object has been seen; kept here so publishing never walks the nodes. */
     private int nodeCount;
     private final Map<String, GpuPod> podsByUid = new HashMap<>();
+    /** Nodes as their source reported them; the published ones also carry {@link #liveUnhealthy}. */
+    private final Map<String, GpuNode> sourceNodes = new HashMap<>();
+    /** GPUs a live signal (DCGM XID errors) reports broken, by node. */
+    private Map<String, List<Integer>> liveUnhealthy = Map.of();
     private final Map<String, Reservation> reservationsByUid = new HashMap<>();
     private long version;
     private boolean synced;
@@ -54,13 +58,53 @@ public final class ClusterState {
 
     public void upsertNode(GpuNode node) {
         synchronized (lock) {
-            update(node.name(), state -> state.withNode(node));
+            putNode(node);
+            publish();
+        }
+    }
+
+    private void putNode(GpuNode node) {
+        sourceNodes.put(node.name(), node);
+        GpuNode published = withLiveHealth(node);
+        update(node.name(), state -> state.withNode(published));
+    }
+
+    private GpuNode withLiveHealth(GpuNode node) {
+        List<Integer> live = liveUnhealthy.get(node.name());
+        if (live == null || live.isEmpty()) {
+            return node;
+        }
+        Set<Integer> all = new java.util.TreeSet<>(node.unhealthyGpus());
+        all.addAll(live);
+        return node.withUnhealthyGpus(List.copyOf(all));
+    }
+
+    /**
+     * Marks the GPUs a live signal reports broken (on top of what each node reports itself); GPUs no longer listed come
+     * back. Publishes only when something changed.
+     */
+    public void setLiveUnhealthy(Map<String, List<Integer>> unhealthy) {
+        synchronized (lock) {
+            if (unhealthy.equals(liveUnhealthy)) {
+                return;
+            }
+            Set<String> touched = new HashSet<>(liveUnhealthy.keySet());
+            touched.addAll(unhealthy.keySet());
+            liveUnhealthy = Map.copyOf(unhealthy);
+            for (String name : touched) {
+                GpuNode source = sourceNodes.get(name);
+                if (source != null) {
+                    GpuNode published = withLiveHealth(source);
+                    update(name, state -> state.withNode(published));
+                }
+            }
             publish();
         }
     }
 
     public void deleteNode(String name) {
         synchronized (lock) {
+            sourceNodes.remove(name);
             if (slotOf.containsKey(name)) {
                 update(name, state -> state.withNode(null));
                 publish();
@@ -77,11 +121,12 @@ public final class ClusterState {
             Set<String> listed = new HashSet<>();
             for (GpuNode node : nodes) {
                 listed.add(node.name());
-                update(node.name(), state -> state.withNode(node));
+                putNode(node);
             }
             for (String name : List.copyOf(slotOf.keySet())) {
                 NodeState current = slots[slotOf.get(name)];
                 if (!listed.contains(name) && current != null && current.node() != null) {
+                    sourceNodes.remove(name);
                     update(name, state -> state.withNode(null));
                 }
             }

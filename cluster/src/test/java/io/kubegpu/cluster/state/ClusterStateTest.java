@@ -312,4 +312,19 @@ class ClusterStateTest {
         assertThat(nodeState("n1").node().gpuCount()).isEqualTo(4);
         assertThat(state.snapshot().nodeCount()).isEqualTo(2);
     }
+
+    @Test
+    void gpusALiveSignalReportsBrokenJoinTheNodesOwnReportAndComeBackWhenHealthy() {
+        state.upsertNode(new GpuNode("n1", true, false, List.of(), null, null, 16384, 4, Map.of(GPU, 4L), 16384, List.of(3)));
+        state.setLiveUnhealthy(Map.of("n1", List.of(1), "unknown-node", List.of(0)));
+        assertThat(nodeState("n1").node().unhealthyGpus()).containsExactly(1, 3);
+        // A node update from the watch keeps the live signal.
+        state.upsertNode(new GpuNode("n1", true, false, List.of(), null, null, 16384, 4, Map.of(GPU, 4L), 16384, List.of()));
+        assertThat(nodeState("n1").node().unhealthyGpus()).containsExactly(1);
+        long version = state.snapshot().version();
+        state.setLiveUnhealthy(Map.of("n1", List.of(1), "unknown-node", List.of(0)));
+        assertThat(state.snapshot().version()).as("nothing changed, nothing published").isEqualTo(version);
+        state.setLiveUnhealthy(Map.of());
+        assertThat(nodeState("n1").node().unhealthyGpus()).isEmpty();
+    }
 }

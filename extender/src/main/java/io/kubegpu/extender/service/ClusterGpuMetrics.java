@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * <pre>
  * kubegpu_cluster_gpu_capacity{model}    physical GPUs of Ready nodes with that model
  * kubegpu_cluster_gpu_allocated{model}   of those, GPUs held whole by pods or reservations, or shared by at least one
+ * kubegpu_cluster_gpu_unhealthy{node,gpu} 1 for each GPU taken out of placement (node annotation or DCGM XID errors)
  * </pre>
  *
  * {@link #refresh} is called from a timer (not per scrape, not per decision), so a scrape costs nothing and
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 public final class ClusterGpuMetrics {
     private final MultiGauge capacity;
     private final MultiGauge allocated;
+    private final MultiGauge unhealthy;
     private final List<String> wholeGpuResources;
 
     /** @param wholeGpuResources the vendors' whole-GPU resources, e.g. {@code nvidia.com/gpu} */
@@ -32,13 +34,21 @@ public final class ClusterGpuMetrics {
         this.capacity = MultiGauge.builder("kubegpu.cluster.gpu.capacity").description("GPUs of Ready nodes, by model").register(registry);
         this.allocated = MultiGauge.builder("kubegpu.cluster.gpu.allocated").description("GPUs held by pods (whole or shared), by model")
                 .register(registry);
+        this.unhealthy = MultiGauge.builder("kubegpu.cluster.gpu.unhealthy")
+                .description("GPUs taken out of placement because they are reported unhealthy").register(registry);
         this.wholeGpuResources = List.copyOf(wholeGpuResources);
     }
 
     public void refresh(ClusterSnapshot snapshot) {
         Map<String, long[]> byModel = new TreeMap<>();
+        List<MultiGauge.Row<?>> unhealthyRows = new ArrayList<>();
         for (NodeState state : snapshot.nodes()) {
             GpuNode node = state.node();
+            if (node != null) {
+                for (int gpu : node.unhealthyGpus()) {
+                    unhealthyRows.add(MultiGauge.Row.of(Tags.of("node", node.name(), "gpu", Integer.toString(gpu)), 1));
+                }
+            }
             if (node == null || !node.ready() || node.gpuCount() == 0) {
                 continue;
             }
@@ -60,5 +70,6 @@ public final class ClusterGpuMetrics {
         });
         capacity.register(capacityRows, true);
         allocated.register(allocatedRows, true);
+        unhealthy.register(unhealthyRows, true);
     }
 }

@@ -33,8 +33,15 @@ public final class ScorerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerRoutes.class);
     private static final String JSON = "application/json";
     private static final Set<String> UPDATABLE = Set.of("threshold", "idle_threshold", "interval", "weights");
+    /** The interval's bounds, as the configuration file has them. */
+    static final long MIN_INTERVAL_SECONDS = 5;
+    static final long MAX_INTERVAL_SECONDS = 86_400;
+    /** Manual analyses (and the AI calls they make) at most this often: {@code GET /analyze} needs no token, as in the monitor. */
+    static final Duration ANALYZE_COOLDOWN = Duration.ofSeconds(30);
 
     private final Analyzer analyzer;
+    /** When the last manual analysis started (System.nanoTime), 0 before the first. */
+    private final java.util.concurrent.atomic.AtomicLong lastManualRun = new java.util.concurrent.atomic.AtomicLong();
     private final ScorerConfig config;
     private final List<String> notifications;
     private final String version;
@@ -116,6 +123,20 @@ public final class ScorerRoutes {
             return;
         }
         boolean joined = analyzer.running();
+        if (!joined) {
+            long now = System.nanoTime();
+            long last = lastManualRun.get();
+            long wait = last == 0 ? 0 : ANALYZE_COOLDOWN.toNanos() - (now - last);
+            if (wait > 0 || !lastManualRun.compareAndSet(last, now)) {
+                long seconds = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(Math.max(wait, 0)) + 1);
+                ctx.response().putHeader("Retry-After", Long.toString(seconds));
+                JsonObject busy = error("an analysis was started less than " + ANALYZE_COOLDOWN.toSeconds() + " s ago; GET /results has its "
+                        + "results, or try again in " + seconds + " s");
+                busy.addProperty("status", "rate_limited");
+                send(ctx, 429, busy);
+                return;
+            }
+        }
         analyzer.run(useAi);
         JsonObject out = new JsonObject();
         out.addProperty("status", "triggered");
@@ -232,6 +253,10 @@ public final class ScorerRoutes {
             if (seconds != Math.rint(seconds)) {
                 throw new IllegalArgumentException("interval is a whole number of seconds");
             }
+            if (seconds < MIN_INTERVAL_SECONDS || seconds > MAX_INTERVAL_SECONDS) {
+                throw new IllegalArgumentException("interval " + (long) seconds + " is not within " + MIN_INTERVAL_SECONDS + ".."
+                        + MAX_INTERVAL_SECONDS + " seconds");
+            }
             interval = Duration.ofSeconds((long) seconds);
         }
         ScoreWeights weights = current.weights();
@@ -257,7 +282,12 @@ public final class ScorerRoutes {
         if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
             throw new IllegalArgumentException(key + " must be a number, got " + value);
         }
-        return value.getAsDouble();
+        double number = value.getAsDouble();
+        if (!Double.isFinite(number)) {
+            // 1e999 parses as infinity; as an interval it once overflowed the timer and stopped the scorer silently.
+            throw new IllegalArgumentException(key + " must be a finite number, got " + value);
+        }
+        return number;
     }
 
     private static boolean sameToken(String presented, String expected) {

@@ -276,4 +276,30 @@ class ScorerApiTest {
         scorer.analyzer().run(false).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(scorer.analyzer().latest().scores()).hasSize(1);
     }
+
+    @Test
+    void manualAnalysesAreRateLimitedSoAnUnauthenticatedCallerCannotRunThemInALoop() throws Exception {
+        start(Map.of());
+        next.set(Future.succeededFuture(List.of(BUSY)));
+        assertThat(json("/analyze").get("status").getAsString()).isEqualTo("triggered");
+        scorer.analyzer().run(false).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The run has ended; a new one within the cooldown is refused with the time to wait.
+        HttpResponse<String> again = get("/analyze");
+        assertThat(again.statusCode()).isEqualTo(429);
+        assertThat(again.headers().firstValue("Retry-After")).isPresent();
+        assertThat(JsonParser.parseString(again.body()).getAsJsonObject().get("status").getAsString()).isEqualTo("rate_limited");
+    }
+
+    @Test
+    void anUpdateOutsideTheConfigurationsBoundsIsRefusedAndChangesNothing() throws Exception {
+        start(Map.of("CONFIG_API_TOKEN", TOKEN));
+        long before = scorer.analyzer().settings().interval().toSeconds();
+        // 1e999 parses as infinity: it once overflowed the timer and stopped scheduling while /health said healthy.
+        for (String body : List.of("{\"interval\":1e999}", "{\"interval\":1}", "{\"interval\":100000000}", "{\"threshold\":1e999}")) {
+            HttpResponse<String> refused = post("/config/update", body, TOKEN);
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(refused.body()).as(body).containsAnyOf("finite", "within");
+        }
+        assertThat(scorer.analyzer().settings().interval().toSeconds()).isEqualTo(before);
+    }
 }
