@@ -92,19 +92,19 @@ public final class GpuFit {
      */
     public NodeVerdict judgeSlices(String nodeName, PodDemand demand, GpuNode node, NodeState usage, List<GpuSlice> slices) {
         if (demand.kind() != PodDemand.Kind.SHARED || node == null || slices.size() != 1) {
-            return NodeVerdict.occupied(nodeName, "the earlier assignment does not apply");
+            return NodeVerdict.occupied(nodeName, new FitReason.EarlierChoiceGone("the earlier assignment does not apply"));
         }
         GpuSlice slice = slices.get(0);
         int card = node.usableMemoryMiB();
         int i = slice.index();
         if (i >= node.gpuCount() || !node.healthy(i) || slice.memoryMiB() != shareMemoryMiB(demand, card) || slice.milli() != demand.milli()) {
-            return NodeVerdict.occupied(nodeName, "the earlier assignment does not match the pod or the node");
+            return NodeVerdict.occupied(nodeName, new FitReason.EarlierChoiceGone("the earlier assignment does not match the pod or the node"));
         }
         boolean shared = usage != null && usage.sharedHolders(i) > 0;
         int usedMiB = usage == null ? 0 : usage.sharedMemoryMiB(i);
         int usedMilli = usage == null ? 0 : usage.sharedMilli(i);
         if ((long) card - usedMiB < slice.memoryMiB() || 1000 - usedMilli < slice.milli()) {
-            return NodeVerdict.occupied(nodeName, "GPU " + i + " no longer has room for the earlier assignment");
+            return NodeVerdict.occupied(nodeName, new FitReason.EarlierChoiceGone("GPU " + i + " no longer has room for the earlier assignment"));
         }
         if (!shared) {
             long wholeUsed = 0;
@@ -113,10 +113,18 @@ public final class GpuFit {
             }
             int sharedInUse = usage == null ? 0 : usage.sharedGpusInUse();
             if (node.gpuCount() - sharedInUse - wholeUsed - unhealthyUnshared(node, usage) <= 0) {
-                return NodeVerdict.occupied(nodeName, "GPU " + i + " is no longer free of whole-GPU pods");
+                return NodeVerdict.occupied(nodeName, new FitReason.EarlierChoiceGone("GPU " + i + " is no longer free of whole-GPU pods"));
             }
         }
         return NodeVerdict.fits(nodeName, slice, !shared);
+    }
+
+    private static final FitReason NOT_READY = new FitReason.NotReady();
+    private static final FitReason CORDONED = new FitReason.Cordoned();
+    private static final FitReason NO_GPUS = new FitReason.NoGpus();
+
+    /** Whether a node model is one the pod accepts: {@code mismatch} is null when it is. */
+    private record ModelCheck(FitReason mismatch) {
     }
 
     /** A pod's demand with what every node judgement needs precomputed. */
@@ -125,13 +133,15 @@ public final class GpuFit {
         private final String wanted;
         /** The request as the memory guard checks it (vendor and models dropped), made on first use: most pods never need it. */
         private io.kubegpu.request.GpuRequest guardRequest;
-        /** Mismatch reasons by node model label: a cluster has few models, so each sentence is built once. */
-        private final java.util.HashMap<String, String> mismatchByLabel = new java.util.HashMap<>();
+        /** The model check by node model label: a cluster has few models, so each is judged once per call. */
+        private final java.util.HashMap<String, ModelCheck> modelByLabel = new java.util.HashMap<>();
         /**
-         * Memory-guard verdicts by node model label and GPU memory: the guard resolves the label through the catalog
-         * and rounds the reported size, and a cluster has few distinct pairs, so each is judged once per call.
+         * Memory-guard refusals by node model label and GPU memory (null value: the card is fine): the guard resolves the
+         * label through the catalog and rounds the reported size, and a cluster has few distinct pairs, so each is judged
+         * once per call.
          */
-        private final java.util.HashMap<String, Verdict> guardByCard = new java.util.HashMap<>();
+        private final java.util.HashMap<String, FitReason> refusalByCard = new java.util.HashMap<>();
+        private FitReason invalidRequest;
         /** Whether a share's GPU is the policy's choice (bind) or the best fit (filter). */
         private final boolean choosesGpu;
         /** The fragmentation policy's placer for this call, made on first use (its memo lives as long as the call). */
@@ -147,6 +157,13 @@ public final class GpuFit {
             return demand;
         }
 
+        private FitReason invalidRequest() {
+            if (invalidRequest == null) {
+                invalidRequest = new FitReason.InvalidRequest(demand.problem());
+            }
+            return invalidRequest;
+        }
+
         private io.kubegpu.request.GpuRequest guardRequest() {
             if (guardRequest == null) {
                 guardRequest = withoutVendor(demand);
@@ -159,36 +176,33 @@ public final class GpuFit {
                 case NONE:
                     return NodeVerdict.fits(nodeName);
                 case INVALID:
-                    return NodeVerdict.unresolvable(nodeName, demand.problem());
+                    return NodeVerdict.unresolvable(nodeName, invalidRequest());
                 default:
                     break;
             }
             if (node == null) {
-                return NodeVerdict.occupied(nodeName, "node " + nodeName + " is not in the GPU extender's cluster state yet");
+                return NodeVerdict.occupied(nodeName, new FitReason.UnknownNode(nodeName));
             }
             if (!node.ready()) {
-                return NodeVerdict.occupied(nodeName, "node is not Ready");
+                return NodeVerdict.occupied(nodeName, NOT_READY);
             }
             if (node.unschedulable()) {
-                return NodeVerdict.occupied(nodeName, "node is cordoned");
+                return NodeVerdict.occupied(nodeName, CORDONED);
             }
-            String modelProblem;
+            FitReason wrongModel;
             if (node.modelLabel() == null) {
-                modelProblem = modelMismatch(demand, wanted, node);
+                wrongModel = modelMismatch(demand, wanted, node);
             } else {
                 // get, then put: a capturing computeIfAbsent lambda would be allocated per node.
-                modelProblem = mismatchByLabel.get(node.modelLabel());
-                if (modelProblem == null) {
-                    String reason = modelMismatch(demand, wanted, node);
-                    modelProblem = reason == null ? "" : reason;
-                    mismatchByLabel.put(node.modelLabel(), modelProblem);
+                ModelCheck check = modelByLabel.get(node.modelLabel());
+                if (check == null) {
+                    check = new ModelCheck(modelMismatch(demand, wanted, node));
+                    modelByLabel.put(node.modelLabel(), check);
                 }
+                wrongModel = check.mismatch();
             }
-            if (modelProblem != null && modelProblem.isEmpty()) {
-                modelProblem = null;
-            }
-            if (modelProblem != null) {
-                return NodeVerdict.unresolvable(nodeName, modelProblem);
+            if (wrongModel != null) {
+                return NodeVerdict.unresolvable(nodeName, wrongModel);
             }
             return demand.kind() == PodDemand.Kind.WHOLE ? whole(nodeName, this, node, usage) : shared(nodeName, this, node, usage);
         }
@@ -198,18 +212,17 @@ public final class GpuFit {
         PodDemand demand = prepared.demand;
         long total = node.allocatable(demand.resource());
         if (total < demand.count()) {
-            return NodeVerdict.unresolvable(nodeName, "node has " + total + " " + demand.resource() + ", the pod needs " + demand.count());
+            return NodeVerdict.unresolvable(nodeName, new FitReason.TooFewGpus(demand.resource(), total, demand.count()));
         }
         if (demand.minTotalMiB() > 0 && node.gpuMemoryMiB() > 0) {
-            Verdict memory = guardOn(prepared, node);
-            if (!memory.fits()) {
-                return NodeVerdict.unresolvable(nodeName, memory.reason());
+            FitReason refused = guardOn(prepared, node);
+            if (refused != null) {
+                return NodeVerdict.unresolvable(nodeName, refused);
             }
         }
         long free = total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse()) - unhealthyUnshared(node, usage);
         if (free < demand.count()) {
-            return NodeVerdict.occupied(nodeName, Math.max(0, free) + " of " + total + " " + demand.resource() + " free, the pod needs "
-                    + demand.count());
+            return NodeVerdict.occupied(nodeName, new FitReason.GpusTaken(demand.resource(), free, total, demand.count()));
         }
         return NodeVerdict.fits(nodeName);
     }
@@ -218,26 +231,23 @@ public final class GpuFit {
         PodDemand demand = prepared.demand;
         int gpus = node.gpuCount();
         if (gpus == 0) {
-            return NodeVerdict.unresolvable(nodeName, "node has no GPUs");
+            return NodeVerdict.unresolvable(nodeName, NO_GPUS);
         }
         int card = node.usableMemoryMiB();
         if (demand.memoryMiB() > 0 && card == 0) {
-            return NodeVerdict.unresolvable(nodeName, "node reports no GPU memory, the pod needs " + gib(demand.memoryMiB())
-                    + " on one GPU (label the node with nvidia.com/gpu.memory or a GPU model the catalog knows)");
+            return NodeVerdict.unresolvable(nodeName, new FitReason.MemoryUnknown(demand.memoryMiB()));
         }
         if (card > 0) {
-            Verdict memory = guardOn(prepared, node);
-            if (!memory.fits()) {
-                return NodeVerdict.unresolvable(nodeName, memory.reason());
+            FitReason refused = guardOn(prepared, node);
+            if (refused != null) {
+                return NodeVerdict.unresolvable(nodeName, refused);
             }
         }
         int needMiB = shareMemoryMiB(demand, card);
         int needMilli = demand.milli();
         if (card > 0 && needMiB > card) {
             // The guard judged the nominal size; the card offers what the node reports.
-            return NodeVerdict.unresolvable(nodeName, "node reports " + gib(card) + " usable per GPU"
-                    + (node.gpuMemoryMiB() > card ? " (" + gib(node.gpuMemoryMiB()) + " nominal)" : "") + ", the pod needs " + gib(needMiB)
-                    + " on one GPU");
+            return NodeVerdict.unresolvable(nodeName, new FitReason.CardTooSmall(card, node.gpuMemoryMiB(), needMiB));
         }
 
         // Best fit among GPUs already shared: the one left with the least free memory, then least free compute.
@@ -288,10 +298,8 @@ public final class GpuFit {
         if (fresh >= 0) {
             return NodeVerdict.fits(nodeName, new GpuSlice(fresh, needMiB, needMilli), true);
         }
-        String most = mostFreeIndex < 0 ? (node.unhealthyGpus().isEmpty() ? "all " + gpus + " GPUs are taken by whole-GPU pods"
-                : "the other GPUs are taken by whole-GPU pods or unhealthy (GPUs " + node.unhealthyGpus() + ")")
-                : "most free: GPU " + mostFreeIndex + " with " + gib(mostFreeMiB) + " and " + share(mostFreeMilli);
-        return NodeVerdict.occupied(nodeName, "no GPU has " + gib(needMiB) + (needMilli > 0 ? " and " + share(needMilli) : "") + " free; " + most);
+        return NodeVerdict.occupied(nodeName, new FitReason.NoCardFree(needMiB, needMilli, gpus, mostFreeIndex, mostFreeMiB, mostFreeMilli,
+                node.unhealthyGpus().isEmpty() ? "" : node.unhealthyGpus().toString()));
     }
 
     /**
@@ -323,10 +331,16 @@ public final class GpuFit {
         return room ? g : -1;
     }
 
-    private Verdict guardOn(Prepared prepared, GpuNode node) {
+    /** The memory guard's refusal of the node's card, or null when the card is large enough; one instance per card and call. */
+    private FitReason guardOn(Prepared prepared, GpuNode node) {
         String card = node.modelLabel() + "\u0000" + node.gpuMemoryMiB();
-        return prepared.guardByCard.computeIfAbsent(card,
-                c -> guard.checkReported(prepared.guardRequest(), prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB()));
+        if (prepared.refusalByCard.containsKey(card)) {
+            return prepared.refusalByCard.get(card);
+        }
+        Verdict verdict = guard.checkReported(prepared.guardRequest(), prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB());
+        FitReason refusal = verdict.fits() ? null : new FitReason.CardRefused(verdict.reason());
+        prepared.refusalByCard.put(card, refusal);
+        return refusal;
     }
 
     private static io.kubegpu.request.GpuRequest withoutVendor(PodDemand demand) {
@@ -338,7 +352,7 @@ public final class GpuFit {
     }
 
     /** Null when the node's model is one the pod accepts, else why not. */
-    private static String modelMismatch(PodDemand demand, String wanted, GpuNode node) {
+    private static FitReason modelMismatch(PodDemand demand, String wanted, GpuNode node) {
         if (demand.models().isEmpty()) {
             return null;
         }
@@ -357,10 +371,8 @@ public final class GpuFit {
                 }
             }
         }
-        if (node.modelLabel() == null) {
-            return "node has no GPU model label, the pod needs " + wanted;
-        }
-        return "node has " + (node.model() != null ? node.model().describe() : node.modelLabel()) + ", the pod needs " + wanted;
+        return new FitReason.WrongModel(node.modelLabel() == null ? null : node.model() != null ? node.model().describe() : node.modelLabel(),
+                wanted);
     }
 
     /** Unhealthy GPUs that carry no share: each takes one GPU from what whole-GPU pods and fresh shares may use. */

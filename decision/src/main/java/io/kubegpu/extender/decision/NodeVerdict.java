@@ -8,11 +8,11 @@ import java.util.List;
  *
  * @param node      node name
  * @param outcome   fits, occupied right now, or never able to fit
- * @param reason    why not, for the pod's FailedScheduling event; empty when it fits
+ * @param why       why not, as data (null when it fits); {@link #reason()} is its sentence
  * @param slices    for a shared pod that fits: the GPU slice it would take (best fit); empty otherwise
  * @param freshGpu  for a shared pod that fits: whether that slice opens a GPU no one shares yet
  */
-public record NodeVerdict(String node, Outcome outcome, String reason, List<GpuSlice> slices, boolean freshGpu) {
+public record NodeVerdict(String node, Outcome outcome, FitReason why, List<GpuSlice> slices, boolean freshGpu) {
     public enum Outcome {
         FITS,
         /** Occupied now: preemption or pods finishing may free it ({@code FailedNodes}). */
@@ -23,25 +23,33 @@ public record NodeVerdict(String node, Outcome outcome, String reason, List<GpuS
 
     public NodeVerdict {
         slices = List.copyOf(slices);
+        if ((outcome == Outcome.FITS) != (why == null)) {
+            throw new IllegalArgumentException("a verdict has a reason exactly when it does not fit: " + outcome + ", " + why);
+        }
     }
 
     static NodeVerdict fits(String node) {
-        return new NodeVerdict(node, Outcome.FITS, "", List.of(), false);
+        return new NodeVerdict(node, Outcome.FITS, null, List.of(), false);
     }
 
     static NodeVerdict fits(String node, GpuSlice slice, boolean freshGpu) {
-        return new NodeVerdict(node, Outcome.FITS, "", List.of(slice), freshGpu);
+        return new NodeVerdict(node, Outcome.FITS, null, List.of(slice), freshGpu);
     }
 
-    static NodeVerdict occupied(String node, String reason) {
-        return new NodeVerdict(node, Outcome.OCCUPIED, reason, List.of(), false);
+    static NodeVerdict occupied(String node, FitReason why) {
+        return new NodeVerdict(node, Outcome.OCCUPIED, why, List.of(), false);
     }
 
-    static NodeVerdict unresolvable(String node, String reason) {
-        return new NodeVerdict(node, Outcome.UNRESOLVABLE, reason, List.of(), false);
+    static NodeVerdict unresolvable(String node, FitReason why) {
+        return new NodeVerdict(node, Outcome.UNRESOLVABLE, why, List.of(), false);
     }
 
     public boolean fits() {
         return outcome == Outcome.FITS;
+    }
+
+    /** The sentence for the pod's event; empty when it fits. Formatted on each call: call it where the text is written. */
+    public String reason() {
+        return why == null ? "" : why.text();
     }
 }

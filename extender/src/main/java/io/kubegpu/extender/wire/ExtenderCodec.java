@@ -11,6 +11,7 @@ import io.kubegpu.cluster.model.KubeNodeReader;
 import io.kubegpu.cluster.model.KubePod;
 import io.kubegpu.cluster.model.KubePodReader;
 import io.kubegpu.cluster.model.MetadataTrimming;
+import io.kubegpu.extender.decision.FitReason;
 import io.kubegpu.extender.decision.NodeVerdict;
 import java.io.IOException;
 import java.io.StringReader;
@@ -214,14 +215,14 @@ public final class ExtenderCodec {
     }
 
     /**
-     * A reason map. Nodes that fail for the same cause share one reason String (the fit check builds each model
-     * mismatch once per call), so a reason equal by identity to the previous one is copied from where it was just
-     * written instead of being checked and encoded again: on a cluster of two models, half the candidates.
+     * A reason map: the place where reasons, data until here, become sentences. A reason equal to the previous node's
+     * (nodes that fail for the same cause: a model mismatch, a card too small) is copied from where it was just written
+     * instead of being formatted and encoded again: on a cluster of two models, half the candidates.
      */
     private static void writeReasons(ReplyBuffer out, List<NodeVerdict> verdicts, boolean unresolvableOnly) {
         out.write('{');
         boolean first = true;
-        String lastReason = null;
+        FitReason lastReason = null;
         int lastStart = 0;
         int lastLength = 0;
         for (NodeVerdict verdict : verdicts) {
@@ -232,12 +233,12 @@ public final class ExtenderCodec {
                 }
                 writeString(out, verdict.node());
                 out.write(':');
-                if (verdict.reason() == lastReason) {
+                if (verdict.why().equals(lastReason)) {
                     out.repeat(lastStart, lastLength);
                 } else {
-                    lastReason = verdict.reason();
+                    lastReason = verdict.why();
                     lastStart = out.size();
-                    writeString(out, lastReason);
+                    writeString(out, lastReason.text());
                     lastLength = out.size() - lastStart;
                 }
                 first = false;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import io.kubegpu.extender.decision.FitReason;
 import io.kubegpu.extender.decision.NodeVerdict;
 import org.junit.jupiter.api.Test;
 
@@ -29,27 +30,29 @@ class ExtenderCodecTest {
         assertThat(args.nodes().get(1).json()).isEqualTo(plain);
         assertThat(args.nodes().get(0).node().getMetadata().getResourceVersion()).isEqualTo("7");
         // The reply echoes exactly those bytes for the nodes that pass.
-        var verdicts = List.of(new NodeVerdict("n1", NodeVerdict.Outcome.FITS, "", List.of(), false),
-                new NodeVerdict("n2", NodeVerdict.Outcome.OCCUPIED, "no", List.of(), false));
+        var verdicts = List.of(new NodeVerdict("n1", NodeVerdict.Outcome.FITS, null, List.of(), false),
+                new NodeVerdict("n2", NodeVerdict.Outcome.OCCUPIED, new FitReason.NotReady(), List.of(), false));
         String reply = new String(codec.filterReply(args, verdicts, -1, ""), StandardCharsets.UTF_8);
-        assertThat(reply).isEqualTo("{\"Nodes\":{\"metadata\":{},\"items\":[" + tricky + "]},\"NodeNames\":null,\"FailedNodes\":{\"n2\":\"no\"},"
+        assertThat(reply).isEqualTo("{\"Nodes\":{\"metadata\":{},\"items\":[" + tricky + "]},\"NodeNames\":null,\"FailedNodes\":{\"n2\":\"node is not Ready\"},"
                 + "\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
     }
 
     @Test
     void reasonsSharedByManyNodesAreWrittenWholeForEachOfThem() {
-        // Shared by identity, as the fit check shares one mismatch sentence per model; one needs JSON escaping.
-        String mismatch = "GPU model \"V100\" does not match A100 — pick another";
+        // Equal reasons, as many nodes of one model share one mismatch; this one needs JSON escaping.
+        FitReason mismatch = new FitReason.WrongModel("\"V100\" (16 or 32 GB)", "A100 — pick another");
         // Longer than the reply's sizing allows per failed node (160 bytes), so the buffer grows while it is repeated.
-        String full = "0 of 8 nvidia.com/gpu free, the pod needs 1; ".repeat(6);
+        FitReason full = new FitReason.GpusTaken("nvidia.com/gpu" + ", the pod needs 1; ".repeat(6), 0, 8, 1);
         List<String> names = new java.util.ArrayList<>();
         List<NodeVerdict> verdicts = new java.util.ArrayList<>();
         for (int i = 0; i < 300; i++) {
             String node = "node-" + i;
             names.add(node);
+            // New but equal instances for the occupied nodes, as each node's check builds its own.
             verdicts.add(i % 3 == 0 ? new NodeVerdict(node, NodeVerdict.Outcome.UNRESOLVABLE, mismatch, List.of(), false)
-                    : i % 3 == 1 ? new NodeVerdict(node, NodeVerdict.Outcome.OCCUPIED, full, List.of(), false)
-                    : new NodeVerdict(node, NodeVerdict.Outcome.FITS, "", List.of(), false));
+                    : i % 3 == 1 ? new NodeVerdict(node, NodeVerdict.Outcome.OCCUPIED, new FitReason.GpusTaken(
+                            ((FitReason.GpusTaken) full).resource(), 0, 8, 1), List.of(), false)
+                    : new NodeVerdict(node, NodeVerdict.Outcome.FITS, null, List.of(), false));
         }
         ExtenderArgs args = new ExtenderArgs(null, null, names);
         var reply = com.google.gson.JsonParser.parseString(new String(codec.filterReply(args, verdicts, -1, ""), StandardCharsets.UTF_8))
@@ -59,9 +62,9 @@ class ExtenderCodecTest {
         assertThat(failed.size()).isEqualTo(200);
         assertThat(unresolvable.size()).isEqualTo(100);
         for (int i = 0; i < 300; i += 3) {
-            assertThat(failed.get("node-" + i).getAsString()).isEqualTo(mismatch);
-            assertThat(unresolvable.get("node-" + i).getAsString()).isEqualTo(mismatch);
-            assertThat(failed.get("node-" + (i + 1)).getAsString()).isEqualTo(full);
+            assertThat(failed.get("node-" + i).getAsString()).isEqualTo(mismatch.text());
+            assertThat(unresolvable.get("node-" + i).getAsString()).isEqualTo(mismatch.text());
+            assertThat(failed.get("node-" + (i + 1)).getAsString()).isEqualTo(full.text());
         }
         assertThat(reply.getAsJsonArray("NodeNames")).hasSize(100);
     }

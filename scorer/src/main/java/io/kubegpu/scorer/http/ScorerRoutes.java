@@ -36,7 +36,10 @@ public final class ScorerRoutes {
     /** The interval's bounds, as the configuration file has them. */
     static final long MIN_INTERVAL_SECONDS = 5;
     static final long MAX_INTERVAL_SECONDS = 86_400;
-    /** Manual analyses (and the AI calls they make) at most this often: {@code GET /analyze} needs no token, as in the monitor. */
+    /**
+     * Manual analyses (and the AI calls they make) start at most this often: {@code GET /analyze} needs no token, as in the
+     * monitor, so it must not be a way to run them in a loop.
+     */
     static final Duration ANALYZE_COOLDOWN = Duration.ofSeconds(30);
 
     private final Analyzer analyzer;
@@ -123,25 +126,31 @@ public final class ScorerRoutes {
             return;
         }
         boolean joined = analyzer.running();
-        if (!joined) {
+        boolean started = false;
+        String message;
+        if (joined) {
+            analyzer.run(useAi);
+            message = "an analysis was already running; its results will be served when it ends";
+        } else {
             long now = System.nanoTime();
             long last = lastManualRun.get();
             long wait = last == 0 ? 0 : ANALYZE_COOLDOWN.toNanos() - (now - last);
-            if (wait > 0 || !lastManualRun.compareAndSet(last, now)) {
+            if (wait <= 0 && lastManualRun.compareAndSet(last, now)) {
+                analyzer.run(useAi);
+                started = true;
+                message = "analysis started in the background; GET /results when it ends";
+            } else {
+                // Answered as the monitor answers (clients check for "triggered"), but nothing new runs: the last manual
+                // analysis is recent, and an unauthenticated caller must not run analyses and AI calls in a loop.
                 long seconds = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(Math.max(wait, 0)) + 1);
-                ctx.response().putHeader("Retry-After", Long.toString(seconds));
-                JsonObject busy = error("an analysis was started less than " + ANALYZE_COOLDOWN.toSeconds() + " s ago; GET /results has its "
-                        + "results, or try again in " + seconds + " s");
-                busy.addProperty("status", "rate_limited");
-                send(ctx, 429, busy);
-                return;
+                message = "an analysis was started less than " + ANALYZE_COOLDOWN.toSeconds() + " s ago; GET /results has its results "
+                        + "(a new one can start in " + seconds + " s)";
             }
         }
-        analyzer.run(useAi);
         JsonObject out = new JsonObject();
         out.addProperty("status", "triggered");
-        out.addProperty("message", joined ? "an analysis was already running; its results will be served when it ends"
-                : "analysis started in the background; GET /results when it ends");
+        out.addProperty("message", message);
+        out.addProperty("started", started || joined);
         out.addProperty("use_ai", useAi);
         send(ctx, 200, out);
     }

@@ -283,11 +283,14 @@ class ScorerApiTest {
         next.set(Future.succeededFuture(List.of(BUSY)));
         assertThat(json("/analyze").get("status").getAsString()).isEqualTo("triggered");
         scorer.analyzer().run(false).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        // The run has ended; a new one within the cooldown is refused with the time to wait.
-        HttpResponse<String> again = get("/analyze");
-        assertThat(again.statusCode()).isEqualTo(429);
-        assertThat(again.headers().firstValue("Retry-After")).isPresent();
-        assertThat(JsonParser.parseString(again.body()).getAsJsonObject().get("status").getAsString()).isEqualTo("rate_limited");
+        // The run has ended; a new trigger within the cooldown is answered as the monitor answers, but starts nothing.
+        long attempts = scorer.analyzer().latest().lastAttempt().toEpochMilli();
+        JsonObject again = json("/analyze");
+        assertThat(again.get("status").getAsString()).isEqualTo("triggered");
+        assertThat(again.get("started").getAsBoolean()).isFalse();
+        assertThat(again.get("message").getAsString()).contains("less than 30 s ago");
+        assertThat(scorer.analyzer().running()).isFalse();
+        assertThat(scorer.analyzer().latest().lastAttempt().toEpochMilli()).isEqualTo(attempts);
     }
 
     @Test
