@@ -181,7 +181,7 @@ class CliTest {
         assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(noCert.err()).contains("the webhook role needs --webhook-tls-cert and --webhook-tls-key");
         Run badRole = run("", "serve", "--roles", "scheduler");
-        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer]").contains("'scheduler'");
+        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer, controllers]").contains("'scheduler'");
         assertThat(badRole.err().lines()).as("one line, not the whole usage text").hasSize(1);
         Run badPolicy = run("", "serve", "--policy", "tight");
         assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");
@@ -199,6 +199,8 @@ class CliTest {
         Run missingFile = run("", "serve", "--scorer-config", "/nonexistent/scorer.yaml");
         assertThat(missingFile.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(missingFile.err()).contains("cannot read /nonexistent/scorer.yaml");
+        Run controllersWithoutCluster = run("", "serve", "--roles", "controllers");
+        assertThat(controllersWithoutCluster.err()).contains("the controllers role needs a live cluster");
         Run clientCaWithoutTls = run("", "serve", "--tls-client-ca", "/etc/hostname");
         assertThat(clientCaWithoutTls.err()).contains("--tls-client-ca needs --tls-cert and --tls-key");
     }

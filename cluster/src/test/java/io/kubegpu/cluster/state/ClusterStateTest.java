@@ -2,6 +2,7 @@ package io.kubegpu.cluster.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubegpu.cluster.fixtures.GpuNodes;
 import io.kubegpu.cluster.it.ManualClock;
 
 import java.time.Duration;
@@ -25,7 +26,7 @@ class ClusterStateTest {
     private final ClusterState state = new ClusterState(clock);
 
     private static GpuNode node(String name, int gpus) {
-        return new GpuNode(name, true, false, List.of(), null, null, 16384, gpus, Map.of(GPU, (long) gpus));
+        return GpuNodes.node(name).gpus(gpus).build();
     }
 
     private static GpuPod pod(String uid, String nodeName, long gpus) {
@@ -315,11 +316,11 @@ class ClusterStateTest {
 
     @Test
     void gpusALiveSignalReportsBrokenJoinTheNodesOwnReportAndComeBackWhenHealthy() {
-        state.upsertNode(new GpuNode("n1", true, false, List.of(), null, null, 16384, 4, Map.of(GPU, 4L), 16384, List.of(3)));
+        state.upsertNode(GpuNodes.node("n1").gpus(4).unhealthy(3).build());
         state.setLiveUnhealthy(Map.of("n1", List.of(1), "unknown-node", List.of(0)));
         assertThat(nodeState("n1").node().unhealthyGpus()).containsExactly(1, 3);
         // A node update from the watch keeps the live signal.
-        state.upsertNode(new GpuNode("n1", true, false, List.of(), null, null, 16384, 4, Map.of(GPU, 4L), 16384, List.of()));
+        state.upsertNode(GpuNodes.node("n1").gpus(4).build());
         assertThat(nodeState("n1").node().unhealthyGpus()).containsExactly(1);
         long version = state.snapshot().version();
         state.setLiveUnhealthy(Map.of("n1", List.of(1), "unknown-node", List.of(0)));

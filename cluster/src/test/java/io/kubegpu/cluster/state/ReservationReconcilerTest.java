@@ -2,6 +2,7 @@ package io.kubegpu.cluster.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubegpu.cluster.fixtures.GpuNodes;
 import io.kubegpu.cluster.it.ManualClock;
 import io.kubegpu.cluster.state.ReservationReconciler.PodStatus;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class ReservationReconcilerTest {
 
     @Test
     void releasesHoldsOfPodsThatAreGoneReplacedFinishedOrBoundElsewhere() {
-        state.upsertNode(new GpuNode("n1", true, false, List.of(), null, null, 16384, 8, Map.of(GPU, 8L)));
+        state.upsertNode(GpuNodes.node("n1").build());
         reserve("deleted", "deleted");
         reserve("old-uid", "replaced");
         pods.put("ns/replaced", new PodStatus("new-uid", null, false));
@@ -57,7 +58,7 @@ class ReservationReconcilerTest {
 
     @Test
     void releasesTheHoldOfAPodStillUnboundAfterTheGrace() {
-        state.upsertNode(new GpuNode("n1", true, false, List.of(), null, null, 16384, 8, Map.of(GPU, 8L)));
+        state.upsertNode(GpuNodes.node("n1").build());
         reserve("pending", "pending");
         pods.put("ns/pending", new PodStatus("pending", null, false));
         clock.advance(Duration.ofSeconds(15));

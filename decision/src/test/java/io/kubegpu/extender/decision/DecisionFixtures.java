@@ -4,6 +4,8 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.model.KubePod;
 import io.kubegpu.cluster.model.MetadataTrimming;
+import io.kubegpu.cluster.fixtures.GpuNodes;
+import io.kubegpu.cluster.fixtures.GpuPods;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuPod;
@@ -34,8 +36,7 @@ final class DecisionFixtures {
     /** A Ready node of a catalog model: {@code gpus} GPUs of the model's nominal memory. */
     static GpuNode node(String name, String product, int gpus) {
         var model = GpuCatalog.builtIn().resolve(product).orElseThrow();
-        return new GpuNode(name, true, false, List.of(), product, model, model.smallest().memoryMiB(), gpus,
-                Map.of(GPU, (long) gpus, GPU_MEM, (long) gpus * model.smallest().memoryMiB() / 1024));
+        return GpuNodes.node(name).model(product).gpus(gpus).allocatable(GPU_MEM, (long) gpus * model.smallest().memoryMiB() / 1024).build();
     }
 
     /** The usage of a node holding these pods, through the real ClusterState. */
@@ -49,11 +50,11 @@ final class DecisionFixtures {
     }
 
     static GpuPod whole(String uid, String node, int gpus) {
-        return new GpuPod(uid, "ns", uid, node, false, Map.of(GPU, (long) gpus), List.of());
+        return GpuPods.pod(uid).on(node).whole(gpus).build();
     }
 
     static GpuPod shared(String uid, String node, int index, int memoryMiB, int milli) {
-        return new GpuPod(uid, "ns", uid, node, false, Map.of(GPU_MEM, (long) memoryMiB / 1024), List.of(new GpuSlice(index, memoryMiB, milli)));
+        return GpuPods.pod(uid).on(node).share(index, memoryMiB, milli).build();
     }
 
     /** A pod carrying the annotation (and, optionally, more annotations as key, value pairs). */

@@ -10,6 +10,7 @@ import static io.kubegpu.extender.decision.DecisionFixtures.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubegpu.catalog.GpuCatalog;
+import io.kubegpu.cluster.fixtures.GpuNodes;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuPod;
 import io.kubegpu.cluster.state.GpuSlice;
@@ -29,9 +30,8 @@ class UsableMemoryAndHealthTest {
 
     /** A T4 node as GFD reports it: 16 GiB nominal, 15,360 MiB usable. */
     private static GpuNode t4(int gpus, List<Integer> unhealthy) {
-        var model = GpuCatalog.builtIn().resolve("T4").orElseThrow();
-        return new GpuNode("t4", true, false, List.of(), "Tesla-T4", model, 16384, gpus, Map.of(GPU, (long) gpus, GPU_MEM, gpus * 15L),
-                15360, unhealthy);
+        return GpuNodes.node("t4").model("Tesla-T4").gpus(gpus).allocatable(GPU_MEM, gpus * 15L).usableMiB(15360)
+                .unhealthy(unhealthy.toArray(Integer[]::new)).build();
     }
 
     private static NodeVerdict judge(PodDemand demand, GpuNode node, GpuPod... pods) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.fixtures.GpuNodes;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.NodeState;
@@ -29,8 +30,7 @@ class GpuAllocatorConcurrencyTest {
     void concurrentSharedBindsNeverOverfillAGpu() throws Exception {
         ClusterConfig config = ClusterConfig.defaults();
         ClusterState state = new ClusterState(Clock.systemUTC());
-        var t4 = GpuCatalog.builtIn().resolve("T4").orElseThrow();
-        state.upsertNode(new GpuNode("t4", true, false, List.of(), "Tesla-T4", t4, 16384, 4, Map.of("nvidia.com/gpu", 4L)));
+        state.upsertNode(GpuNodes.node("t4").model("Tesla-T4").gpus(4).build());
         GpuAllocator allocator = new GpuAllocator(state, new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), config.vendors().all()),
                 Duration.ofMinutes(5), Clock.systemUTC());
 
@@ -70,7 +70,7 @@ class GpuAllocatorConcurrencyTest {
     void concurrentWholeGpuBindsNeverExceedTheNode() throws Exception {
         ClusterConfig config = ClusterConfig.defaults();
         ClusterState state = new ClusterState(Clock.systemUTC());
-        state.upsertNode(new GpuNode("a100", true, false, List.of(), null, null, 81920, 8, Map.of("nvidia.com/gpu", 8L)));
+        state.upsertNode(GpuNodes.node("a100").memoryMiB(81920).gpus(8).build());
         GpuAllocator allocator = new GpuAllocator(state, new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), config.vendors().all()),
                 Duration.ofMinutes(5), Clock.systemUTC());
         ExecutorService pool = Executors.newFixedThreadPool(8);

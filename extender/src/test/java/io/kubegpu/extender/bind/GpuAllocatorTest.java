@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.fixtures.GpuNodes;
+import io.kubegpu.cluster.fixtures.GpuPods;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuPod;
@@ -25,7 +27,7 @@ class GpuAllocatorTest {
     private static final ClusterConfig CONFIG = ClusterConfig.defaults();
 
     private static GpuPod shared(String uid, int index, int memoryMiB, int milli) {
-        return new GpuPod(uid, "ns", uid, "n", false, Map.of("aliyun.com/gpu-mem", (long) memoryMiB / 1024), List.of(new GpuSlice(index, memoryMiB, milli)));
+        return GpuPods.pod(uid).on("n").share(index, memoryMiB, milli).build();
     }
 
     private static PodDemand share(String uid, int memoryMiB, int milli) {
@@ -35,8 +37,7 @@ class GpuAllocatorTest {
 
     private static ClusterState twoT4s(GpuPod... pods) {
         ClusterState state = new ClusterState(Clock.systemUTC());
-        var t4 = GpuCatalog.builtIn().resolve("T4").orElseThrow();
-        state.upsertNode(new GpuNode("n", true, false, List.of(), "Tesla-T4", t4, 16384, 2, Map.of("nvidia.com/gpu", 2L)));
+        state.upsertNode(GpuNodes.node("n").model("Tesla-T4").gpus(2).build());
         for (GpuPod pod : pods) {
             state.upsertPod(pod);
         }

@@ -9,6 +9,8 @@ import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.model.MetadataTrimming;
 import io.kubegpu.cluster.model.NodeMapper;
 import io.kubegpu.cluster.it.ManualClock;
+import io.kubegpu.cluster.fixtures.GpuNodes;
+import io.kubegpu.cluster.fixtures.GpuPods;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuPod;
@@ -50,7 +52,7 @@ class BestNodeFilterTest {
         for (String name : List.of("a-empty", "b-busy", "c-empty", "d-t4")) {
             state.upsertNode(node(name, name.equals("d-t4") ? "T4" : "A100", 8));
         }
-        state.upsertPod(new GpuPod("busy", "ns", "busy", "b-busy", false, Map.of(GPU, 6L), List.of()));
+        state.upsertPod(GpuPods.pod("busy").on("b-busy").whole(6).build());
         state.markSynced(true);
         explanations = new ExplainStore();
         GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), CONFIG.vendors().all());
@@ -60,8 +62,7 @@ class BestNodeFilterTest {
     }
 
     private static GpuNode node(String name, String product, int gpus) {
-        var model = GpuCatalog.builtIn().resolve(product).orElseThrow();
-        return new GpuNode(name, true, false, List.of(), product, model, model.smallest().memoryMiB(), gpus, Map.of(GPU, (long) gpus));
+        return GpuNodes.node(name).model(product).gpus(gpus).build();
     }
 
     private static ExtenderArgs args(ExtenderCodec codec, String uid, String gpu, String... nodes) {
