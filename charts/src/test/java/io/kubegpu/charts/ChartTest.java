@@ -107,7 +107,7 @@ class ChartTest {
         }
         V1ClusterRole extender = DEFAULTS.typed("ClusterRole", FULLNAME + "-extender", V1ClusterRole.class);
         assertThat(extender.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs())
-                .containsExactly("[nodes]:[list, watch]", "[pods]:[get, list, watch, patch]", "[pods/binding]:[create]");
+                .containsExactly("[nodes]:[list, watch]", "[pods]:[get, list, watch]", "[pods/binding]:[create]");
         V1ClusterRole webhook = DEFAULTS.typed("ClusterRole", FULLNAME + "-webhook", V1ClusterRole.class);
         assertThat(webhook.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs()).containsExactly("[nodes]:[list, watch]");
         V1Role leases = DEFAULTS.typed("Role", FULLNAME + "-scheduler-leader-election", V1Role.class);

@@ -1,7 +1,8 @@
 package io.kubegpu.extender.bind;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.kubegpu.api.LogSafe;
 import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.model.GpuAssignment;
 import io.kubegpu.cluster.model.KubePod;
@@ -12,38 +13,34 @@ import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.wire.BindArgs;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Binding;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.kubegpu.api.LogSafe;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds through the API server. For shared GPUs: reserve the slice, write the assignment annotations
- * (ours and gpushare's) onto the pod, then create the Binding. Whole-GPU pods need only the Binding.
+ * Binds through the API server. For shared GPUs: reserve the slice, then create the Binding carrying the assignment
+ * annotations (ours and gpushare's), which the API server writes onto the pod together with its node. Whole-GPU pods
+ * need only the Binding.
  *
  * <p>Safe to retry: a pod already bound to the node counts as bound, and a retry keeps the GPU this process chose in
  * the interrupted attempt when it still fits. Assignment annotations found on a pod are never trusted on their own:
  * anyone who creates a pod can write them, so only an assignment this process wrote is reused (and re-checked), and
- * anything else is replaced by a fresh decision. Two API writes at most per pod, never throttled by us.
+ * anything else is replaced by a fresh decision. One API write per pod, never throttled by us.
  */
 public final class ApiBinder implements Binder {
     private static final Logger LOG = LoggerFactory.getLogger(ApiBinder.class);
-    private static final okhttp3.MediaType JSON_PATCH = okhttp3.MediaType.get("application/json-patch+json");
 
     private final CoreV1Api api;
     private final GenericKubernetesApi<KubePod, KubePodList> pods;
@@ -102,20 +99,13 @@ public final class ApiBinder implements Binder {
             return allocation.verdict().reason();
         }
         try {
-            boolean ours = !preferred.isEmpty() && preferred.equals(allocation.verdict().slices());
-            if (demand.kind() == PodDemand.Kind.SHARED && !(ours && carries(pod, args.node(), preferred))) {
-                String error = annotate(args, pod, allocation.verdict().slices(), demand);
-                if (!error.isEmpty()) {
-                    allocator.release(args.podUid());
-                    return error;
-                }
-                if (args.podUid() != null) {
-                    written.put(args.podUid(), new Written(args.node(), allocation.verdict().slices()));
-                }
-            }
-            String error = createBinding(args);
+            Map<String, String> annotations = demand.kind() == PodDemand.Kind.SHARED ? assignment(args, allocation.verdict().slices()) : Map.of();
+            String error = createBinding(args, annotations);
             if (!error.isEmpty()) {
                 allocator.release(args.podUid());
+            } else if (!annotations.isEmpty() && args.podUid() != null) {
+                written.put(args.podUid(), new Written(args.node(), allocation.verdict().slices()));
+                LOG.debug("bound {} to {} GPUs {} for {}", args.podKey(), args.node(), allocation.verdict().slices(), demand.describe());
             }
             return error;
         } catch (IOException | RuntimeException e) {
@@ -124,21 +114,8 @@ public final class ApiBinder implements Binder {
         }
     }
 
-    /** Whether the pod's annotations already say exactly this assignment (a retry after our own patch went through). */
-    private boolean carries(KubePod pod, String node, List<GpuSlice> slices) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        if (annotations == null || !node.equals(annotations.get(GpuAssignment.NODE))) {
-            return false;
-        }
-        try {
-            return GpuAssignment.read(annotations, node, config.gpushare().memoryUnitMiB()).equals(slices);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** Writes the assignment with a JSON Patch (keys escaped; the annotations map created if missing). */
-    private String annotate(BindArgs args, KubePod pod, List<GpuSlice> slices, PodDemand demand) throws IOException {
+    /** The assignment annotations of a share: ours, and the gpushare device plugin's. */
+    private Map<String, String> assignment(BindArgs args, List<GpuSlice> slices) {
         Map<String, String> values = new java.util.LinkedHashMap<>(GpuAssignment.annotations(args.node(), slices, clock.instant()));
         GpuSlice first = slices.get(0);
         int unit = config.gpushare().memoryUnitMiB();
@@ -146,53 +123,22 @@ public final class ApiBinder implements Binder {
         values.put(GpuAssignment.GPUSHARE_POD_MEMORY, Integer.toString((first.memoryMiB() + unit - 1) / unit));
         values.put(GpuAssignment.GPUSHARE_ASSIGNED, "false");
         values.put(GpuAssignment.GPUSHARE_ASSUME_TIME, Long.toString(clock.millis() * 1_000_000L));
-        JsonArray patch = new JsonArray();
-        boolean hasAnnotations = pod.getMetadata().getAnnotations() != null;
-        if (!hasAnnotations) {
-            JsonObject op = new JsonObject();
-            op.addProperty("op", "add");
-            op.addProperty("path", "/metadata/annotations");
-            JsonObject map = new JsonObject();
-            values.forEach(map::addProperty);
-            op.add("value", map);
-            patch.add(op);
-        } else {
-            values.forEach((key, value) -> {
-                JsonObject op = new JsonObject();
-                op.addProperty("op", "add");
-                op.addProperty("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1"));
-                op.addProperty("value", value);
-                patch.add(op);
-            });
-        }
-        // The generated call picks a patch content type by itself; send ours explicitly, keeping its URL and auth.
-        okhttp3.Request built;
-        try {
-            built = api.patchNamespacedPod(args.podName(), args.podNamespace(), new V1Patch(patch.toString())).buildCall(null).request();
-        } catch (io.kubernetes.client.openapi.ApiException e) {
-            throw new IOException(e);
-        }
-        okhttp3.Request request = built.newBuilder()
-                .method("PATCH", okhttp3.RequestBody.create(patch.toString(), JSON_PATCH))
-                .build();
-        try (Response response = api.getApiClient().getHttpClient().newCall(request).execute()) {
-            if (response.code() != 200) {
-                return "writing the GPU assignment of " + args.podKey() + " failed: HTTP " + response.code() + " " + body(response);
-            }
-        }
-        LOG.debug("assigned {} to {} GPUs {} for {}", args.podKey(), args.node(), slices, demand.describe());
-        return "";
+        return values;
     }
 
     /**
-     * Creates the Binding. The API server answers with a Status that client-java will not decode as a
-     * Binding, so the HTTP status is checked instead. 409 means the pod is already bound: fine when it
-     * is bound to this node (a retry), an error otherwise.
+     * Creates the Binding, with a share's assignment as the Binding's annotations: the API server copies a Binding's
+     * annotations onto the pod in the same write that sets its node, so the pod is never seen bound without its GPU, and
+     * a share costs one API write, as a whole-GPU pod does. The API server answers with a Status that client-java will
+     * not decode as a Binding, so the HTTP status is checked instead. 409 means the pod is already bound: fine when it is
+     * bound to this node (a retry), an error otherwise.
      */
-    private String createBinding(BindArgs args) throws IOException {
-        V1Binding binding = new V1Binding()
-                .metadata(new V1ObjectMeta().name(args.podName()).namespace(args.podNamespace()).uid(args.podUid()))
-                .target(new V1ObjectReference().kind("Node").apiVersion("v1").name(args.node()));
+    private String createBinding(BindArgs args, Map<String, String> annotations) throws IOException {
+        V1ObjectMeta metadata = new V1ObjectMeta().name(args.podName()).namespace(args.podNamespace()).uid(args.podUid());
+        if (!annotations.isEmpty()) {
+            metadata.annotations(annotations);
+        }
+        V1Binding binding = new V1Binding().metadata(metadata).target(new V1ObjectReference().kind("Node").apiVersion("v1").name(args.node()));
         try (Response response = api.createNamespacedBinding(args.podNamespace(), binding).buildCall(null).execute()) {
             if (response.code() == 201 || response.code() == 200) {
                 return "";
