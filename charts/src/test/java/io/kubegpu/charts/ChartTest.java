@@ -141,11 +141,11 @@ class ChartTest {
         assertThat(extenders).hasSize(2);
         Map<String, Object> whole = extenders.get(0);
         assertThat(whole).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("filterVerb", "filter")
-                .containsEntry("prioritizeVerb", "prioritize").doesNotContainKey("bindVerb").containsEntry("nodeCacheCapable", true)
+                .containsEntry("prioritizeVerb", "prioritize").containsEntry("preemptVerb", "preempt").doesNotContainKey("bindVerb").containsEntry("nodeCacheCapable", true)
                 .containsEntry("ignorable", false).containsEntry("weight", 5).containsEntry("httpTimeout", "5s");
         assertThat((List<Map<String, Object>>) whole.get("managedResources")).extracting(r -> r.get("name")).containsExactly("nvidia.com/gpu");
         Map<String, Object> shares = extenders.get(1);
-        assertThat(shares).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("bindVerb", "bind")
+        assertThat(shares).containsEntry("urlPrefix", "http://127.0.0.1:8888").containsEntry("bindVerb", "bind").containsEntry("preemptVerb", "preempt")
                 .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", false);
         assertThat((List<Map<String, Object>>) shares.get("managedResources")).extracting(r -> r.get("name"))
                 .containsExactly("aliyun.com/gpu-mem");
@@ -174,6 +174,32 @@ class ChartTest {
             Map<String, Object> connection = (Map<String, Object>) shipped.get("clientConnection");
             assertThat(connection).as(pair.getKey()).containsEntry("qps", 500).containsEntry("burst", 1000);
         }
+    }
+
+    @Test
+    void priorityTiersShipAsPriorityClassesTheWebhookMapsTo() {
+        // high and normal may preempt; low never does, and sits below pods of no class (priority 0).
+        Map<String, Object> high = DEFAULTS.get("PriorityClass", "kubegpu-high");
+        assertThat(high).containsEntry("apiVersion", "scheduling.k8s.io/v1").containsEntry("value", 1000000)
+                .containsEntry("preemptionPolicy", "PreemptLowerPriority").containsEntry("globalDefault", false);
+        assertThat(DEFAULTS.get("PriorityClass", "kubegpu-normal")).containsEntry("value", 0).containsEntry("preemptionPolicy", "PreemptLowerPriority");
+        assertThat(DEFAULTS.get("PriorityClass", "kubegpu-low")).containsEntry("value", -1000).containsEntry("preemptionPolicy", "Never");
+        V1Deployment webhook = DEFAULTS.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class);
+        assertThat(container(webhook, "webhook").getArgs())
+                .contains("--priority-tiers=high=kubegpu-high:1000000,normal=kubegpu-normal:0,low=kubegpu-low:-1000");
+        RenderedChart off = RenderedChart.render(Map.of("priorityTiers.enabled", "false"));
+        assertThat(off.names()).noneMatch(name -> name.startsWith("PriorityClass/"));
+        assertThat(container(off.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class), "webhook").getArgs())
+                .noneMatch(arg -> arg.startsWith("--priority-tiers"));
+    }
+
+    @Test
+    void theControllersRunTheElasticShrinkWithItsOwnRulesOnly() {
+        V1Deployment controllers = DEFAULTS.typed("Deployment", FULLNAME + "-controllers", V1Deployment.class);
+        assertThat(container(controllers, "controllers").getArgs()).contains("--roles=controllers", "--elastic-wait=60", "--elastic-dry-run=false");
+        V1ClusterRole role = DEFAULTS.typed("ClusterRole", FULLNAME + "-controllers", V1ClusterRole.class);
+        assertThat(role.getRules()).extracting(r -> r.getApiGroups() + r.getResources().toString() + ":" + r.getVerbs())
+                .contains("[apps][deployments]:[list, watch, patch]", "[policy][poddisruptionbudgets]:[list]");
     }
 
     @Test
@@ -252,7 +278,8 @@ class ChartTest {
 
     @Test
     void withoutADedicatedSchedulerTheWebhookLeavesTheSchedulerNameAlone() {
-        RenderedChart chart = RenderedChart.render(Map.of("scheduler.enabled", "false"));
+        // The controllers' lease Role aside (controllers.enabled), no Role is left without the scheduler.
+        RenderedChart chart = RenderedChart.render(Map.of("scheduler.enabled", "false", "controllers.enabled", "false"));
         assertThat(chart.find("Deployment", FULLNAME + "-scheduler")).isEmpty();
         assertThat(chart.kinds()).doesNotContain("Role");
         assertThat(container(chart.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class), "webhook").getArgs())
@@ -278,7 +305,7 @@ class ChartTest {
                 .doesNotContain("ClusterRoleBinding/" + FULLNAME + "-kube-scheduler");
         var binding = chart.typed("ClusterRoleBinding", FULLNAME + "-extender", io.kubernetes.client.openapi.models.V1ClusterRoleBinding.class);
         assertThat(binding.getSubjects()).extracting(s -> s.getName()).containsExactly(FULLNAME + "-extender");
-        assertThat(RenderedChart.render(Map.of("scheduler.enabled", "false")).kinds()).doesNotContain("Role");
+        assertThat(RenderedChart.render(Map.of("scheduler.enabled", "false", "controllers.enabled", "false")).kinds()).doesNotContain("Role");
     }
 
     @Test

@@ -41,6 +41,18 @@ public final class Annotations {
     public static final List<String> BINDER_ONLY = List.of(ASSIGNED_NODE, ASSIGNED_GPUS, ASSIGNED_AT, GPUSHARE_INDEX, GPUSHARE_POD_MEMORY,
             GPUSHARE_DEVICE_MEMORY, GPUSHARE_ASSIGNED, GPUSHARE_ASSUME_TIME);
 
+    /** A pod's priority tier, {@code high}, {@code normal} or {@code low}: the webhook sets the tier's PriorityClass. */
+    public static final String PRIORITY = "kubegpu.io/priority";
+    /**
+     * On a Deployment (and its pod template): the workload may be scaled down, never below {@code min}, to make room for
+     * higher-priority GPU pods ({@code min=N}); its pods are spared by the preempt verb, which leaves them to the shrink.
+     */
+    public static final String ELASTIC = "kubegpu.io/elastic";
+    /** On a shrunk Deployment: its replica count before the first shrink, restored when capacity returns. */
+    public static final String ELASTIC_ORIGINAL_REPLICAS = "kubegpu.io/elastic-original-replicas";
+    /** On a shrunk Deployment: when it was last shrunk (RFC 3339). */
+    public static final String ELASTIC_SHRUNK_AT = "kubegpu.io/elastic-shrunk-at";
+
     /** Node annotation: indices of GPUs that must not be placed on ({@code 0,3} or {@code all}). */
     public static final String UNHEALTHY_GPUS = "kubegpu.io/unhealthy-gpus";
 

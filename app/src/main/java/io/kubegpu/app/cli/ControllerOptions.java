@@ -40,9 +40,23 @@ final class ControllerOptions {
             description = "How long the controllers' Lease holds without renewal, in seconds (default: ${DEFAULT-VALUE}).")
     private int leaseSeconds;
 
+    @Option(names = "--elastic-wait", paramLabel = "SECONDS", defaultValue = "60",
+            description = "elastic-shrink: how long a higher-priority GPU pod must have been unschedulable before elastic Deployments "
+                    + "are scaled down for it, and how long after a shrink before a restore (default: ${DEFAULT-VALUE}).")
+    private int elasticWaitSeconds;
+
+    @Option(names = "--elastic-dry-run", defaultValue = "false", arity = "1",
+            description = "elastic-shrink: only record Events of the shrinks and restores it would make (default: ${DEFAULT-VALUE}).")
+    private boolean elasticDryRun;
+
     /** Every controller this build knows, by name, built from its options. */
     private Map<String, Supplier<GpuController>> known() {
-        return Map.of();
+        return Map.of(io.kubegpu.controllers.elastic.ElasticShrinkController.NAME, () -> {
+            if (elasticWaitSeconds < 1 || elasticWaitSeconds > 86_400) {
+                throw new ParameterException(spec.commandLine(), "--elastic-wait " + elasticWaitSeconds + " is not within 1..86400 seconds");
+            }
+            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun);
+        });
     }
 
     /** The role's settings, or null when no controller is asked for and none is known. */

@@ -187,6 +187,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private List<String> gpuTolerations;
 
+    @Option(names = "--priority-tiers", paramLabel = "TIER=CLASS:VALUE,...",
+            defaultValue = "high=kubegpu-high:1000000,normal=kubegpu-normal:0,low=kubegpu-low:-1000",
+            description = "PriorityClasses the webhook maps kubegpu.io/priority: high|normal|low to (default: ${DEFAULT-VALUE}).")
+    private String priorityTiers;
+
     @Option(names = "--namespace-cap", paramLabel = "NAMESPACE=GPUS", split = ",",
             description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
     private Map<String, String> namespaceCaps = new HashMap<>();
@@ -299,9 +304,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerSettings.WebhookRole webhook = null;
         if (running.contains(Role.webhook)) {
+            io.kubegpu.webhook.mutation.PriorityTiers tiers;
+            try {
+                tiers = priorityTiers.isBlank() ? io.kubegpu.webhook.mutation.PriorityTiers.NONE : io.kubegpu.webhook.mutation.PriorityTiers.parse(priorityTiers);
+            } catch (IllegalArgumentException e) {
+                throw bad("--priority-tiers: " + e.getMessage());
+            }
             webhook = new ServerSettings.WebhookRole(new Endpoint(webhookHost, webhookPort), webhookCert, webhookKey,
                     new MutationConfig(parser.config(), grammar.catalog(), modelLabel, io.kubegpu.api.Annotations.GPUSHARE_MEMORY_RESOURCE, 1024, tolerations, schedulerName,
-                            hideGpus, caps));
+                            hideGpus, caps, tiers));
         }
         ServerSettings.ScorerRole scorer = null;
         if (running.contains(Role.scorer)) {

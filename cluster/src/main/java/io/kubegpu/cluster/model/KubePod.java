@@ -16,6 +16,7 @@ public final class KubePod extends KubeObject {
         Map<String, String> overhead;
         Affinity affinity;
         List<SpreadConstraint> topologySpreadConstraints;
+        Integer priority;
     }
 
     static final class Affinity {
@@ -108,6 +109,16 @@ public final class KubePod extends KubeObject {
     private static boolean preferred(Preferences preferences) {
         return preferences != null && preferences.preferredDuringSchedulingIgnoredDuringExecution != null
                 && !preferences.preferredDuringSchedulingIgnoredDuringExecution.isEmpty();
+    }
+
+    /** {@code spec.priority}, 0 when unset (as kube-scheduler reads a pod without one). */
+    public int priority() {
+        return spec == null || spec.priority == null ? 0 : spec.priority;
+    }
+
+    /** {@code metadata.creationTimestamp}, or null. */
+    public java.time.Instant createdAt() {
+        return metadata == null || metadata.getCreationTimestamp() == null ? null : metadata.getCreationTimestamp().toInstant();
     }
 
     /** Phase Succeeded or Failed: it holds nothing any more. */

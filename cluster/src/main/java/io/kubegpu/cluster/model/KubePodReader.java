@@ -50,6 +50,7 @@ public final class KubePodReader {
                 case "namespace" -> meta.setNamespace(stringOrNull(in));
                 case "uid" -> meta.setUid(stringOrNull(in));
                 case "resourceVersion" -> meta.setResourceVersion(stringOrNull(in));
+                case "creationTimestamp" -> meta.setCreationTimestamp(timestamp(in));
                 case "labels" -> meta.setLabels(stringMap(in));
                 case "annotations" -> {
                     Map<String, String> annotations = stringMap(in);
@@ -63,6 +64,12 @@ public final class KubePodReader {
         }
         in.endObject();
         return meta;
+    }
+
+    /** An RFC 3339 time as the API server writes it; the client's Gson reads the same text to the same instant. */
+    private static java.time.OffsetDateTime timestamp(JsonReader in) throws IOException {
+        String text = stringOrNull(in);
+        return text == null ? null : java.time.OffsetDateTime.parse(text);
     }
 
     private static KubePod.Spec spec(JsonReader in) throws IOException {
@@ -80,6 +87,7 @@ public final class KubePodReader {
                 case "overhead" -> spec.overhead = stringMap(in);
                 case "affinity" -> spec.affinity = affinity(in);
                 case "topologySpreadConstraints" -> spec.topologySpreadConstraints = spreadConstraints(in);
+                case "priority" -> spec.priority = nullValue(in) ? null : in.nextInt();
                 default -> in.skipValue();
             }
         }

@@ -46,7 +46,9 @@ public final class PodMapper {
             slices = List.of();
         }
         slices = atLeastRequested(slices, requests.getOrDefault(config.gpushare().memoryResource(), 0L) * config.gpushare().memoryUnitMiB());
-        return Optional.of(new GpuPod(pod.metadata.getUid(), namespace, pod.metadata.getName(), nodeName, terminal, requests, slices));
+        boolean elastic = pod.metadata.getAnnotations() != null && pod.metadata.getAnnotations().containsKey(io.kubegpu.api.Annotations.ELASTIC);
+        return Optional.of(new GpuPod(pod.metadata.getUid(), namespace, pod.metadata.getName(), nodeName, terminal, requests, slices,
+                pod.priority(), pod.createdAt(), elastic));
     }
 
     /**

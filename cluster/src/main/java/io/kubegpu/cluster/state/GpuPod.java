@@ -1,5 +1,6 @@
 package io.kubegpu.cluster.state;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,15 +17,24 @@ import java.util.Objects;
  *                   does (max of the largest init container and the sum of app containers, plus overhead)
  * @param slices     the shared-GPU parts it was assigned (from the assignment annotations); empty for
  *                   whole-GPU pods and for shared pods not yet assigned
+ * @param priority   {@code spec.priority} (0 when unset, as kube-scheduler reads it): who may preempt whom
+ * @param createdAt  {@code metadata.creationTimestamp}, or {@code null} when unknown: the younger of two equal victims goes first
+ * @param elastic    the pod carries {@code kubegpu.io/elastic}: its workload is shrunk by the controller rather than preempted
  */
 public record GpuPod(String uid, String namespace, String name, String nodeName, boolean terminal,
-                     Map<String, Long> requests, List<GpuSlice> slices) {
+                     Map<String, Long> requests, List<GpuSlice> slices, int priority, Instant createdAt, boolean elastic) {
     public GpuPod {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
         requests = Map.copyOf(requests);
         slices = List.copyOf(slices);
+    }
+
+    /** A pod of the default priority, creation time unknown, not elastic. */
+    public GpuPod(String uid, String namespace, String name, String nodeName, boolean terminal, Map<String, Long> requests,
+                  List<GpuSlice> slices) {
+        this(uid, namespace, name, nodeName, terminal, requests, slices, 0, null, false);
     }
 
     /** {@code namespace/name}. */

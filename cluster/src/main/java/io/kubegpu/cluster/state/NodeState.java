@@ -143,6 +143,24 @@ public final class NodeState {
         return new NodeState(name, node, without(pods, p -> p.uid().equals(uid)), reservations);
     }
 
+    /**
+     * This node as it would be without the pods of {@code uids} (UIDs not on it are ignored): what preemption and shrinking
+     * judge a pod's fit against before anything is evicted.
+     */
+    public NodeState withoutPods(java.util.Set<String> uids) {
+        return uids.isEmpty() ? this : new NodeState(name, node, without(pods, p -> uids.contains(p.uid())), reservations);
+    }
+
+    /** This node as it would be with {@code pod} placed on it as well (a replica a restore would start, judged before it exists). */
+    public NodeState plus(GpuPod pod) {
+        return withPod(pod);
+    }
+
+    /** A node with its GPUs and these pods, nothing reserved: for judging placements outside the live state (tests, plans). */
+    public static NodeState of(GpuNode node, List<GpuPod> pods) {
+        return new NodeState(node.name(), node, pods, List.of());
+    }
+
     NodeState withReservation(Reservation reservation) {
         List<Reservation> next = without(reservations, r -> r.podUid().equals(reservation.podUid()));
         next.add(reservation);

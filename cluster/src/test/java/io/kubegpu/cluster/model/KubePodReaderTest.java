@@ -41,8 +41,32 @@ class KubePodReaderTest {
             assertThat(s.getLabels()).isEqualTo(d.getLabels());
             assertThat(MAPPER.effectiveRequests(streamed)).isEqualTo(MAPPER.effectiveRequests(decoded)).isNotEmpty();
             assertThat(streamed.nodeName()).isEqualTo(decoded.nodeName());
+            assertThat(streamed.createdAt()).isEqualTo(decoded.createdAt()).isNotNull();
+            assertThat(streamed.priority()).isEqualTo(decoded.priority());
             assertThat(streamed.status.phase).isEqualTo(decoded.status.phase).isEqualTo("Pending");
         }
+    }
+
+    @Test
+    void readsPriorityAndCreationTimeLikeTheFullDecoder() throws IOException {
+        MetadataTrimming.install();
+        String json = """
+                {"metadata":{"name":"p","namespace":"ns","uid":"u1","creationTimestamp":"2021-02-03T04:05:06Z",
+                  "annotations":{"kubegpu.io/gpu":"1","kubegpu.io/elastic":"min=1"}},
+                 "spec":{"priority":-1000,"priorityClassName":"kubegpu-low","nodeName":"n1",
+                  "containers":[{"name":"c","resources":{"limits":{"nvidia.com/gpu":"1"}}}]}}""";
+        KubePod streamed = stream(json);
+        KubePod decoded = MetadataTrimming.reflective().fromJson(json, KubePod.class);
+        assertThat(streamed.priority()).isEqualTo(decoded.priority()).isEqualTo(-1000);
+        assertThat(streamed.createdAt()).isEqualTo(decoded.createdAt()).isEqualTo(java.time.Instant.parse("2021-02-03T04:05:06Z"));
+        var pod = MAPPER.map(streamed).orElseThrow();
+        assertThat(pod).isEqualTo(MAPPER.map(decoded).orElseThrow());
+        assertThat(pod.priority()).isEqualTo(-1000);
+        assertThat(pod.elastic()).isTrue();
+        // No priority: 0, as kube-scheduler reads it; no timestamp: unknown.
+        KubePod bare = stream("{\"metadata\":{\"name\":\"q\"},\"spec\":{\"priority\":null}}");
+        assertThat(bare.priority()).isZero();
+        assertThat(bare.createdAt()).isNull();
     }
 
     @Test

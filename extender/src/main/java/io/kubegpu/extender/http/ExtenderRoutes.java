@@ -9,6 +9,7 @@ import io.kubegpu.extender.wire.BindArgs;
 import io.kubegpu.extender.wire.ExtenderArgs;
 import io.kubegpu.extender.wire.ExtenderCodec;
 import io.kubegpu.extender.wire.MalformedRequestException;
+import io.kubegpu.extender.wire.PreemptArgs;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The extender's HTTP surface: {@code POST <prefix>/filter|prioritize|bind} as kube-scheduler calls
+ * The extender's HTTP surface: {@code POST <prefix>/filter|prioritize|preempt|bind} as kube-scheduler calls
  * them, and {@code GET /explain/{namespace}/{pod}}. Every error is a JSON {@code {"Error":"…"}} with a
  * 4xx status for bad input; the server keeps serving.
  */
@@ -78,6 +79,10 @@ public final class ExtenderRoutes {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
             return io.vertx.core.buffer.Buffer.buffer(codec.prioritizeReply(args.names(), service.prioritize(args)));
         }));
+        router.post(base + "/preempt").handler(body).handler(ctx -> answer(ctx, "preempt", synced, () -> {
+            PreemptArgs args = codec.readPreempt(bytes(ctx));
+            return io.vertx.core.buffer.Buffer.buffer(codec.preemptReply(service.preempt(args)));
+        }));
         router.post(base + "/bind").handler(body).handler(ctx -> {
             Timer.Sample sample = Timer.start();
             BindArgs args;
@@ -107,8 +112,8 @@ public final class ExtenderRoutes {
             });
         });
         router.post(base + "/:verb").handler(ctx -> reply(ctx, 404, codec.errorReply("unknown extender verb '" + ctx.pathParam("verb")
-                + "'; use filter, prioritize or bind")));
-        router.routeWithRegex(java.util.regex.Pattern.quote(base) + "/(filter|prioritize|bind)").handler(ctx ->
+                + "'; use filter, prioritize, preempt or bind")));
+        router.routeWithRegex(java.util.regex.Pattern.quote(base) + "/(filter|prioritize|preempt|bind)").handler(ctx ->
                 reply(ctx, 405, codec.errorReply("extender verbs take POST, not " + ctx.request().method().name())));
         router.errorHandler(413, ctx -> reply(ctx, 413, codec.errorReply("request body is larger than the limit of " + bodyLimitBytes
                 + " bytes; raise --body-limit-mb")));
@@ -126,7 +131,8 @@ public final class ExtenderRoutes {
     private void answer(RoutingContext ctx, String verb, BooleanSupplier synced, Callable<io.vertx.core.buffer.Buffer> work) {
         if (!synced.getAsBoolean()) {
             metrics.decision(verb, "not_synced");
-            // Filter: an Error kube-scheduler retries. Prioritize: a non-200, which it logs and ignores (no score).
+            // Filter: an Error kube-scheduler retries. Prioritize: a non-200, which it logs and ignores (no score). Preempt: a
+            // non-200 (its reply has no Error field), which fails this preemption attempt; the pod is retried.
             reply(ctx, verb.equals("filter") ? 200 : 503, codec.errorReply(NOT_SYNCED));
             return;
         }

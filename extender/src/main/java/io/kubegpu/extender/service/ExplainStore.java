@@ -8,6 +8,7 @@ import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.extender.decision.NodeScorer;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.decision.ScoreParts;
+import io.kubegpu.extender.decision.VictimSelection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +28,14 @@ public final class ExplainStore {
     private record Scored(Instant at, String verb, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
     }
 
-    private record Decision(Filtered filter, Scored prioritize) {
+    /** The preempt verb's answer for a preemptor: per node, kept or dropped, and what became of each proposed victim. */
+    private record Preempted(Instant at, PodDemand demand, int priority, List<VictimSelection.NodeResult> nodes) {
+    }
+
+    private record Decision(Filtered filter, Scored prioritize, Preempted preempt) {
+        Decision(Filtered filter, Scored prioritize) {
+            this(filter, prioritize, null);
+        }
     }
 
     private final Cache<String, Decision> decisions = Caffeine.newBuilder()
@@ -41,7 +49,15 @@ public final class ExplainStore {
 
     void scored(String verb, PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
         Scored scored = new Scored(Instant.now(), verb, candidates, parts);
-        decisions.asMap().compute(demand.podKey(), (key, previous) -> new Decision(previous == null ? null : previous.filter(), scored));
+        decisions.asMap().compute(demand.podKey(), (key, previous) -> new Decision(previous == null ? null : previous.filter(), scored,
+                previous == null ? null : previous.preempt()));
+    }
+
+    /** Kept beside the pod's last filter: the filter that failed is what made kube-scheduler try preemption. */
+    void preempted(PodDemand demand, int priority, List<VictimSelection.NodeResult> nodes) {
+        Preempted preempted = new Preempted(Instant.now(), demand, priority, nodes);
+        decisions.asMap().compute(demand.podKey(), (key, previous) -> previous == null ? new Decision(null, null, preempted)
+                : new Decision(previous.filter(), previous.prioritize(), preempted));
     }
 
     public Optional<JsonObject> get(String podKey) {
@@ -56,6 +72,9 @@ public final class ExplainStore {
         }
         if (decision.prioritize() != null) {
             out.add("prioritize", scoresJson(decision.prioritize()));
+        }
+        if (decision.preempt() != null) {
+            out.add("preempt", preemptJson(decision.preempt()));
         }
         return Optional.of(out);
     }
@@ -87,6 +106,47 @@ public final class ExplainStore {
             verdicts.add(node);
         }
         out.add("nodes", verdicts);
+        return out;
+    }
+
+    private static JsonObject preemptJson(Preempted preempted) {
+        JsonObject out = new JsonObject();
+        out.addProperty("at", preempted.at().toString());
+        out.addProperty("demand", preempted.demand().kind() == PodDemand.Kind.INVALID ? "invalid" : preempted.demand().describe());
+        out.addProperty("priority", preempted.priority());
+        JsonArray nodes = new JsonArray();
+        for (VictimSelection.NodeResult result : preempted.nodes()) {
+            JsonObject node = new JsonObject();
+            node.addProperty("node", result.node());
+            node.addProperty("outcome", result.kept() ? "preempt" : "dropped");
+            if (!result.reason().isEmpty()) {
+                node.addProperty("reason", result.reason());
+            }
+            if (result.gpu() >= 0) {
+                node.addProperty("gpu", result.gpu());
+            }
+            JsonArray victims = new JsonArray();
+            for (VictimSelection.Victim victim : result.victims()) {
+                JsonObject v = new JsonObject();
+                v.addProperty("pod", victim.describe());
+                v.addProperty("uid", victim.uid());
+                v.addProperty("decision", victim.role() == VictimSelection.Role.EVICT ? "evict"
+                        : victim.role() == VictimSelection.Role.KEPT ? "keep" : "pass-through");
+                if (victim.pod() != null) {
+                    v.addProperty("priority", victim.pod().priority());
+                    JsonArray gpus = new JsonArray();
+                    victim.pod().slices().forEach(slice -> gpus.add(slice.index()));
+                    if (!gpus.isEmpty()) {
+                        v.add("gpus", gpus);
+                    }
+                }
+                v.addProperty("why", victim.why());
+                victims.add(v);
+            }
+            node.add("victims", victims);
+            nodes.add(node);
+        }
+        out.add("nodes", nodes);
         return out;
     }
 

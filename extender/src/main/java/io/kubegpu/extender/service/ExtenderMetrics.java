@@ -90,6 +90,10 @@ public final class ExtenderMetrics {
         lastSnapshot.set(snapshot);
     }
 
+    void nodesConsideredPublic(String verb, int count) {
+        nodesConsidered(verb, count);
+    }
+
     private void nodesConsidered(String verb, int count) {
         nodeCounts.computeIfAbsent(verb, v -> DistributionSummary.builder("kubegpu.extender.nodes.considered")
                 .description("Candidate nodes per extender call")

@@ -12,6 +12,8 @@ import io.kubegpu.extender.decision.NodeScorer;
 import io.kubegpu.extender.decision.NodeVerdict;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.decision.ScoreParts;
+import io.kubegpu.extender.decision.VictimSelection;
+import io.kubegpu.extender.wire.PreemptArgs;
 import io.kubegpu.extender.wire.ExtenderArgs;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +39,7 @@ public final class ExtenderService {
     private final ExtenderMetrics metrics;
     private final FilterMode mode;
     private final Clock clock;
+    private final VictimSelection victims;
     /** GpuNode per decoded node object: the codec returns the same object for an unchanged node. */
     private final com.github.benmanes.caffeine.cache.Cache<io.kubegpu.cluster.model.KubeNode, GpuNode> mapped =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(50_000).build();
@@ -55,6 +58,7 @@ public final class ExtenderService {
         this.metrics = metrics;
         this.mode = mode;
         this.clock = clock;
+        this.victims = new VictimSelection(fit);
     }
 
     /**
@@ -122,6 +126,49 @@ public final class ExtenderService {
         }
         state.reserve(new Reservation(demand.podUid(), demand.podKey(), chosen.name(), Map.of(demand.resource(), (long) demand.count()),
                 List.of(), clock.instant(), clock.instant().plus(ASSUMED_FOR)));
+    }
+
+    /**
+     * The preempt verb: for each node kube-scheduler would preempt on, whether the pod fits once the proposed victims
+     * are gone (the filter's fit, per card for shares) and which of them it needs (see {@link VictimSelection}). Nodes
+     * where it does not fit are dropped. A pod that asks for no GPU gets the proposal back unchanged: its fit is not ours
+     * to judge.
+     */
+    public List<VictimSelection.NodeResult> preempt(PreemptArgs args) {
+        PodDemand demand = demands.read(args.pod());
+        int priority = args.pod().priority();
+        List<VictimSelection.NodeResult> results = new ArrayList<>(args.proposals().size());
+        if (demand.kind() == PodDemand.Kind.NONE) {
+            for (VictimSelection.Proposal proposal : args.proposals()) {
+                List<VictimSelection.Victim> victims = proposal.uids().stream()
+                        .map(uid -> new VictimSelection.Victim(uid, null, VictimSelection.Role.PASSED_THROUGH, "the pod asks for no GPU")).toList();
+                results.add(new VictimSelection.NodeResult(proposal.node(), !victims.isEmpty(), victims.isEmpty() ? "no victims proposed" : "", -1,
+                        victims, proposal.pdbViolations()));
+            }
+            metrics.decision("preempt", "not_gpu_pod");
+            return results;
+        }
+        if (demand.kind() == PodDemand.Kind.INVALID) {
+            for (VictimSelection.Proposal proposal : args.proposals()) {
+                results.add(new VictimSelection.NodeResult(proposal.node(), false, demand.problem(), -1, List.of(), 0));
+            }
+            metrics.decision("preempt", "invalid_request");
+            explanations.preempted(demand, priority, results);
+            return results;
+        }
+        ClusterSnapshot snapshot = state.snapshot();
+        metrics.snapshotAge(snapshot);
+        boolean any = false;
+        for (VictimSelection.Proposal proposal : args.proposals()) {
+            VictimSelection.NodeResult result = victims.judge(demand, priority, proposal, snapshot.nodeOrNull(proposal.node()));
+            results.add(result);
+            any |= result.kept();
+            LOG.debug("preempt {} on {}: kept {} victims {} {}", demand.podKey(), proposal.node(), result.kept(), result.victimUids(), result.reason());
+        }
+        metrics.decision("preempt", any ? "victims" : "no_fit");
+        metrics.nodesConsideredPublic("preempt", args.proposals().size());
+        explanations.preempted(demand, priority, results);
+        return results;
     }
 
     public int[] prioritize(ExtenderArgs args) {

@@ -13,6 +13,7 @@ import io.kubegpu.cluster.model.KubePodReader;
 import io.kubegpu.cluster.model.MetadataTrimming;
 import io.kubegpu.extender.decision.FitReason;
 import io.kubegpu.extender.decision.NodeVerdict;
+import io.kubegpu.extender.decision.VictimSelection;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -124,6 +125,144 @@ public final class ExtenderCodec {
         } catch (IOException | RuntimeException e) {
             throw new MalformedRequestException("cannot read a node in Nodes.items: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads a preempt body {@code {"Pod","NodeNameToVictims","NodeNameToMetaVictims"}} (names case-insensitive). Victims
+     * become their UIDs, from {@code Pods[].UID} (meta victims) or {@code Pods[].metadata.uid} (full pods). Whatever is
+     * wrong with the body is a {@link MalformedRequestException} naming the field.
+     */
+    public PreemptArgs readPreempt(byte[] body) {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new MalformedRequestException("malformed JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) {
+            throw new MalformedRequestException("expected an ExtenderPreemptionArgs object, got " + kind(root));
+        }
+        JsonObject object = root.getAsJsonObject();
+        JsonElement pod = member(object, "pod");
+        if (pod == null || !pod.isJsonObject()) {
+            throw new MalformedRequestException("the preempt request has no Pod object");
+        }
+        KubePod decodedPod;
+        try (JsonReader reader = new JsonReader(new StringReader(pod.toString()))) {
+            decodedPod = KubePodReader.read(reader);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedRequestException("cannot read Pod: " + e.getMessage(), e);
+        }
+        if (decodedPod.getMetadata() == null) {
+            throw new MalformedRequestException("the Pod has no metadata");
+        }
+        JsonElement meta = member(object, "nodenametometavictims");
+        JsonElement full = member(object, "nodenametovictims");
+        boolean metaPresent = meta != null && !meta.isJsonNull();
+        JsonElement victims = metaPresent ? meta : full;
+        String field = metaPresent ? "NodeNameToMetaVictims" : "NodeNameToVictims";
+        if (victims == null || victims.isJsonNull()) {
+            throw new MalformedRequestException("the preempt request has neither NodeNameToMetaVictims nor NodeNameToVictims");
+        }
+        if (!victims.isJsonObject()) {
+            throw new MalformedRequestException(field + " must be an object of node name to victims, got " + kind(victims));
+        }
+        List<VictimSelection.Proposal> proposals = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> node : victims.getAsJsonObject().entrySet()) {
+            String where = field + "." + node.getKey();
+            if (node.getValue().isJsonNull()) {
+                proposals.add(new VictimSelection.Proposal(node.getKey(), List.of(), 0));
+                continue;
+            }
+            if (!node.getValue().isJsonObject()) {
+                throw new MalformedRequestException(where + " must be an object {Pods, NumPDBViolations}, got " + kind(node.getValue()));
+            }
+            JsonObject entry = node.getValue().getAsJsonObject();
+            List<String> uids = new ArrayList<>();
+            JsonElement pods = member(entry, "pods");
+            if (pods != null && !pods.isJsonNull()) {
+                if (!pods.isJsonArray()) {
+                    throw new MalformedRequestException(where + ".Pods must be an array, got " + kind(pods));
+                }
+                for (JsonElement victim : pods.getAsJsonArray()) {
+                    String uid = victimUid(victim, metaPresent);
+                    if (uid == null) {
+                        throw new MalformedRequestException(where + ".Pods has a victim without " + (metaPresent ? "UID" : "metadata.uid") + ": "
+                                + io.kubegpu.api.LogSafe.quote(abbreviate(victim.toString())));
+                    }
+                    uids.add(uid);
+                }
+            }
+            long violations = 0;
+            JsonElement pdb = member(entry, "numpdbviolations");
+            if (pdb != null && !pdb.isJsonNull()) {
+                try {
+                    violations = pdb.getAsLong();
+                } catch (RuntimeException e) {
+                    throw new MalformedRequestException(where + ".NumPDBViolations must be a whole number, got " + abbreviate(pdb.toString()), e);
+                }
+                if (violations < 0) {
+                    throw new MalformedRequestException(where + ".NumPDBViolations must not be negative, got " + violations);
+                }
+            }
+            proposals.add(new VictimSelection.Proposal(node.getKey(), uids, violations));
+        }
+        return new PreemptArgs(decodedPod, proposals);
+    }
+
+    private static String victimUid(JsonElement victim, boolean meta) {
+        if (victim == null || !victim.isJsonObject()) {
+            return null;
+        }
+        if (meta) {
+            return field(victim.getAsJsonObject(), "uid");
+        }
+        JsonElement metadata = member(victim.getAsJsonObject(), "metadata");
+        return metadata != null && metadata.isJsonObject() ? field(metadata.getAsJsonObject(), "uid") : null;
+    }
+
+    /** A member by case-insensitive name (Go's decoder matches field names so), or null. */
+    private static JsonElement member(JsonObject object, String lowerName) {
+        for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+            if (entry.getKey().toLowerCase(Locale.ROOT).equals(lowerName)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String kind(JsonElement element) {
+        return element.isJsonArray() ? "an array" : element.isJsonObject() ? "an object" : element.isJsonNull() ? "null" : "'" + abbreviate(element.toString()) + "'";
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+
+    /**
+     * Preempt reply ({@code ExtenderPreemptionResult}): the nodes kept, each with the victims to evict, always as meta victims
+     * (UIDs), as kube-scheduler reads it in both modes. A node with no victims is never written.
+     */
+    public String preemptReply(List<VictimSelection.NodeResult> results) {
+        StringWriter out = new StringWriter(64 + results.size() * 96);
+        try (JsonWriter writer = new JsonWriter(out)) {
+            writer.beginObject().name("NodeNameToMetaVictims").beginObject();
+            for (VictimSelection.NodeResult result : results) {
+                List<String> uids = result.victimUids();
+                if (!result.kept() || uids.isEmpty()) {
+                    continue;
+                }
+                writer.name(result.node()).beginObject().name("Pods").beginArray();
+                for (String uid : uids) {
+                    writer.beginObject().name("UID").value(uid).endObject();
+                }
+                writer.endArray().name("NumPDBViolations").value(result.pdbViolations()).endObject();
+            }
+            writer.endObject().endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     /** Reads a bind body {@code {"PodName","PodNamespace","PodUID","Node"}}, names case-insensitive. */

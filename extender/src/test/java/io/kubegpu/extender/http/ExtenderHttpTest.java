@@ -209,9 +209,10 @@ class ExtenderHttpTest {
         assertThat(json(post("/filter", "[]")).get("Error").getAsString()).startsWith("expected an ExtenderArgs object");
         assertThat(json(post("/filter", "")).get("Error").getAsString()).isEqualTo("empty request body");
         assertThat(json(post("/bind", "{\"PodName\":\"p\"}")).get("Error").getAsString()).contains("bind needs PodName, PodNamespace and Node");
-        HttpResponse<Buffer> unknown = post("/preempt", "{}");
+        HttpResponse<Buffer> unknown = post("/evict", "{}");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(json(unknown).get("Error").getAsString()).contains("unknown extender verb 'preempt'");
+        assertThat(json(unknown).get("Error").getAsString()).contains("unknown extender verb 'evict'; use filter, prioritize, preempt or bind");
+        assertThat(post("/preempt", "{}").statusCode()).isEqualTo(400);
         assertThat(get("/filter").statusCode()).isEqualTo(405);
         HttpResponse<Buffer> huge = post("/filter", "{\"Pod\":\"" + "x".repeat((int) BODY_LIMIT) + "\"}");
         assertThat(huge.statusCode()).isEqualTo(413);

@@ -20,10 +20,18 @@ import java.util.Objects;
  * @param hideGpusFromOthers set {@code NVIDIA_VISIBLE_DEVICES=none} on containers that asked for no GPU
  * @param namespaceCaps    most GPU one pod may ask for, in thousandths of a GPU, by namespace; key {@code *} for every
  *                         other namespace; empty for no caps
+ * @param priorityTiers    the PriorityClasses {@code kubegpu.io/priority} maps to
  */
 public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
                              List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers,
-                             java.util.Map<String, Integer> namespaceCaps) {
+                             java.util.Map<String, Integer> namespaceCaps, PriorityTiers priorityTiers) {
+
+    /** With the default priority tiers. */
+    public MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
+                          List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers, java.util.Map<String, Integer> namespaceCaps) {
+        this(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers, namespaceCaps,
+                PriorityTiers.DEFAULT);
+    }
     public static final String GFD_PRODUCT_LABEL = "nvidia.com/gpu.product";
 
     public MutationConfig {
@@ -32,6 +40,12 @@ public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String m
         Objects.requireNonNull(modelLabel, "modelLabel");
         tolerations = List.copyOf(tolerations);
         namespaceCaps = java.util.Map.copyOf(namespaceCaps);
+        priorityTiers = priorityTiers == null ? PriorityTiers.NONE : priorityTiers;
+    }
+
+    public MutationConfig withPriorityTiers(PriorityTiers tiers) {
+        return new MutationConfig(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers,
+                namespaceCaps, tiers);
     }
 
     /** The cap for a namespace in milli-GPUs, or {@code Integer.MAX_VALUE} when there is none. */

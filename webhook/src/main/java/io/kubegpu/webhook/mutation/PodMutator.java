@@ -73,6 +73,13 @@ public final class PodMutator {
                 warnings.add("removed annotation " + key + ": only the GPU scheduler assigns GPUs");
             }
         }
+        String tier = edit.annotation(Annotations.PRIORITY);
+        if (tier != null) {
+            Optional<MutationResult> denied = priority(edit, tier);
+            if (denied.isPresent()) {
+                return denied.get();
+            }
+        }
         String text = edit.annotation(GPU_ANNOTATION);
         if (text != null) {
             Optional<MutationResult> denied = gpuRequest(edit, text, namespace, warnings);
@@ -81,6 +88,28 @@ public final class PodMutator {
             }
         }
         return MutationResult.allow(JsonPatchDiff.between(pod, edit.json()), warnings);
+    }
+
+    /**
+     * The tier's PriorityClass on the pod: its name, its value and its preemption policy (see {@link PriorityTiers} for why
+     * all three). A class the user set by hand that is not the tier's is a conflict, never silently replaced.
+     */
+    private Optional<MutationResult> priority(PodEdit pod, String text) {
+        String[] problem = new String[1];
+        Optional<PriorityTiers.Tier> found = config.priorityTiers().find(text, problem);
+        if (found.isEmpty()) {
+            return deny(DenialReason.INVALID_REQUEST, problem[0]);
+        }
+        PriorityTiers.Tier tier = found.get();
+        String handSet = PodEdit.string(pod.spec(), "priorityClassName");
+        if (handSet != null && !handSet.isEmpty() && !handSet.equals(tier.className())) {
+            return deny(DenialReason.CONFLICT, "the pod sets priorityClassName '" + handSet + "' but " + Annotations.PRIORITY + " '" + text
+                    + "' asks for '" + tier.className() + "'; remove priorityClassName or the " + Annotations.PRIORITY + " annotation");
+        }
+        pod.spec().addProperty("priorityClassName", tier.className());
+        pod.spec().addProperty("priority", tier.value());
+        pod.spec().addProperty("preemptionPolicy", tier.preemptionPolicy());
+        return Optional.empty();
     }
 
     /** Everything the GPU request asks of the pod, applied to {@code pod}; a denial when it cannot be. */
