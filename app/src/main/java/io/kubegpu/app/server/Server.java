@@ -70,6 +70,8 @@ public final class Server implements AutoCloseable {
     static final long WEBHOOK_BODY_LIMIT = 4L << 20;
     /** Reservations of pods still unbound after this are released by the reconciler. */
     static final Duration BIND_GRACE = Duration.ofSeconds(15);
+    /** The longest the extender's warm-up may hold back readiness, however many calls it was asked for. */
+    static final Duration WARM_UP_BUDGET = Duration.ofSeconds(60);
 
     private final Resources resources;
     private final ClusterState state;
@@ -140,8 +142,14 @@ public final class Server implements AutoCloseable {
         RequestLimits limits = RequestLimits.forHeap(settings.extender() == null ? WEBHOOK_BODY_LIMIT * 8 : settings.extender().bodyLimitBytes() * 8);
         BooleanSupplier synced = () -> state.snapshot().synced();
         Router healthRouter = Router.router(vertx);
-        ExtenderRoutes.mountHealth(healthRouter, settings.source() instanceof ClusterSource.None ? () -> true : synced,
-                "cluster state not synced yet");
+        // Ready once the cluster state is synced and, for the extender, its request path is compiled (ExtenderWarmUp).
+        ExtenderWarmUp warmUp = settings.extender() == null ? ExtenderWarmUp.none()
+                : ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()), settings.extender().warmUpCalls(),
+                        WARM_UP_BUDGET);
+        resources.add("extender warm-up", warmUp);
+        boolean nothingToSync = settings.source() instanceof ClusterSource.None;
+        ExtenderRoutes.mountHealth(healthRouter, () -> !nothingToSync && !synced.getAsBoolean() ? "cluster state not synced yet"
+                : !warmUp.done() ? "the extender is warming up (--warm-up-calls)" : "");
         healthRouter.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
         Scorer utilization = null;

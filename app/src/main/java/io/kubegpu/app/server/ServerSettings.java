@@ -144,9 +144,10 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
      * @param filterMode     what filter returns of the nodes a GPU pod fits
      * @param liveWeight     weight of live GPU utilization in node scores
      * @param schedulers     the {@code schedulerName}s whose pods bind may place
+     * @param warmUpCalls    synthetic calls answered before {@code /readyz} says ready (0: none), see {@code ExtenderWarmUp}
      */
     public record ExtenderRole(Tls tls, String prefix, long bodyLimitBytes, Policy policy, FilterMode filterMode, double liveWeight,
-                               Set<String> schedulers) {
+                               Set<String> schedulers, int warmUpCalls) {
         public ExtenderRole {
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(policy, "policy");
@@ -155,26 +156,33 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
             if (bodyLimitBytes <= 0) {
                 throw new IllegalArgumentException("the body limit must be positive");
             }
+            if (warmUpCalls < 0) {
+                throw new IllegalArgumentException("the warm-up calls must be 0 or more");
+            }
         }
 
         public static ExtenderRole defaults() {
-            return new ExtenderRole(null, "", 8L << 20, Policy.FRAGMENTATION, FilterMode.BEST, 0.3, Set.of("default-scheduler"));
+            return new ExtenderRole(null, "", 8L << 20, Policy.FRAGMENTATION, FilterMode.BEST, 0.3, Set.of("default-scheduler"), 0);
+        }
+
+        public ExtenderRole withWarmUpCalls(int value) {
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, value);
         }
 
         public ExtenderRole withPolicy(Policy value) {
-            return new ExtenderRole(tls, prefix, bodyLimitBytes, value, filterMode, liveWeight, schedulers);
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, value, filterMode, liveWeight, schedulers, warmUpCalls);
         }
 
         public ExtenderRole withSchedulers(Set<String> value) {
-            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, value);
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, value, warmUpCalls);
         }
 
         public ExtenderRole withTls(Tls value) {
-            return new ExtenderRole(value, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers);
+            return new ExtenderRole(value, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, warmUpCalls);
         }
 
         public ExtenderRole withBodyLimitBytes(long value) {
-            return new ExtenderRole(tls, prefix, value, policy, filterMode, liveWeight, schedulers);
+            return new ExtenderRole(tls, prefix, value, policy, filterMode, liveWeight, schedulers, warmUpCalls);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kubegpu.extender.http;
 
+import io.kubegpu.api.LogSafe;
 import io.kubegpu.extender.bind.Binder;
 import io.kubegpu.extender.bind.PodCache;
 import io.kubegpu.extender.service.ExplainStore;
@@ -18,7 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
-import io.kubegpu.api.LogSafe;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,10 +181,16 @@ public final class ExtenderRoutes {
 
     /** {@code /healthz} (alive) and {@code /readyz} ({@code ready}: e.g. the cluster state has synced). */
     public static void mountHealth(Router router, BooleanSupplier ready, String notReady) {
+        mountHealth(router, () -> ready.getAsBoolean() ? "" : notReady);
+    }
+
+    /** {@code /healthz} (alive) and {@code /readyz}: ready while {@code notReady} answers empty, else 503 with its reason. */
+    public static void mountHealth(Router router, Supplier<String> notReady) {
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
         router.get("/readyz").handler(ctx -> {
-            boolean yes = ready.getAsBoolean();
-            ctx.response().setStatusCode(yes ? 200 : 503).putHeader("Content-Type", "text/plain").end(yes ? "ok" : notReady);
+            String reason = notReady.get();
+            boolean yes = reason.isEmpty();
+            ctx.response().setStatusCode(yes ? 200 : 503).putHeader("Content-Type", "text/plain").end(yes ? "ok" : reason);
         });
     }
 }

@@ -1,0 +1,272 @@
+package io.kubegpu.app.server;
+
+import io.kubegpu.cluster.manifest.ManifestLoader;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.NodeMapper;
+import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.extender.bind.BindGate;
+import io.kubegpu.extender.bind.GpuAllocator;
+import io.kubegpu.extender.bind.InMemoryBinder;
+import io.kubegpu.extender.bind.PodCache;
+import io.kubegpu.extender.decision.DemandReader;
+import io.kubegpu.extender.decision.GpuFit;
+import io.kubegpu.extender.decision.LiveLoad;
+import io.kubegpu.extender.decision.NodeScorer;
+import io.kubegpu.extender.decision.WorkloadProfile;
+import io.kubegpu.extender.http.ExtenderRoutes;
+import io.kubegpu.extender.service.ExplainStore;
+import io.kubegpu.extender.service.ExtenderMetrics;
+import io.kubegpu.extender.service.ExtenderService;
+import io.kubegpu.extender.wire.ExtenderCodec;
+import io.kubegpu.guard.MemoryGuard;
+import io.kubegpu.request.GpuRequestParser;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles the extender's request path before it reports ready. A JVM interprets a method until it has run some
+ * thousands of times; measured on the scheduler harness, a fresh extender spent more CPU in the JIT compiler than in
+ * answering during its first 1,000 pods, and kube-scheduler waited on it. Every failover of a two-replica scheduler
+ * would start that way. So the extender first answers {@code calls} synthetic filter, prioritize and bind requests —
+ * the same Vert.x listener, routes, codec, decisions and allocator as the real ones, on a private loopback port, over a
+ * synthetic cluster of its own — and only then says ready. The real cluster state is never touched: the synthetic pods
+ * are placed on, and removed from, the synthetic state.
+ *
+ * <p>kube-scheduler is not made to wait: the real verbs answer from the start (they wait only for the cluster state
+ * to sync), and the warm-up runs on its own thread; it only holds back {@code /readyz}.
+ */
+final class ExtenderWarmUp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExtenderWarmUp.class);
+    /** Nodes of the synthetic cluster, and candidates per call: kube-scheduler sends about 230 at 500 nodes. */
+    private static final int NODES = 256;
+    private static final int CANDIDATES = 230;
+    /** Distinct synthetic pods; each is removed again after its cycle, so the synthetic cluster never fills. */
+    private static final int PODS = 32;
+    private static final String BOUND = "{\"Error\":\"\"}";
+    private static final Pattern CHOSEN = Pattern.compile("\"NodeNames\":\\[\"([^\"]+)\"");
+
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile String outcome = "";
+
+    private ExtenderWarmUp() {
+    }
+
+    /** A warm-up that has nothing to do: ready at once. */
+    static ExtenderWarmUp none() {
+        ExtenderWarmUp warmUp = new ExtenderWarmUp();
+        warmUp.done.set(true);
+        return warmUp;
+    }
+
+    /** Whether the warm-up has finished (or given up: a failed warm-up costs speed, never availability). */
+    boolean done() {
+        return done.get();
+    }
+
+    /** Stops a warm-up still running (the server is stopping, or its start failed). */
+    @Override
+    public void close() {
+        stopped.set(true);
+    }
+
+    /** What the warm-up did, for the log and tests; empty until it is done. */
+    String outcome() {
+        return outcome;
+    }
+
+    /**
+     * Starts the warm-up on its own thread: {@code calls} synthetic calls, or fewer if {@code budget} runs out first.
+     * The stack under test mirrors the real one's settings (policy, filter mode, grammar, catalog).
+     */
+    static ExtenderWarmUp start(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser,
+                                int calls, Duration budget) {
+        if (calls <= 0) {
+            return none();
+        }
+        ExtenderWarmUp warmUp = new ExtenderWarmUp();
+        Thread thread = new Thread(() -> warmUp.run(vertx, role, cluster, parser, calls, budget), "extender-warm-up");
+        thread.setDaemon(true);
+        // Below the request threads: on a small node the real calls and the informers come first.
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+        return warmUp;
+    }
+
+    private void run(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser, int calls, Duration budget) {
+        long started = System.nanoTime();
+        HttpServer server = null;
+        int answered = 0;
+        try {
+            Clock clock = Clock.systemUTC();
+            ClusterState state = new ClusterState(clock);
+            new ManifestLoader(cluster).load(new StringReader(manifest()), "the warm-up's synthetic cluster", state);
+            DemandReader demands = new DemandReader(parser, cluster);
+            WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
+            GpuFit fit = new GpuFit(new MemoryGuard(cluster.catalog()), cluster.vendors().all(), role.policy(), profile,
+                    cluster.gpushare().memoryUnitMiB());
+            profile.refresh(state.snapshot());
+            ExtenderMetrics metrics = new ExtenderMetrics(new SimpleMeterRegistry());
+            ExplainStore explanations = new ExplainStore();
+            NodeScorer scorer = new NodeScorer(role.policy(), LiveLoad.NONE, role.liveWeight(), cluster.vendors().all(), profile);
+            ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
+                    role.filterMode(), clock);
+            PodCache pods = new PodCache();
+            GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
+            InMemoryBinder binder = new InMemoryBinder(state, allocator, demands, pods, new BindGate(java.util.Set.of("default-scheduler")));
+            Router router = Router.router(vertx);
+            new ExtenderRoutes(vertx, service, new ExtenderCodec(), binder, pods, explanations, metrics)
+                    .mount(router, "", role.bodyLimitBytes(), () -> true);
+            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)).requestHandler(router).listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            answered = drive(server.actualPort(), state, calls, started + budget.toNanos(), stopped);
+            outcome = String.format(Locale.ROOT, "%d synthetic calls in %.1f s", answered, (System.nanoTime() - started) / 1e9);
+            LOG.info("extender warmed up: {}", outcome);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = "interrupted after " + answered + " calls";
+        } catch (Exception | LinkageError e) {
+            // Only speed is lost: the real verbs never depended on this.
+            outcome = "failed after " + answered + " calls: " + e;
+            LOG.warn("extender warm-up {}; serving anyway", outcome, e);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            done.set(true);
+        }
+    }
+
+    /** Sends the calls, as kube-scheduler does (HTTP/1.1, one connection), until {@code calls} or the deadline. */
+    private static int drive(int port, ClusterState state, int calls, long deadline, AtomicBoolean stopped) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
+        URI prioritize = URI.create("http://127.0.0.1:" + port + "/prioritize");
+        URI bind = URI.create("http://127.0.0.1:" + port + "/bind");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            names.add(nodeName(i));
+        }
+        Random random = new Random(1);
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < PODS; i++) {
+            Collections.shuffle(names, random);
+            bodies.add("{\"Pod\":" + pod(i) + ",\"Nodes\":null,\"NodeNames\":" + jsonList(names.subList(0, CANDIDATES)) + "}");
+        }
+        int sent = 0;
+        while (sent < calls && System.nanoTime() < deadline && !stopped.get()) {
+            int index = sent % PODS;
+            String reply = post(http, filter, bodies.get(index));
+            sent++;
+            if (index % 8 == 0) {
+                post(http, prioritize, bodies.get(index));
+                sent++;
+            }
+            Matcher chosen = CHOSEN.matcher(reply);
+            if (!chosen.find()) {
+                // The synthetic cluster always has room: no node means the warm-up is not exercising the path it should.
+                throw new IllegalStateException("the synthetic filter placed nothing: " + reply);
+            }
+            if (isShare(index)) {
+                String bound = post(http, bind, "{\"PodName\":\"" + podName(index) + "\",\"PodNamespace\":\"warm-up\",\"PodUID\":\""
+                        + uid(index) + "\",\"Node\":\"" + chosen.group(1) + "\"}");
+                if (!bound.equals(BOUND)) {
+                    throw new IllegalStateException("the synthetic bind failed: " + bound);
+                }
+                sent++;
+            }
+            // As the watch would report the pod gone: the synthetic cluster stays as it started.
+            state.deletePod(uid(index));
+            state.release(uid(index));
+        }
+        return sent;
+    }
+
+    private static String post(HttpClient http, URI uri, String body) throws Exception {
+        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (reply.statusCode() != 200) {
+            throw new IllegalStateException(uri.getPath() + " answered " + reply.statusCode() + ": " + reply.body());
+        }
+        return reply.body();
+    }
+
+    /** Seven in ten pods ask for a whole GPU, three for a share, as a mixed cluster's do. */
+    private static boolean isShare(int index) {
+        return index % 10 >= 7;
+    }
+
+    private static String nodeName(int index) {
+        return String.format(Locale.ROOT, "warm-up-%03d", index);
+    }
+
+    private static String podName(int index) {
+        return "warm-up-" + index;
+    }
+
+    private static String uid(int index) {
+        return String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", index);
+    }
+
+    /** A pod as the API server stores it and kube-scheduler sends it, after our webhook. */
+    private static String pod(int index) {
+        String annotation = isShare(index) ? "8G,0.5" : index % 5 == 0 ? "2(V100)" : "1";
+        String resources = isShare(index) ? "{\"aliyun.com/gpu-mem\":\"8\"}"
+                : "{\"cpu\":\"4\",\"memory\":\"16Gi\",\"nvidia.com/gpu\":\"" + (index % 5 == 0 ? 2 : 1) + "\"}";
+        return """
+            {"metadata":{"name":"%s","namespace":"warm-up","uid":"%s","resourceVersion":"1","creationTimestamp":"2026-01-01T00:00:00Z",\
+            "labels":{"app":"warm-up"},"annotations":{"kubegpu.io/gpu":"%s"}},\
+            "spec":{"containers":[{"name":"main","image":"registry.invalid/warm-up:1","resources":{"limits":%s,"requests":%s}}],\
+            "restartPolicy":"Never","schedulerName":"default-scheduler","priority":0,"preemptionPolicy":"PreemptLowerPriority",\
+            "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]},\
+            "status":{"phase":"Pending","qosClass":"Burstable"}}""".formatted(podName(index), uid(index), annotation, resources, resources);
+    }
+
+    /** Half A100 80GB, half V100 32GB, eight GPUs each, with gpushare's memory resource. */
+    private static String manifest() {
+        StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+        for (int i = 0; i < NODES; i++) {
+            boolean a100 = i % 2 == 0;
+            yaml.append(String.format(Locale.ROOT, """
+                - apiVersion: v1
+                  kind: Node
+                  metadata:
+                    name: %s
+                    labels: {nvidia.com/gpu.product: %s}
+                  status:
+                    allocatable: {cpu: "96", memory: 1Ti, pods: "110", nvidia.com/gpu: "8", aliyun.com/gpu-mem: "%d", aliyun.com/gpu-count: "8"}
+                    conditions: [{type: Ready, status: "True"}]
+                """, nodeName(i), a100 ? "NVIDIA-A100-SXM4-80GB" : "Tesla-V100-SXM2-32GB", a100 ? 640 : 256));
+        }
+        return yaml.toString();
+    }
+
+    private static String jsonList(List<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (String value : values) {
+            out.append(out.length() == 1 ? "" : ",").append('"').append(value).append('"');
+        }
+        return out.append(']').toString();
+    }
+}

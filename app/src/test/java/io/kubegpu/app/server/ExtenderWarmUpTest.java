@@ -1,0 +1,88 @@
+package io.kubegpu.app.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubegpu.cluster.it.Eventually;
+import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.request.GpuRequestParser;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The extender's warm-up: it answers its synthetic calls through the real routes on a private port, holds back
+ * readiness until then, and leaves the served cluster state exactly as it was.
+ */
+class ExtenderWarmUpTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void readinessSaysWarmingUpWhileTheWarmUpRuns() throws Exception {
+        // More calls than the budget allows: the warm-up is certainly still running when /readyz is asked.
+        ServerSettings settings = ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults().withWarmUpCalls(1_000_000));
+        try (Server server = Server.start(settings)) {
+            HttpResponse<String> ready = get(server, "/readyz");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("warming up");
+            // The verbs do not wait for it: kube-scheduler is answered from the start.
+            assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theServerBecomesReadyAfterTheWarmUpWithItsOwnStateUntouched() throws Exception {
+        ServerSettings settings = ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults().withWarmUpCalls(600));
+        try (Server server = Server.start(settings)) {
+            long version = server.state().snapshot().version();
+            List<String> before = describe(server.state().snapshot().nodes());
+            Eventually.until(WAIT, "the extender reports ready", () -> get(server, "/readyz").statusCode() == 200);
+            // Every synthetic pod was placed on, and removed from, the synthetic cluster only.
+            assertThat(server.state().snapshot().version()).isEqualTo(version);
+            assertThat(describe(server.state().snapshot().nodes())).isEqualTo(before);
+            assertThat(server.state().reservations()).isEmpty();
+            assertThat(get(server, "/metrics").body()).doesNotContain("warm-up");
+        }
+    }
+
+    @Test
+    void theWarmUpAnswersItsCallsThroughTheRoutes() {
+        ServerSettings settings = ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults());
+        var common = settings.common();
+        ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), common.labelSources(), common.catalog(),
+                ClusterConfig.GpushareResources.DEFAULT);
+        Vertx vertx = Vertx.vertx();
+        try (ExtenderWarmUp warmUp = ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()), 500, WAIT)) {
+            Eventually.until(WAIT, "the warm-up is done", warmUp::done);
+            // Filters, a prioritize for every eighth pod and a bind for every share, each answered 200 with a node for
+            // every pod: a failed call would end the warm-up early and say so.
+            assertThat(warmUp.outcome()).matches("5\\d\\d synthetic calls in [0-9.]+ s");
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
+    void noCallsMeansReadyAtOnce() {
+        assertThat(ExtenderWarmUp.none().done()).isTrue();
+    }
+
+    private static List<String> describe(List<NodeState> nodes) {
+        return nodes.stream().map(node -> node.name() + " " + node.pods()).toList();
+    }
+
+    private static HttpResponse<String> get(Server server, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path + " failed", e);
+        }
+    }
+}
