@@ -310,7 +310,16 @@ public final class ExtenderCodec {
             failed += verdict.fits() ? 0 : 1;
         }
         int kept = chosen >= 0 ? 1 : verdicts.size() - failed;
-        ReplyBuffer out = new ReplyBuffer(256 + kept * (args != null && args.fullNodes() ? 4096 : 48) + failed * 160);
+        ReplyBuffer out = ReplyBuffer.forThisThread(256 + kept * (args != null && args.fullNodes() ? 4096 : 48) + failed * 64);
+        try {
+            writeFilterReply(out, args, verdicts, chosen, error);
+            return out.toByteArray();
+        } finally {
+            out.release();
+        }
+    }
+
+    private static void writeFilterReply(ReplyBuffer out, ExtenderArgs args, List<NodeVerdict> verdicts, int chosen, String error) {
         if (args != null && args.fullNodes()) {
             write(out, "{\"Nodes\":{\"metadata\":{},\"items\":[");
             boolean first = true;
@@ -346,7 +355,6 @@ public final class ExtenderCodec {
         write(out, ",\"Error\":");
         writeString(out, error == null ? "" : error);
         out.write('}');
-        return out.toByteArray();
     }
 
     private static boolean kept(List<NodeVerdict> verdicts, int chosen, int i) {

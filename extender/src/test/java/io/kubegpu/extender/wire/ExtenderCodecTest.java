@@ -38,10 +38,27 @@ class ExtenderCodecTest {
     }
 
     @Test
+    void aReplyWrittenAfterALongerOneCarriesNothingOfIt() {
+        // The reply buffer is the thread's, reused: a short reply after a long one must be exactly the short reply.
+        List<String> many = new java.util.ArrayList<>();
+        List<NodeVerdict> failing = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            many.add("long-node-" + i);
+            failing.add(new NodeVerdict("long-node-" + i, NodeVerdict.Outcome.OCCUPIED, new FitReason.NotReady(), List.of(), false));
+        }
+        byte[] longReply = codec.filterReply(new ExtenderArgs(null, null, many), failing, -1, "");
+        var one = List.of(new NodeVerdict("n1", NodeVerdict.Outcome.FITS, null, List.of(), false));
+        String shortReply = new String(codec.filterReply(new ExtenderArgs(null, null, List.of("n1")), one, -1, ""), StandardCharsets.UTF_8);
+
+        assertThat(longReply.length).isGreaterThan(10_000);
+        assertThat(shortReply).isEqualTo("{\"Nodes\":null,\"NodeNames\":[\"n1\"],\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
+    }
+
+    @Test
     void reasonsSharedByManyNodesAreWrittenWholeForEachOfThem() {
         // Equal reasons, as many nodes of one model share one mismatch; this one needs JSON escaping.
         FitReason mismatch = new FitReason.WrongModel("\"V100\" (16 or 32 GB)", "A100 — pick another");
-        // Longer than the reply's sizing allows per failed node (160 bytes), so the buffer grows while it is repeated.
+        // Longer than the reply's sizing allows per failed node (64 bytes), so the buffer grows while it is repeated.
         FitReason full = new FitReason.GpusTaken("nvidia.com/gpu" + ", the pod needs 1; ".repeat(6), 0, 8, 1);
         List<String> names = new java.util.ArrayList<>();
         List<NodeVerdict> verdicts = new java.util.ArrayList<>();
