@@ -162,7 +162,7 @@ public final class HttpBenchmark {
                         r.allocatedKiBPerRequest(), r.errors()));
             }
         }
-        Results.write("http", json, md.toString());
+        Results.write(nodes == 500 ? "http" : "http-" + nodes, json, md.toString());
     }
 
     /** A pending pod asking for one A100 and the names of {@code candidates} of the nodes, as kube-scheduler sends them. */

@@ -549,7 +549,8 @@ public final class SchedulerThroughput {
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", run.mode(), groups.get("requests"),
                     groups.get("compiler"), groups.get("gc"), groups.get("watches"), groups.get("other")));
         }
-        Results.write("scheduler-e2e", json, md.toString());
+        // The 500-node run is the reference; other sizes (the 5,000-node run) get their own files.
+        Results.write(nodes == 500 ? "scheduler-e2e" : "scheduler-e2e-" + nodes, json, md.toString());
     }
 
     private static void ratio(StringBuilder md, Map<String, Double> meanByMode, String mode, String against, String what, double target) {
