@@ -26,9 +26,10 @@ import java.util.Set;
  * @param extender  the scheduler extender, or null
  * @param webhook   the admission webhook, or null
  * @param scorer    the utilization scorer, or null
+ * @param console   the web console, or null
  */
 public record ServerSettings(Common common, ClusterSource source, Endpoint health, Endpoint main, ExtenderRole extender,
-                             WebhookRole webhook, ScorerRole scorer) {
+                             WebhookRole webhook, ScorerRole scorer, ConsoleRole console) {
     public ServerSettings {
         Objects.requireNonNull(common, "common");
         Objects.requireNonNull(source, "source");
@@ -37,31 +38,36 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
 
     /** The built-in sample cluster, the extender on a free loopback port, no other role: what most tests start from. */
     public static ServerSettings embedded() {
-        return new ServerSettings(Common.defaults(), new ClusterSource.Sample(), null, Endpoint.loopback(0), ExtenderRole.defaults(), null, null);
+        return new ServerSettings(Common.defaults(), new ClusterSource.Sample(), null, Endpoint.loopback(0), ExtenderRole.defaults(), null, null,
+                null);
     }
 
     public ServerSettings withSource(ClusterSource value) {
-        return new ServerSettings(common, value, health, main, extender, webhook, scorer);
+        return new ServerSettings(common, value, health, main, extender, webhook, scorer, console);
     }
 
     public ServerSettings withHealth(Endpoint value) {
-        return new ServerSettings(common, source, value, main, extender, webhook, scorer);
+        return new ServerSettings(common, source, value, main, extender, webhook, scorer, console);
     }
 
     public ServerSettings withMain(Endpoint value) {
-        return new ServerSettings(common, source, health, value, extender, webhook, scorer);
+        return new ServerSettings(common, source, health, value, extender, webhook, scorer, console);
     }
 
     public ServerSettings withExtender(ExtenderRole value) {
-        return new ServerSettings(common, source, health, main, value, webhook, scorer);
+        return new ServerSettings(common, source, health, main, value, webhook, scorer, console);
     }
 
     public ServerSettings withWebhook(WebhookRole value) {
-        return new ServerSettings(common, source, health, main, extender, value, scorer);
+        return new ServerSettings(common, source, health, main, extender, value, scorer, console);
     }
 
     public ServerSettings withScorer(ScorerRole value) {
-        return new ServerSettings(common, source, health, main, extender, webhook, value);
+        return new ServerSettings(common, source, health, main, extender, webhook, value, console);
+    }
+
+    public ServerSettings withConsole(ConsoleRole value) {
+        return new ServerSettings(common, source, health, main, extender, webhook, scorer, value);
     }
 
     /** What every role reads nodes, pods and requests with. */
@@ -179,6 +185,35 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(mutation, "mutation");
+        }
+    }
+
+    /**
+     * The web console: its listener, how it runs (token, trend source), and the team groups of its Teams page.
+     *
+     * @param trendsFromScorer read trends from the scorer's Prometheus when the scorer reads Prometheus ({@code auto}); the
+     *                         settings' own source otherwise
+     */
+    public record ConsoleRole(Endpoint listen, io.kubegpu.console.http.ConsoleSettings settings, io.kubegpu.console.view.TeamGroups teams,
+                              boolean trendsFromScorer) {
+        public ConsoleRole {
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(teams, "teams");
+        }
+
+        /** A free loopback port, no token, trends in memory, no team groups: what tests start from. */
+        public static ConsoleRole defaults() {
+            return new ConsoleRole(Endpoint.loopback(0), io.kubegpu.console.http.ConsoleSettings.defaults(), io.kubegpu.console.view.TeamGroups.NONE,
+                    true);
+        }
+
+        public ConsoleRole withSettings(io.kubegpu.console.http.ConsoleSettings value) {
+            return new ConsoleRole(listen, value, teams, trendsFromScorer);
+        }
+
+        public ConsoleRole withTeams(io.kubegpu.console.view.TeamGroups value) {
+            return new ConsoleRole(listen, settings, value, trendsFromScorer);
         }
     }
 
