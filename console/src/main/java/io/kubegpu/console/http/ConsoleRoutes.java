@@ -304,7 +304,7 @@ final class ConsoleRoutes {
         String team;
         List<String> namespaces;
         try {
-            hours = integer(ctx, "hours", 6);
+            hours = integer(ctx, "hours", Math.min(6, trends.maxHours()));
             if (hours < 1 || hours > trends.maxHours()) {
                 throw new BadInput("hours", Integer.toString(hours), "the window is out of range", "a whole number of hours 1.." + trends.maxHours()
                         + " (" + trends.name() + " keeps that much)");

@@ -435,22 +435,25 @@
 
   async function trendsPage(refresh) {
     const p = hashParams();
-    const hours = p.get("hours") || "6";
     const team = p.get("team") || "";
-    const t = await api("trends", { hours: hours, team: team });
+    const t = await api("trends", { hours: p.get("hours"), team: team });
+    const hours = String(t.hours);
     charts.forEach(c => c.destroy());
     charts = [];
+    const end = Date.parse(t.at) / 1000;
+    // A history shorter than the window (a console that started minutes ago) is drawn over the time it covers.
+    const first = t.points.length ? Date.parse(t.points[0].at) / 1000 : end - t.hours * 3600;
+    const range = [Math.max(end - t.hours * 3600, Math.min(first, end - 60)), end];
     const change = () => go("trends", { hours: document.getElementById("t-hours").value, team: document.getElementById("t-team").value });
     const controls = el("div", { class: "filters" },
       el("label", {}, "Window", el("select", { id: "t-hours", onchange: change },
-        ["1", "6", "24", "48", "168", "720"].filter(h => Number(h) <= t.maxHours)
+        [...new Set(["1", "6", "24", "48", "168", "720", hours])].filter(h => Number(h) <= t.maxHours).sort((a, b) => a - b)
           .map(h => el("option", { value: h, selected: h === hours, text: Number(h) <= 48 ? h + " h" : Number(h) / 24 + " days" })))),
       el("label", {}, "Team", el("select", { id: "t-team", onchange: change }, el("option", { value: "", text: "whole cluster" }),
         t.teams.map(name => el("option", { value: name, selected: name === team, text: name })))));
     main.replaceChildren(el("h1", { text: "Trends" }), controls,
-      el("p", { class: "muted", id: "t-note", text: t.points.length + " points, " + t.source + ": " + (t.note || "") }));
-    const end = Date.parse(t.at) / 1000;
-    const range = [end - t.hours * 3600, end];
+      el("p", { class: "muted", id: "t-note", text: t.points.length + " points, " + t.source + ": " + (t.note || "")
+        + (t.points.length && range[0] > end - t.hours * 3600 ? "; drawn since the first sample, " + time(t.points[0].at) : "") }));
     if (!team) main.appendChild(chart("GPU allocation", t.points, "allocation", 100, " %", range));
     main.appendChild(chart("GPUs allocated", t.points, "allocatedGpus", 1, "", range));
     main.appendChild(chart("Average GPU utilization", t.points, "utilization", 1, " %", range));
