@@ -125,7 +125,11 @@ final class NodeLayout {
         if (unhealthy > 0 || !node.unhealthyGpus().isEmpty()) {
             out.add("unhealthy");
         }
-        out.add(free > 0 && schedulable() ? "free" : "full");
+        if (free == 0) {
+            out.add("full");
+        } else if (schedulable()) {
+            out.add("free");
+        }
         return out;
     }
 
