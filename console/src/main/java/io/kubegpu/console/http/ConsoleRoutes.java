@@ -322,9 +322,16 @@ final class ConsoleRoutes {
         Future<List<io.kubegpu.console.view.TrendPoint>> points = trends.points(team, namespaces, from, to, step);
         points.onComplete(done -> {
             if (done.failed()) {
+                // The cause names Prometheus' address, which may carry credentials: it goes to the log only.
                 LOG.warn("console: trends from {} failed: {}", trends.name(), done.cause().getMessage());
-                reply(ctx, 502, ConsoleJson.error("the trend source did not answer: " + done.cause().getMessage().replaceAll("https?://\\S+", "Prometheus"),
-                        null, null, "check that Prometheus is reachable from this process"));
+                String what = done.cause() instanceof io.kubegpu.scorer.prometheus.PrometheusException failure ? switch (failure.kind()) {
+                    case UNREACHABLE -> "Prometheus cannot be reached";
+                    case TIMEOUT -> "Prometheus did not answer in time";
+                    case ERROR -> "Prometheus refused the trends query";
+                    case MALFORMED -> "Prometheus' answer could not be read";
+                } : "the trend source failed";
+                reply(ctx, 502, ConsoleJson.error(what + "; the server's log has the details", null, null,
+                        "check that Prometheus is reachable from this process and has the chart's recording rules"));
                 return;
             }
             vertx.executeBlocking(() -> {
