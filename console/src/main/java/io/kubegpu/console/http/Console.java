@@ -107,9 +107,9 @@ public final class Console implements AutoCloseable {
         routes.mount(router);
     }
 
-    /** Samples now and then periodically, off the event loop. */
+    /** Samples now (so the history and the metrics have a first point as soon as it serves), then periodically off the event loop. */
     public Console start() {
-        sampleInBackground();
+        sample();
         Duration every = trends instanceof MemoryTrends ? settings.sampleEvery() : METRICS_EVERY;
         if (metrics != null && trends instanceof MemoryTrends && every.compareTo(METRICS_EVERY) > 0) {
             // The in-process ring wants a sample a minute; the metrics are rewritten more often, from their own samples.

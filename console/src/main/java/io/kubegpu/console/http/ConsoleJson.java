@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.time.Instant;
 
 /** The console's JSON: the views' records as they are, times as RFC 3339, numbers that do not exist as null. */
-final class ConsoleJson {
+public final class ConsoleJson {
     static final Gson GSON = new GsonBuilder()
             .registerTypeAdapter(Instant.class, new TypeAdapter<Instant>() {
                 @Override
@@ -54,7 +54,8 @@ final class ConsoleJson {
         };
     }
 
-    static String write(Object view) {
+    /** A view as the routes write it. */
+    public static String write(Object view) {
         return GSON.toJson(view);
     }
 

@@ -15,8 +15,18 @@ final class Evaluation {
 
     /** One verdict per node that has its Node object, sorted by node name. */
     static List<NodeVerdict> judgeAll(GpuFit.Prepared prepared, ClusterSnapshot snapshot) {
+        return judgeAll(prepared, sorted(snapshot));
+    }
+
+    /** The snapshot's nodes by name: sort once, judge many pods. */
+    static List<NodeState> sorted(ClusterSnapshot snapshot) {
         List<NodeState> nodes = new ArrayList<>(snapshot.nodes());
         nodes.sort((a, b) -> a.name().compareTo(b.name()));
+        return nodes;
+    }
+
+    /** One verdict per node of {@code nodes} (sorted by name) that has its Node object. */
+    static List<NodeVerdict> judgeAll(GpuFit.Prepared prepared, List<NodeState> nodes) {
         List<NodeVerdict> out = new ArrayList<>(nodes.size());
         for (NodeState usage : nodes) {
             GpuNode node = usage.node();

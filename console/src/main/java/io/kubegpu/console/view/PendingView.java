@@ -90,8 +90,13 @@ public final class PendingView {
             }
         }
         List<Item> items = new ArrayList<>();
+        List<io.kubegpu.cluster.state.NodeState> nodes = null;
         for (int i = offset; i < matching.size() && items.size() < limit; i++) {
-            items.add(item(in, matching.get(i), null).item);
+            PendingPod pod = matching.get(i);
+            if (nodes == null && decisions.lookup(pod.key()).isEmpty()) {
+                nodes = Evaluation.sorted(in.cluster());
+            }
+            items.add(item(in, pod, null, nodes).item);
         }
         return new ListPage(in.now(), matching.size(), offset, limit, items, List.copyOf(teams));
     }
@@ -108,13 +113,13 @@ public final class PendingView {
     private record Built(Item item, PodDemand demand, GpuFit.Prepared prepared, List<NodeVerdict> now, DecisionLookup.LastDecision decision) {
     }
 
-    private Built item(ConsoleInputs in, PendingPod pod, List<NodeVerdict> known) {
+    private Built item(ConsoleInputs in, PendingPod pod, List<NodeVerdict> known, List<io.kubegpu.cluster.state.NodeState> sortedNodes) {
         PodDemand demand = demands.read(pod);
         GpuFit.Prepared prepared = fit.prepare(demand);
         Optional<DecisionLookup.LastDecision> decision = decisions.lookup(pod.key());
         List<NodeVerdict> now = known;
         if (now == null && demand.kind() != PodDemand.Kind.NONE && (decision.isEmpty() || demand.kind() == PodDemand.Kind.INVALID)) {
-            now = Evaluation.judgeAll(prepared, in.cluster());
+            now = Evaluation.judgeAll(prepared, sortedNodes != null ? sortedNodes : Evaluation.sorted(in.cluster()));
         }
         List<NodeVerdict> basis = decision.isPresent() ? decision.get().verdicts() : now == null ? List.of() : now;
         List<ReasonGroups.Group> groups = ReasonGroups.of(basis);
@@ -179,7 +184,7 @@ public final class PendingView {
     private Detail detail(ConsoleInputs in, PendingPod pod) {
         PodDemand demand = demands.read(pod);
         List<NodeVerdict> now = demand.kind() == PodDemand.Kind.NONE ? List.of() : Evaluation.judgeAll(fit.prepare(demand), in.cluster());
-        Built built = item(in, pod, now);
+        Built built = item(in, pod, now, null);
         Judgement last = null;
         if (built.decision() != null) {
             last = new Judgement("filter", built.decision().at(), built.decision().chosen(), built.decision().verdicts().size(),

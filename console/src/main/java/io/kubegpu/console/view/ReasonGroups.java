@@ -45,46 +45,68 @@ public final class ReasonGroups {
     public record Group(String reason, String outcome, int count, String text, List<NodeNote> nodes) {
     }
 
+    /** A reason's group and the part of it that is the node's own (null when none is). */
+    private static String[] key(String reason) {
+        Matcher whole = WHOLE_OCCUPIED.matcher(reason);
+        if (whole.matches()) {
+            return new String[] {whole.group(1).equals("0") ? "all GPUs in use" : "fewer than " + whole.group(4) + " GPUs free", reason};
+        }
+        Matcher share = SHARE_OCCUPIED.matcher(reason);
+        if (share.matches()) {
+            return new String[] {share.group(1), share.group(2)};
+        }
+        Matcher tooFew = TOO_FEW.matcher(reason);
+        if (tooFew.matches()) {
+            return new String[] {"fewer than " + tooFew.group(3) + " " + tooFew.group(2) + " in all", "has " + tooFew.group(1)};
+        }
+        Matcher otherModel = OTHER_MODEL.matcher(reason);
+        if (otherModel.matches()) {
+            return new String[] {"GPU model is not " + otherModel.group(2), "has " + otherModel.group(1)};
+        }
+        return new String[] {reason, null};
+    }
+
+    /** One group as it is filled: its count, and its first nodes. */
+    private static final class Members {
+        final String reason;
+        final String outcome;
+        final List<NodeNote> nodes = new ArrayList<>();
+        int count;
+
+        Members(String reason, String outcome) {
+            this.reason = reason;
+            this.outcome = outcome;
+        }
+    }
+
     /** The reasons of the verdicts that do not fit, grouped, largest group first. */
     public static List<Group> of(List<NodeVerdict> verdicts) {
-        Map<String, List<NodeNote>> members = new LinkedHashMap<>();
-        Map<String, String> outcomes = new LinkedHashMap<>();
+        Map<String, Members> groups = new LinkedHashMap<>();
+        // A decision over thousands of nodes has a handful of distinct reasons (the fit builds each model's once): each
+        // is matched against the patterns once, and its group looked up once.
+        Map<String, Object[]> known = new java.util.HashMap<>();
         for (NodeVerdict verdict : verdicts) {
             if (verdict.fits()) {
                 continue;
             }
-            String reason = verdict.reason();
-            String key = reason;
-            String detail = null;
-            Matcher whole = WHOLE_OCCUPIED.matcher(reason);
-            Matcher share = SHARE_OCCUPIED.matcher(reason);
-            Matcher tooFew = TOO_FEW.matcher(reason);
-            Matcher otherModel = OTHER_MODEL.matcher(reason);
-            if (whole.matches()) {
-                key = whole.group(1).equals("0") ? "all GPUs in use" : "fewer than " + whole.group(4) + " GPUs free";
-                detail = reason;
-            } else if (share.matches()) {
-                key = share.group(1);
-                detail = share.group(2);
-            } else if (tooFew.matches()) {
-                key = "fewer than " + tooFew.group(3) + " " + tooFew.group(2) + " in all";
-                detail = "has " + tooFew.group(1);
-            } else if (otherModel.matches()) {
-                key = "GPU model is not " + otherModel.group(2);
-                detail = "has " + otherModel.group(1);
+            Object[] seen = known.get(verdict.reason());
+            if (seen == null || seen[2] != verdict.outcome()) {
+                String[] keyAndDetail = key(verdict.reason());
+                String outcome = verdict.outcome().name().toLowerCase(Locale.ROOT);
+                Members members = groups.computeIfAbsent(outcome + '\u0000' + keyAndDetail[0], k -> new Members(keyAndDetail[0], outcome));
+                seen = new Object[] {members, keyAndDetail[1], verdict.outcome()};
+                known.put(verdict.reason(), seen);
             }
-            String outcome = verdict.outcome().name().toLowerCase(Locale.ROOT);
-            String groupKey = outcome + '\u0000' + key;
-            members.computeIfAbsent(groupKey, k -> new ArrayList<>()).add(new NodeNote(verdict.node(), detail));
-            outcomes.put(groupKey, outcome);
+            Members members = (Members) seen[0];
+            members.count++;
+            if (members.nodes.size() < NODES_LISTED) {
+                members.nodes.add(new NodeNote(verdict.node(), (String) seen[1]));
+            }
         }
-        List<Group> out = new ArrayList<>(members.size());
-        members.forEach((groupKey, notes) -> {
-            String reason = groupKey.substring(groupKey.indexOf('\u0000') + 1);
-            int count = notes.size();
-            out.add(new Group(reason, outcomes.get(groupKey), count, count + (count == 1 ? " node: " : " nodes: ") + reason,
-                    List.copyOf(notes.subList(0, Math.min(NODES_LISTED, count)))));
-        });
+        List<Group> out = new ArrayList<>(groups.size());
+        for (Members m : groups.values()) {
+            out.add(new Group(m.reason, m.outcome, m.count, m.count + (m.count == 1 ? " node: " : " nodes: ") + m.reason, List.copyOf(m.nodes)));
+        }
         // What pods coming and going may change first (what a waiting pod waits for), then what never changes for it.
         out.sort(java.util.Comparator.comparing((Group g) -> !g.outcome().equals("occupied")).thenComparing(Group::count,
                 java.util.Comparator.reverseOrder()).thenComparing(Group::reason));
