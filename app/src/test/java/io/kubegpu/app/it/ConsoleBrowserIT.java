@@ -216,7 +216,8 @@ class ConsoleBrowserIT {
     void aPendingPodsPageShowsWhyItWaits() throws IOException {
         open("pending", "pending");
         assertThat(all("#pending tbody tr[data-pod]")).hasSize(2);
-        assertThat(find("#pending tr[data-pod='team-cv/waiting-a100-80g'] .summary").getText()).startsWith("1 node: all GPUs in use");
+        assertThat(find("#pending tr[data-pod='team-cv/waiting-a100-80g'] .summary").getText())
+                .isEqualTo("1 node: all GPUs in use; 10 other nodes never can (GPU model is not A100-80G)");
         assertThat(find("#pending tr[data-pod='team-llm/waiting-h100'] .summary").getText()).startsWith("fits now on gpu-h100-1");
         assertNoConsoleErrors("pending");
         screenshot("pending");
@@ -225,7 +226,7 @@ class ConsoleBrowserIT {
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeToBe(By.id("main"), "data-loaded", "pending-detail"));
         assertThat(find("#explanation").getText())
                 .isEqualTo("1 node: all GPUs in use; it would fit on gpu-a100-80g-1 if team-llm/train-llama finished");
-        assertThat(find("#reasons").getText()).contains("8 nodes: GPU model is not A100-80G");
+        assertThat(find("#reasons").getText()).contains("10 nodes: GPU model is not A100-80G");
         assertThat(all("#counterfactuals .counterfactual")).extracting(WebElement::getText)
                 .containsExactly("would fit on gpu-a100-80g-1 if team-llm/train-llama finished");
         assertNoConsoleErrors("pending detail");

@@ -68,9 +68,7 @@ public final class Counterfactuals {
     private static Counterfactual onNode(GpuFit.Prepared prepared, String name, NodeState usage) {
         GpuNode node = usage.node();
         if (!node.ready() || node.unschedulable()) {
-            GpuNode usable = new GpuNode(node.name(), true, false, node.taints(), node.modelLabel(), node.model(), node.gpuMemoryMiB(),
-                    node.gpuCount(), node.allocatable(), node.usableMemoryMiB(), node.unhealthyGpus());
-            if (!prepared.judge(name, usable, usage).fits()) {
+            if (!prepared.judge(name, Evaluation.usable(node), usage).fits()) {
                 return null;
             }
             String condition = !node.ready() ? (node.unschedulable() ? "Ready and uncordoned" : "Ready") : "uncordoned";

@@ -28,7 +28,8 @@ class PendingViewTest {
         assertThat(a100.since()).isEqualTo(SampleCluster.LOADED);
         assertThat(a100.waitedSeconds()).isEqualTo(600);
         assertThat(a100.source()).isEqualTo("console");
-        assertThat(a100.summary()).isEqualTo("1 node: all GPUs in use; 1 node: node is cordoned; 8 other nodes never can (GPU model is not A100-80G, …)");
+        // The cordoned A10 and the NotReady L40S are counted by why they could never take it: another model.
+        assertThat(a100.summary()).isEqualTo("1 node: all GPUs in use; 10 other nodes never can (GPU model is not A100-80G)");
         assertThat(a100.fitsNow()).isEmpty();
         PendingView.Item h100 = page.pods().get(1);
         assertThat(h100.fitsNow()).containsExactly("gpu-h100-1");
@@ -43,7 +44,7 @@ class PendingViewTest {
         assertThat(detail.explanation()).isEqualTo("1 node: all GPUs in use; it would fit on gpu-a100-80g-1 if team-llm/train-llama finished");
         assertThat(detail.lastDecision()).isNull();
         assertThat(detail.now().nodes()).isEqualTo(11);
-        assertThat(detail.now().groups()).extracting(ReasonGroups.Group::text).contains("1 node: all GPUs in use", "8 nodes: GPU model is not A100-80G");
+        assertThat(detail.now().groups()).extracting(ReasonGroups.Group::text).containsExactly("1 node: all GPUs in use", "10 nodes: GPU model is not A100-80G");
         assertThat(detail.counterfactuals()).extracting(Counterfactuals.Counterfactual::node).containsExactly("gpu-a100-80g-1");
 
         PendingView.Detail h100 = view(DecisionLookup.NONE).detail(sample.inputs(), "team-llm", "waiting-h100").orElseThrow();

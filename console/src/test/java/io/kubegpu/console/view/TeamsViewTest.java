@@ -23,7 +23,7 @@ class TeamsViewTest {
         // finetune-vit's 4 A100s, and infer-ocr's 8 GiB of a T4 that reports 15360 MiB usable: 8192 / 15360 = 0.53 (more than its
         // half of the compute).
         assertThat(cv.gpus()).isEqualTo(4.53);
-        assertThat(cv.byModel()).containsExactlyEntriesOf(Map.of("A100-40GB", 4.0, "T4", 0.53));
+        assertThat(cv.byModel()).isEqualTo(Map.of("A100-40GB", 4.0, "T4", 0.53));
         assertThat(cv.wholeGpus()).isEqualTo(4);
         assertThat(cv.sharedPods()).isEqualTo(1);
         assertThat(cv.pods()).isEqualTo(2);
