@@ -38,8 +38,12 @@ public final class Console implements AutoCloseable {
     private final ConsoleMetrics metrics;
     private final ConsoleRoutes routes;
     private final AutoCloseable prometheus;
+    /** An analysis and its index. */
+    private record Indexed(AnalysisSnapshot analysis, UtilizationIndex index) {
+    }
+
     /** The last analysis indexed, reused while the scorer's snapshot is the same object. */
-    private final AtomicReference<Object[]> index = new AtomicReference<>(new Object[] {null, UtilizationIndex.NONE});
+    private final AtomicReference<Indexed> index = new AtomicReference<>(new Indexed(null, UtilizationIndex.NONE));
     private long sampleTimer = -1;
     private long metricsTimer = -1;
 
@@ -72,12 +76,12 @@ public final class Console implements AutoCloseable {
 
     /** The utilization index of an analysis, built once per analysis. */
     UtilizationIndex index(AnalysisSnapshot analysis) {
-        Object[] cached = index.get();
-        if (cached[0] == analysis) {
-            return (UtilizationIndex) cached[1];
+        Indexed cached = index.get();
+        if (cached.analysis() == analysis) {
+            return cached.index();
         }
         UtilizationIndex built = UtilizationIndex.of(analysis);
-        index.set(new Object[] {analysis, built});
+        index.set(new Indexed(analysis, built));
         return built;
     }
 

@@ -77,7 +77,7 @@ final class ConsoleRoutes {
         this.pending = pending;
         this.whatIf = whatIf;
         this.trends = trends;
-        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
     void mount(Router router) {
@@ -148,7 +148,9 @@ final class ConsoleRoutes {
         ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
         if (token != null) {
             String given = ctx.request().getHeader("Authorization");
-            if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+            // The scheme is case-insensitive (RFC 7235); the token is compared in constant time.
+            boolean bearer = given != null && given.regionMatches(true, 0, "Bearer ", 0, 7);
+            if (!bearer || !MessageDigest.isEqual(token, given.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kube-gpu-extender console\"");
                 reply(ctx, 401, ConsoleJson.error(given == null ? "this console needs a token" : "the token is not the console's", "Authorization",
                         null, "send 'Authorization: Bearer <token>' (the pages ask for it); the token is the console's --console-token-file"));

@@ -188,6 +188,9 @@ class ConsoleRoutesTest {
         assertThat(get("/api/v1/nodes").status()).as("even where a route does not exist").isEqualTo(401);
         Reply ok = get("/api/v1/cluster/status", "Authorization", "Bearer s3cr3t-t0ken");
         assertThat(ok.status()).isEqualTo(200);
+        assertThat(get("/api/v1/cluster/status", "Authorization", "bearer s3cr3t-t0ken").status()).as("the scheme in any case").isEqualTo(200);
+        assertThat(get("/api/v1/cluster/status", "Authorization", "Basic s3cr3t-t0ken").status()).isEqualTo(401);
+        assertThat(get("/api/v1/cluster/status", "Authorization", "Bearer s3cr3t-t0ke").status()).isEqualTo(401);
         for (String path : List.of("/api/v1/info", "/api/v1/teams", "/api/v1/pending", "/api/v1/trends", "/api/v1/whatif?request=1")) {
             assertThat(get(path, "Authorization", "Bearer s3cr3t-t0ken").body()).as(path).doesNotContain("s3cr3t");
         }
