@@ -112,7 +112,7 @@ startupProbe:
   imagePullPolicy: {{ .Values.image.pullPolicy }}
   args:
   - serve
-  - --roles={{ if .Values.scorer.enabled }}extender,scorer{{ else }}extender{{ end }}
+  - --roles=extender{{ if .Values.scorer.enabled }},scorer{{ end }}{{ if .Values.console.enabled }},console{{ end }}
   - --in-cluster
   {{- if $standalone }}
   # Called over the network by the cluster's kube-scheduler: on the pod's address, and with TLS only by
@@ -140,6 +140,17 @@ startupProbe:
   - --scorer-config=/etc/kube-gpu-extender/scorer/scorer.yaml
   - --utilization=prometheus
   {{- end }}
+  {{- if .Values.console.enabled }}
+  # The web console (trends from the scorer's Prometheus, over this chart's recording rules, when the scorer runs).
+  - --console-port={{ .Values.console.port }}
+  - --console-host=0.0.0.0
+  {{- if .Values.console.tokenSecret }}
+  - --console-token-file=/etc/kube-gpu-extender/console/token
+  {{- end }}
+  {{- range $team, $namespaces := .Values.console.teamGroups }}
+  - --team-group={{ $team }}={{ join "," $namespaces }}
+  {{- end }}
+  {{- end }}
   {{- include "kge.clusterArgs" . | nindent 2 }}
   env:
   {{- include "kge.jvmEnv" . | nindent 2 }}
@@ -152,6 +163,9 @@ startupProbe:
   - {name: extender, containerPort: {{ .Values.extender.port }}}
   {{- end }}
   - {name: health, containerPort: {{ .Values.extender.healthPort }}}
+  {{- if .Values.console.enabled }}
+  - {name: console, containerPort: {{ .Values.console.port }}}
+  {{- end }}
   securityContext: {{- toYaml .Values.securityContext | nindent 4 }}
   {{- include "kge.probes" (dict "port" .Values.extender.healthPort) | nindent 2 }}
   resources: {{- toYaml .Values.extender.resources | nindent 4 }}
@@ -167,4 +181,19 @@ startupProbe:
     mountPath: /etc/kube-gpu-extender/scorer
     readOnly: true
   {{- end }}
+  {{- if and .Values.console.enabled .Values.console.tokenSecret }}
+  - name: console-token
+    mountPath: /etc/kube-gpu-extender/console
+    readOnly: true
+  {{- end }}
+{{- end -}}
+
+{{/* The console's token Secret, mounted into the extender's container when one is named. */}}
+{{- define "kge.consoleVolumes" -}}
+{{- if and .Values.console.enabled .Values.console.tokenSecret }}
+- name: console-token
+  secret:
+    secretName: {{ .Values.console.tokenSecret }}
+    items: [{key: token, path: token}]
+{{- end }}
 {{- end -}}

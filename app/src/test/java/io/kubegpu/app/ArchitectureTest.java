@@ -22,7 +22,7 @@ class ArchitectureTest {
     static final String[] PURE = {
         "io.kubegpu.api..", "io.kubegpu.request..", "io.kubegpu.catalog..", "io.kubegpu.guard..", "io.kubegpu.cluster.state..",
         "io.kubegpu.extender.decision..", "io.kubegpu.extender.placement..", "io.kubegpu.webhook.mutation..", "io.kubegpu.scorer.score..",
-        "io.kubegpu.scorer.analysis..",
+        "io.kubegpu.scorer.analysis..", "io.kubegpu.console.view..",
     };
 
     /** Frameworks of the edges: servers, HTTP clients, the Kubernetes API client, metrics. */
@@ -81,6 +81,11 @@ class ArchitectureTest {
                 .resideInAPackage("io.kubegpu.extender.http.."));
         check(noClasses().that().resideInAPackage("io.kubegpu.webhook.mutation..").should().dependOnClassesThat()
                 .resideInAPackage("io.kubegpu.webhook.http.."));
+        check(noClasses().that().resideInAPackage("io.kubegpu.console.view..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.kubegpu.console.http..", "io.kubegpu.extender.service..", "io.kubegpu.extender.http..",
+                        "io.kubegpu.extender.bind..", "io.kubegpu.cluster.watch..", "io.kubegpu.scorer.run..", "io.kubegpu.scorer.prometheus..",
+                        "io.kubegpu.scorer.http..")
+                .because("the console's views are built from values; how they are served and fed is the edge's business"));
         check(noClasses().that().resideInAPackage("io.kubegpu.scorer.analysis..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.kubegpu.scorer.run..", "io.kubegpu.scorer.http..", "io.kubegpu.scorer.action..",
                         "io.kubegpu.scorer.notify..", "io.kubegpu.scorer.prometheus.."));

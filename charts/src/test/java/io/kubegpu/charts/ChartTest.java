@@ -48,12 +48,12 @@ class ChartTest {
         assertThat(kubeScheduler.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
         V1Container extender = container(scheduler, "extender");
         assertThat(extender.getImage()).isEqualTo("ghcr.io/kubegpu/kube-gpu-extender:0.1.0");
-        assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer", "--in-cluster", "--port=8888", "--policy=fragmentation",
+        assertThat(extender.getArgs()).contains("serve", "--roles=extender,scorer,console", "--in-cluster", "--port=8888", "--policy=fragmentation",
                 "--filter-returns=best", "--utilization=prometheus", "--node-labels=gfd,gpu-type");
         // The verbs only for kube-scheduler in the same pod; probes and metrics on their own port.
         assertThat(extender.getArgs()).contains("--host=127.0.0.1", "--health-port=8889", "--scheduler-name=gpu-scheduler")
                 .doesNotContain("--host=0.0.0.0");
-        assertThat(extender.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("health:8889");
+        assertThat(extender.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("health:8889", "console:8090");
         assertThat(extender.getReadinessProbe().getHttpGet().getPort().getIntValue()).isEqualTo(8889);
         var service = DEFAULTS.typed("Service", FULLNAME + "-scheduler", io.kubernetes.client.openapi.models.V1Service.class);
         assertThat(service.getSpec().getPorts()).extracting(p -> p.getTargetPort().getStrValue()).containsExactly("health");
@@ -292,7 +292,7 @@ class ChartTest {
         V1Deployment extender = chart.typed("Deployment", FULLNAME + "-extender", V1Deployment.class);
         assertThat(extender.getSpec().getReplicas()).isEqualTo(1);
         assertThat(extender.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(FULLNAME + "-extender");
-        assertThat(container(extender, "extender").getArgs()).contains("--roles=extender,scorer", "--in-cluster", "--host=0.0.0.0",
+        assertThat(container(extender, "extender").getArgs()).contains("--roles=extender,scorer,console", "--in-cluster", "--host=0.0.0.0",
                 "--tls-cert=/etc/kube-gpu-extender/extender-tls/tls.crt", "--tls-client-ca=/etc/kube-gpu-extender/extender-tls/ca.crt");
         // The verbs need kube-scheduler's client certificate, issued by this release with the serving one.
         V1Secret tls = chart.typed("Secret", FULLNAME + "-extender-tls", V1Secret.class);
@@ -306,6 +306,36 @@ class ChartTest {
         var binding = chart.typed("ClusterRoleBinding", FULLNAME + "-extender", io.kubernetes.client.openapi.models.V1ClusterRoleBinding.class);
         assertThat(binding.getSubjects()).extracting(s -> s.getName()).containsExactly(FULLNAME + "-extender");
         assertThat(RenderedChart.render(Map.of("scheduler.enabled", "false", "controllers.enabled", "false")).kinds()).doesNotContain("Role");
+    }
+
+    @Test
+    void theConsoleRunsInTheExtendersContainerBehindItsOwnService() {
+        V1Container extender = container(DEFAULTS.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class), "extender");
+        assertThat(extender.getArgs()).contains("--console-port=8090", "--console-host=0.0.0.0").noneMatch(a -> a.startsWith("--console-token-file"));
+        var service = DEFAULTS.typed("Service", FULLNAME + "-console", io.kubernetes.client.openapi.models.V1Service.class);
+        assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(service.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "scheduler");
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort() + ">" + p.getTargetPort().getStrValue()).containsExactly("8090>console");
+
+        RenderedChart configured = RenderedChart.render(Map.of("console.tokenSecret", "gpu-console-token", "console.teamGroups.research[0]", "team-nlp",
+                "console.teamGroups.research[1]", "team-llm", "networkPolicy.enabled", "true"));
+        V1Deployment scheduler = configured.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class);
+        assertThat(container(scheduler, "extender").getArgs()).contains("--console-token-file=/etc/kube-gpu-extender/console/token",
+                "--team-group=research=team-nlp,team-llm");
+        assertThat(container(scheduler, "extender").getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/kube-gpu-extender/console"));
+        assertThat(scheduler.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals("console-token"))
+                .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("gpu-console-token"));
+        var policy = configured.typed("NetworkPolicy", FULLNAME + "-scheduler", io.kubernetes.client.openapi.models.V1NetworkPolicy.class);
+        assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getIntValue()).contains(8090);
+
+        RenderedChart standalone = RenderedChart.render(Map.of("scheduler.enabled", "false", "extender.standalone", "true"));
+        assertThat(standalone.typed("Service", FULLNAME + "-console", io.kubernetes.client.openapi.models.V1Service.class).getSpec().getSelector())
+                .containsEntry("app.kubernetes.io/component", "extender");
+
+        RenderedChart off = RenderedChart.render(Map.of("console.enabled", "false"));
+        assertThat(off.names()).doesNotContain("Service/" + FULLNAME + "-console");
+        assertThat(container(off.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class), "extender").getArgs())
+                .contains("--roles=extender,scorer").noneMatch(a -> a.startsWith("--console"));
     }
 
     @Test
@@ -324,7 +354,8 @@ class ChartTest {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("extender.policy", "tight"), Map.of("webhook.scope", "everything"),
                 Map.of("scorer.config.threshold", "95"), Map.of("scorer.config.prom_url", "prometheus:9090"), Map.of("scheduler.replicas", "0"),
                 Map.of("unknownKey", "x"), Map.of("webhook.gpuTolerations[0]", "nvidia.com/gpu"), Map.of("scheduler.name", "GPU_Scheduler"),
-                Map.of("cluster.catalogOverrides[0].vendor", "nvidia"))) {
+                Map.of("cluster.catalogOverrides[0].vendor", "nvidia"), Map.of("console.teamGroups.Research[0]", "team-nlp"),
+                Map.of("console.port", "80"))) {
             assertThatThrownBy(() -> RenderedChart.render(bad)).as(bad.toString()).hasMessageContaining("values don't meet the specifications");
         }
     }

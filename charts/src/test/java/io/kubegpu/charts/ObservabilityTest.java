@@ -130,6 +130,58 @@ class ObservabilityTest {
                 + "'}}";
     }
 
+    /**
+     * The console's recording rules over two scheduler replicas exporting the same figures (counted once) and the scorer's
+     * per-pod utilization, run by promtool: what the Trends page reads.
+     */
+    @Test
+    void theConsolesRecordingRulesCountEachFigureOnce(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), new org.yaml.snakeyaml.Yaml().dump(chart.get("PrometheusRule", FULLNAME).get("spec")));
+        Files.writeString(dir.resolve("console-test.yaml"), """
+                rule_files: [rules.yaml]
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - {series: 'kubegpu_cluster_gpu_allocated{instance="a",model="A100-80GB"}', values: '6x10'}
+                      - {series: 'kubegpu_cluster_gpu_allocated{instance="b",model="A100-80GB"}', values: '6x10'}
+                      - {series: 'kubegpu_cluster_gpu_allocated{instance="a",model="T4"}', values: '2x10'}
+                      - {series: 'kubegpu_cluster_gpu_allocated{instance="b",model="T4"}', values: '2x10'}
+                      - {series: 'kubegpu_cluster_gpu_capacity{instance="a",model="A100-80GB"}', values: '16x10'}
+                      - {series: 'kubegpu_cluster_gpu_capacity{instance="b",model="A100-80GB"}', values: '16x10'}
+                      - {series: 'kubegpu_cluster_gpu_capacity{instance="a",model="T4"}', values: '16x10'}
+                      - {series: 'kubegpu_cluster_gpu_capacity{instance="b",model="T4"}', values: '16x10'}
+                      - {series: 'kubegpu_namespace_gpu_allocated{instance="a",namespace="team-cv"}', values: '4.5x10'}
+                      - {series: 'kubegpu_namespace_gpu_allocated{instance="b",namespace="team-cv"}', values: '4.5x10'}
+                      - {series: 'kubegpu_namespace_pending_gpu_pods{instance="a",namespace="team-cv"}', values: '1x10'}
+                      - {series: 'kubegpu_namespace_pending_gpu_pods{instance="b",namespace="team-cv"}', values: '1x10'}
+                      - {series: 'kubegpu_pending_gpu_pods{instance="a"}', values: '3x10'}
+                      - {series: 'kubegpu_pending_gpu_pods{instance="b"}', values: '3x10'}
+                      - {series: 'gpu_core_utilization{gpu_id="GPU-1",pod="p1",namespace="team-cv"}', values: '20x10'}
+                      - {series: 'gpu_core_utilization{gpu_id="GPU-2",pod="p2",namespace="team-cv"}', values: '40x10'}
+                      - {series: 'gpu_core_utilization{gpu_id="GPU-3",pod="p3",namespace="team-nlp"}', values: '90x10'}
+                    promql_expr_test:
+                      - {expr: 'kubegpu:cluster_gpu_allocated:sum', eval_time: 5m, exp_samples: [{labels: 'kubegpu:cluster_gpu_allocated:sum', value: 8}]}
+                      - {expr: 'kubegpu:cluster_gpu_allocation:ratio', eval_time: 5m, exp_samples: [{labels: 'kubegpu:cluster_gpu_allocation:ratio', value: 0.25}]}
+                      - {expr: 'kubegpu:cluster_gpu_utilization:avg', eval_time: 5m, exp_samples: [{labels: 'kubegpu:cluster_gpu_utilization:avg', value: 50}]}
+                      - {expr: 'kubegpu:cluster_pending_gpu_pods:sum', eval_time: 5m, exp_samples: [{labels: 'kubegpu:cluster_pending_gpu_pods:sum', value: 3}]}
+                      - expr: 'kubegpu:namespace_gpu_allocated:sum'
+                        eval_time: 5m
+                        exp_samples: [{labels: 'kubegpu:namespace_gpu_allocated:sum{namespace="team-cv"}', value: 4.5}]
+                      - expr: 'kubegpu:namespace_gpu_utilization:avg'
+                        eval_time: 5m
+                        exp_samples:
+                          - {labels: 'kubegpu:namespace_gpu_utilization:avg{namespace="team-cv"}', value: 30}
+                          - {labels: 'kubegpu:namespace_gpu_utilization:avg{namespace="team-nlp"}', value: 90}
+                      - expr: 'kubegpu:namespace_pending_gpu_pods:sum'
+                        eval_time: 5m
+                        exp_samples: [{labels: 'kubegpu:namespace_pending_gpu_pods:sum{namespace="team-cv"}', value: 1}]
+                """);
+        Path bin = Path.of(run(List.of("bash", Path.of("..", "scripts", "prometheus", "install.sh").toAbsolutePath().normalize().toString())));
+        String output = run(List.of(bin.resolve("promtool").toString(), "test", "rules", dir.resolve("console-test.yaml").toString()));
+        assertThat(output).contains("SUCCESS");
+    }
+
     @Test
     void theServiceMonitorScrapesEveryComponentButKeepsGpuSeriesFromTheScorerOnly() {
         String monitor = new org.yaml.snakeyaml.Yaml().dump(chart.get("ServiceMonitor", FULLNAME));
@@ -165,14 +217,14 @@ class ObservabilityTest {
         }
     }
 
-    /** Starts the extender, webhook and scorer in one server, gives each a request, and scrapes /metrics. */
+    /** Starts the extender, webhook, scorer and console in one server, gives each a request, and scrapes /metrics. */
     private static String exportedMetrics(Path dir) throws Exception {
         SelfSignedTls.certificate(dir, "webhook");
         var webhook = new ServerSettings.WebhookRole(ServerSettings.Endpoint.loopback(0), dir.resolve("cert.pem"), dir.resolve("key.pem"),
                 MutationConfig.defaults());
         var scorer = new ServerSettings.ScorerRole(ServerSettings.Endpoint.loopback(0), ScorerConfigLoader.load(Map.of()), true);
         try (Server server = Server.start(ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK))
-                .withWebhook(webhook).withScorer(scorer))) {
+                .withWebhook(webhook).withScorer(scorer).withConsole(ServerSettings.ConsoleRole.defaults()))) {
             SSLContext trustAll = SelfSignedTls.trustAll();
             HttpClient http = HttpClient.newBuilder().sslContext(trustAll).build();
             String base = "http://127.0.0.1:" + server.port();

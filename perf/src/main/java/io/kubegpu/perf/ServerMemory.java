@@ -39,9 +39,11 @@ public final class ServerMemory {
         }
         int port = ExtenderProcess.freePort();
         int scorerPort = ExtenderProcess.freePort();
+        int consolePort = ExtenderProcess.freePort();
         long started = System.nanoTime();
         try (ExtenderProcess server = ExtenderProcess.start(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--scorer-port", Integer.toString(scorerPort), "--manifests", manifests.toString()), "http://127.0.0.1:" + port, false)) {
+                "--scorer-port", Integer.toString(scorerPort), "--console-port", Integer.toString(consolePort), "--manifests",
+                manifests.toString()), "http://127.0.0.1:" + port, false)) {
             double startSeconds = (System.nanoTime() - started) / 1e9;
             // A full GC (jcmd, part of the JDK) first, so the heap figure is what is retained, not garbage.
             long pid = server.pid();

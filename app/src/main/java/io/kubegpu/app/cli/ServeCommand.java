@@ -37,18 +37,21 @@ import picocli.CommandLine.Model.CommandSpec;
  * failure to start ends the process with one line and a non-zero status.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the scheduler extender (filter, prioritize, bind), the admission webhook and the utilization scorer, with "
-                + "health, readiness, metrics and /explain. Without --kubeconfig/--in-cluster it serves the built-in sample cluster "
-                + "(or --manifests).")
+        description = "Run the scheduler extender (filter, prioritize, bind), the admission webhook, the utilization scorer and the "
+                + "web console, with health, readiness, metrics and /explain. Without --kubeconfig/--in-cluster it serves the built-in "
+                + "sample cluster (or --manifests).")
 final class ServeCommand implements Callable<Integer> {
     /** The roles one process can run. */
-    enum Role { extender, webhook, scorer, controllers }
+    enum Role { extender, webhook, scorer, controllers, console }
 
     /**
      * The warm-up's default on a live cluster: measured on the scheduler harness, a fresh extender's JIT compiler stopped
      * costing more than its requests after about 5,000 pods (some 10,000 calls and watch events).
      */
     static final int LIVE_WARM_UP_CALLS = 10_000;
+
+    /** Where the console's Trends page reads history. */
+    enum ConsoleTrends { auto, memory, prometheus }
 
     /** Where the scorer reads GPU metrics. */
     enum Utilization { auto, prometheus, synthetic }
@@ -78,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private ControllerOptions controllerOptions;
 
-    @Option(names = "--roles", split = ",", defaultValue = "extender,scorer",
+    @Option(names = "--roles", split = ",", defaultValue = "extender,scorer,console",
             description = "What to run: ${COMPLETION-CANDIDATES}, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
                     + "--webhook-tls-cert is given).")
     private Set<Role> roles;
@@ -208,6 +211,30 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
     private Map<String, String> namespaceCaps = new HashMap<>();
 
+    @Option(names = "--console-port", defaultValue = "8090", description = "HTTP port of the web console (default: ${DEFAULT-VALUE}).")
+    private int consolePort;
+
+    @Option(names = "--console-host", defaultValue = "127.0.0.1",
+            description = "Address of --console-port (default: ${DEFAULT-VALUE}: this machine only; 0.0.0.0 in a pod, behind a Service, "
+                    + "ideally with --console-token-file).")
+    private String consoleHost;
+
+    @Option(names = "--console-token-file", paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer <token>' on the console's /api/v1/ with the token in this file (the pages ask "
+                    + "for it); default: no token.")
+    private Path consoleTokenFile;
+
+    @Option(names = "--console-trends", defaultValue = "auto",
+            description = "Where the console's Trends page reads history: memory (sampled every minute in this process, 48 hours), "
+                    + "prometheus (the scorer's Prometheus, over the chart's recording rules), or auto: prometheus when the scorer reads "
+                    + "Prometheus, else memory (default: ${DEFAULT-VALUE}).")
+    private ConsoleTrends consoleTrends;
+
+    @Option(names = "--team-group", paramLabel = "TEAM=NAMESPACE[,NAMESPACE...]",
+            description = "Show these namespaces together as one team on the console's Teams and Trends pages; repeat for several "
+                    + "teams, e.g. --team-group research=team-nlp,team-llm.")
+    private Map<String, String> teamGroups = new java.util.LinkedHashMap<>();
+
     private ParameterException bad(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
@@ -272,7 +299,7 @@ final class ServeCommand implements Callable<Integer> {
         if (bodyLimitMb < 1 || bodyLimitMb > 1024) {
             throw bad("--body-limit-mb " + bodyLimitMb + " is not within 1..1024");
         }
-        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig}) {
+        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig, consoleTokenFile}) {
             if (file != null && !Files.isReadable(file)) {
                 throw bad("cannot read " + file + ": no such file, or not readable");
             }
@@ -349,8 +376,42 @@ final class ServeCommand implements Callable<Integer> {
             }
             controllers = controllerOptions.role();
         }
+        ServerSettings.ConsoleRole console = null;
+        if (running.contains(Role.console)) {
+            console = consoleRole(scorer);
+        }
         return new ServerSettings(common, source, healthPort == null ? null : new Endpoint(healthHost, healthPort), new Endpoint(host, port),
-                extender, webhook, scorer, controllers);
+                extender, webhook, scorer, controllers, console);
+    }
+
+    private ServerSettings.ConsoleRole consoleRole(ServerSettings.ScorerRole scorer) {
+        var settings = io.kubegpu.console.http.ConsoleSettings.defaults();
+        if (consoleTokenFile != null) {
+            String token;
+            try {
+                token = Files.readString(consoleTokenFile).trim();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                throw bad("cannot read --console-token-file " + consoleTokenFile + ": " + e.getMessage());
+            }
+            if (token.isEmpty()) {
+                throw bad("--console-token-file " + consoleTokenFile + " is empty: write the token in it");
+            }
+            settings = settings.withToken(token);
+        }
+        if (consoleTrends == ConsoleTrends.prometheus) {
+            if (scorer == null || scorer.synthetic()) {
+                throw bad("--console-trends prometheus reads the scorer's Prometheus (prom_url): run the scorer role on Prometheus "
+                        + "(--utilization prometheus)");
+            }
+            settings = settings.withPrometheus(scorer.config().promUrl());
+        }
+        io.kubegpu.console.view.TeamGroups teams;
+        try {
+            teams = io.kubegpu.console.view.TeamGroups.parse(teamGroups);
+        } catch (IllegalArgumentException e) {
+            throw bad("--team-group: " + e.getMessage());
+        }
+        return new ServerSettings.ConsoleRole(new Endpoint(consoleHost, consolePort), settings, teams, consoleTrends == ConsoleTrends.auto);
     }
 
     @Override

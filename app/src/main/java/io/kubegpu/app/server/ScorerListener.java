@@ -25,6 +25,8 @@ final class ScorerListener {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerListener.class);
     /** The extender's and webhook's routes, listed beside the scorer's in /docs; edit it with those routes. */
     static final String EXTENDER_ROUTES = "/io/kubegpu/app/openapi/extender.yaml";
+    /** The console's /api/v1 routes, listed in /docs too (a test holds the console's routes against it). */
+    static final String CONSOLE_ROUTES = "/io/kubegpu/console/openapi/console.yaml";
 
     private ScorerListener() {
     }
@@ -33,7 +35,7 @@ final class ScorerListener {
         Router router = Router.router(vertx);
         router.route().order(-100).handler(io.vertx.ext.web.handler.TimeoutHandler.create(Server.REQUEST_TIMEOUT_MS, 503));
         router.route().subRouter(health);
-        scorer.mount(router, List.of(EXTENDER_ROUTES));
+        scorer.mount(router, List.of(EXTENDER_ROUTES, CONSOLE_ROUTES));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(endpoint.host()).setPort(endpoint.port())
                         .setCompressionSupported(true).setIdleTimeout(Server.IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .requestHandler(router).listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -8,6 +8,13 @@ import io.kubegpu.cluster.watch.KubeClusterWatcher;
 import io.kubegpu.cluster.model.NodeMapper;
 import io.kubegpu.cluster.manifest.ManifestLoader;
 import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.PendingPods;
+import io.kubegpu.console.http.Console;
+import io.kubegpu.console.http.ConsoleSources;
+import io.kubegpu.console.view.DecisionLookup;
+import io.kubegpu.console.view.QuotaSource;
+import io.kubegpu.console.view.ViewConfig;
+import io.kubegpu.extender.decision.Policy;
 import io.kubegpu.extender.bind.ApiBinder;
 import io.kubegpu.extender.bind.BindGate;
 import io.kubegpu.extender.bind.Binder;
@@ -80,9 +87,13 @@ public final class Server implements AutoCloseable {
     private final WebhookListener webhook;
     private final HttpServer scorerHttp;
     private final Scorer scorer;
+    private final HttpServer consoleHttp;
+    private final PendingPods pending;
 
     private Server(Resources resources, ClusterState state, HttpServer main, HttpServer health, WebhookListener webhook, HttpServer scorerHttp,
-                   Scorer scorer) {
+                   Scorer scorer, HttpServer consoleHttp, PendingPods pending) {
+        this.consoleHttp = consoleHttp;
+        this.pending = pending;
         this.resources = resources;
         this.state = state;
         this.main = main;
@@ -128,11 +139,14 @@ public final class Server implements AutoCloseable {
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
 
-        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic();
-        Feed feed = startSource(settings.source(), state, cluster, needsPods, resources);
+        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic() || settings.console() != null;
+        // The GPU pods waiting for a node: only the console reads them, so only it makes the source keep them.
+        PendingPods pending = settings.console() == null ? null : new PendingPods();
+        Feed feed = startSource(settings.source(), state, cluster, needsPods, pending, clock, resources);
         KubeClusterWatcher watcher = feed.watcher();
 
-        DemandReader demands = new DemandReader(new GpuRequestParser(common.grammar()), cluster);
+        GpuRequestParser parser = new GpuRequestParser(common.grammar());
+        DemandReader demands = new DemandReader(parser, cluster);
         WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
         var policy = settings.extender() == null ? io.kubegpu.extender.decision.Policy.FRAGMENTATION : settings.extender().policy();
         GpuFit fit = new GpuFit(new MemoryGuard(common.catalog()), cluster.vendors().all(), policy, profile,
@@ -166,10 +180,12 @@ public final class Server implements AutoCloseable {
 
         Router mainRouter = Router.router(vertx);
         mainRouter.route().order(-100).handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
+        ExplainStore explanations = null;
+        NodeScorer nodeScorer = null;
         if (settings.extender() != null) {
             var role = settings.extender();
             mainRouter.route().order(-99).handler(limits.handler(role.bodyLimitBytes(), Server::extenderError));
-            ExplainStore explanations = new ExplainStore();
+            explanations = new ExplainStore(clock);
             ExtenderMetrics metrics = new ExtenderMetrics(registry);
             ClusterGpuMetrics gpuMetrics = new ClusterGpuMetrics(registry, cluster.vendors().all().stream().map(io.kubegpu.request.Vendor::resource).toList());
             gpuMetrics.refresh(state.snapshot());
@@ -194,8 +210,8 @@ public final class Server implements AutoCloseable {
                 Scorer health = utilization;
                 periodic.every(Duration.ofSeconds(5), () -> state.setLiveUnhealthy(health.unhealthyGpus()));
             }
-            NodeScorer scorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
-            ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
+            nodeScorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
+            ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, nodeScorer, explanations, metrics,
                     role.filterMode(), clock);
             PodCache podCache = new PodCache();
             GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
@@ -246,6 +262,35 @@ public final class Server implements AutoCloseable {
                     clock));
         }
 
+        HttpServer consoleHttp = null;
+        if (settings.console() != null) {
+            var role = settings.console();
+            var consoleSettings = role.settings();
+            if (role.trendsFromScorer() && settings.scorer() != null && !settings.scorer().synthetic()) {
+                // Production: the scorer reads Prometheus, and so do the console's trends (the chart's recording rules).
+                consoleSettings = consoleSettings.withPrometheus(settings.scorer().config().promUrl());
+            }
+            Policy consolePolicy = settings.extender() == null ? Policy.FRAGMENTATION : settings.extender().policy();
+            NodeScorer ranking = nodeScorer != null ? nodeScorer
+                    : new NodeScorer(consolePolicy, live, ServerSettings.ExtenderRole.defaults().liveWeight(), cluster.vendors().all(), profile);
+            Scorer analyses = utilization;
+            ExplainStore decisions = explanations;
+            var sources = new ConsoleSources(state::snapshot, pending::list, analyses == null ? () -> null : () -> analyses.analyzer().latest(),
+                    decisions == null ? DecisionLookup.NONE : key -> decisions.lastFilter(key).map(last -> new DecisionLookup.LastDecision(last.at(),
+                            last.candidates().stream().map(NodeScorer.Candidate::verdict).toList(), last.chosen())),
+                    parser, demands, fit, ranking, consolePolicy, new ViewConfig(cluster.vendors().all().stream().map(io.kubegpu.request.Vendor::resource)
+                            .toList(), cluster.gpushare().memoryResource(), cluster.gpushare().memoryUnitMiB(), role.teams(), QuotaSource.NONE));
+            Console console = new Console(vertx, sources, consoleSettings, registry, clock);
+            resources.add("console", console);
+            try {
+                consoleHttp = ConsoleListener.start(vertx, role.listen(), console);
+            } catch (Exception e) {
+                throw new IOException("cannot start the console on " + describe(role.listen()) + ": " + rootMessage(e), e);
+            }
+            resources.add("console listener", shutdown(consoleHttp));
+            console.start();
+        }
+
         HttpServer healthHttp = null;
         if (settings.health() != null) {
             healthHttp = listen(vertx, settings.health(), null, healthRouter, "health and metrics");
@@ -258,7 +303,7 @@ public final class Server implements AutoCloseable {
                 settings.extender() != null && settings.extender().tls() != null ? "https" : "http", settings.main().host(), mainHttp.actualPort(),
                 settings.extender() != null ? settings.extender().prefix() + " (filter, prioritize, bind)" : " (/healthz, /readyz, /metrics)",
                 healthHttp == null ? "" : "; health, metrics and /explain on http://" + settings.health().host() + ":" + healthHttp.actualPort());
-        return new Server(resources, state, mainHttp, healthHttp, hook, scorerHttp, utilization);
+        return new Server(resources, state, mainHttp, healthHttp, hook, scorerHttp, utilization, consoleHttp, pending);
     }
 
     /** A live cluster's watcher and the client it uses; both null for an embedded cluster. */
@@ -266,22 +311,22 @@ public final class Server implements AutoCloseable {
     }
 
     /** Loads or starts watching the cluster; a live cluster is first checked to answer, so a bad kubeconfig fails the start. */
-    private static Feed startSource(ClusterSource source, ClusterState state, ClusterConfig cluster, boolean watchPods, Resources resources)
-            throws IOException {
+    private static Feed startSource(ClusterSource source, ClusterState state, ClusterConfig cluster, boolean watchPods, PendingPods pending,
+                                    Clock clock, Resources resources) throws IOException {
         if (source instanceof ClusterSource.Kubernetes live) {
             ApiClient client = KubeClients.forWatching(live.kubeconfig());
             KubeClients.checkAccess(client, "nodes", API_CHECK_TIMEOUT, live.describe());
-            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods));
+            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods, pending, clock));
             watcher.start();
             LOG.info("watching the cluster of {} ({})", live.describe(), watchPods ? "nodes and pods" : "nodes");
             return new Feed(watcher, client);
         }
         if (source instanceof ClusterSource.Manifests manifests) {
-            var summary = new ManifestLoader(cluster).load(manifests.file(), state);
+            var summary = new ManifestLoader(cluster).load(manifests.file(), state, pending, clock.instant());
             LOG.info("embedded cluster from {}: {} nodes, {} pods (binds are recorded in memory only)", manifests.file(), summary.nodes(),
                     summary.pods());
         } else if (source instanceof ClusterSource.Sample) {
-            var summary = new ManifestLoader(cluster).loadSample(state);
+            var summary = new ManifestLoader(cluster).loadSample(state, pending, clock.instant());
             LOG.info("embedded cluster from the built-in sample: {} nodes, {} pods (binds are recorded in memory only)", summary.nodes(),
                     summary.pods());
         } else {
@@ -346,6 +391,16 @@ public final class Server implements AutoCloseable {
     /** The scorer's port, or -1 when the scorer role is off. */
     public int scorerPort() {
         return scorerHttp == null ? -1 : scorerHttp.actualPort();
+    }
+
+    /** The console's port, or -1 when the console role is off. */
+    public int consolePort() {
+        return consoleHttp == null ? -1 : consoleHttp.actualPort();
+    }
+
+    /** The GPU pods waiting for a node, or null when the console (their only reader) is off. */
+    public PendingPods pending() {
+        return pending;
     }
 
     /** The webhook's HTTPS port, or -1 when the webhook role is off. */

@@ -27,9 +27,10 @@ import java.util.Set;
  * @param webhook   the admission webhook, or null
  * @param scorer    the utilization scorer, or null
  * @param controllers the platform's controllers, or null
+ * @param console   the web console, or null
  */
 public record ServerSettings(Common common, ClusterSource source, Endpoint health, Endpoint main, ExtenderRole extender,
-                             WebhookRole webhook, ScorerRole scorer, ControllersRole controllers) {
+                             WebhookRole webhook, ScorerRole scorer, ControllersRole controllers, ConsoleRole console) {
     public ServerSettings {
         Objects.requireNonNull(common, "common");
         Objects.requireNonNull(source, "source");
@@ -39,35 +40,39 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
     /** The built-in sample cluster, the extender on a free loopback port, no other role: what most tests start from. */
     public static ServerSettings embedded() {
         return new ServerSettings(Common.defaults(), new ClusterSource.Sample(), null, Endpoint.loopback(0), ExtenderRole.defaults(), null, null,
-                null);
+                null, null);
     }
 
     public ServerSettings withSource(ClusterSource value) {
-        return new ServerSettings(common, value, health, main, extender, webhook, scorer, controllers);
+        return new ServerSettings(common, value, health, main, extender, webhook, scorer, controllers, console);
     }
 
     public ServerSettings withHealth(Endpoint value) {
-        return new ServerSettings(common, source, value, main, extender, webhook, scorer, controllers);
+        return new ServerSettings(common, source, value, main, extender, webhook, scorer, controllers, console);
     }
 
     public ServerSettings withMain(Endpoint value) {
-        return new ServerSettings(common, source, health, value, extender, webhook, scorer, controllers);
+        return new ServerSettings(common, source, health, value, extender, webhook, scorer, controllers, console);
     }
 
     public ServerSettings withExtender(ExtenderRole value) {
-        return new ServerSettings(common, source, health, main, value, webhook, scorer, controllers);
+        return new ServerSettings(common, source, health, main, value, webhook, scorer, controllers, console);
     }
 
     public ServerSettings withWebhook(WebhookRole value) {
-        return new ServerSettings(common, source, health, main, extender, value, scorer, controllers);
+        return new ServerSettings(common, source, health, main, extender, value, scorer, controllers, console);
     }
 
     public ServerSettings withScorer(ScorerRole value) {
-        return new ServerSettings(common, source, health, main, extender, webhook, value, controllers);
+        return new ServerSettings(common, source, health, main, extender, webhook, value, controllers, console);
     }
 
     public ServerSettings withControllers(ControllersRole value) {
-        return new ServerSettings(common, source, health, main, extender, webhook, scorer, value);
+        return new ServerSettings(common, source, health, main, extender, webhook, scorer, value, console);
+    }
+
+    public ServerSettings withConsole(ConsoleRole value) {
+        return new ServerSettings(common, source, health, main, extender, webhook, scorer, controllers, value);
     }
 
     /** What every role reads nodes, pods and requests with. */
@@ -210,6 +215,35 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
             if (controllers.isEmpty()) {
                 throw new IllegalArgumentException("the controllers role needs at least one controller");
             }
+        }
+    }
+
+    /**
+     * The web console: its listener, how it runs (token, trend source), and the team groups of its Teams page.
+     *
+     * @param trendsFromScorer read trends from the scorer's Prometheus when the scorer reads Prometheus ({@code auto}); the
+     *                         settings' own source otherwise
+     */
+    public record ConsoleRole(Endpoint listen, io.kubegpu.console.http.ConsoleSettings settings, io.kubegpu.console.view.TeamGroups teams,
+                              boolean trendsFromScorer) {
+        public ConsoleRole {
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(teams, "teams");
+        }
+
+        /** A free loopback port, no token, trends in memory, no team groups: what tests start from. */
+        public static ConsoleRole defaults() {
+            return new ConsoleRole(Endpoint.loopback(0), io.kubegpu.console.http.ConsoleSettings.defaults(), io.kubegpu.console.view.TeamGroups.NONE,
+                    true);
+        }
+
+        public ConsoleRole withSettings(io.kubegpu.console.http.ConsoleSettings value) {
+            return new ConsoleRole(listen, value, teams, trendsFromScorer);
+        }
+
+        public ConsoleRole withTeams(io.kubegpu.console.view.TeamGroups value) {
+            return new ConsoleRole(listen, settings, value, trendsFromScorer);
         }
     }
 

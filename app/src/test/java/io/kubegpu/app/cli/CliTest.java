@@ -181,7 +181,7 @@ class CliTest {
         assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(noCert.err()).contains("the webhook role needs --webhook-tls-cert and --webhook-tls-key");
         Run badRole = run("", "serve", "--roles", "scheduler");
-        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer, controllers]").contains("'scheduler'");
+        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer, controllers, console]").contains("'scheduler'");
         assertThat(badRole.err().lines()).as("one line, not the whole usage text").hasSize(1);
         Run badPolicy = run("", "serve", "--policy", "tight");
         assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");
@@ -203,6 +203,25 @@ class CliTest {
         assertThat(controllersWithoutCluster.err()).contains("the controllers role needs a live cluster");
         Run clientCaWithoutTls = run("", "serve", "--tls-client-ca", "/etc/hostname");
         assertThat(clientCaWithoutTls.err()).contains("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+
+    @Test
+    void serveRefusesBadConsoleOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path empty = dir.resolve("token");
+        Files.writeString(empty, " \n");
+        Run emptyToken = run("", "serve", "--console-token-file", empty.toString());
+        assertThat(emptyToken.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(emptyToken.err()).contains("--console-token-file " + empty + " is empty");
+        Run missingToken = run("", "serve", "--console-token-file", "/nonexistent/token");
+        assertThat(missingToken.err()).contains("cannot read /nonexistent/token");
+        Run noPrometheus = run("", "serve", "--console-trends", "prometheus");
+        assertThat(noPrometheus.err()).contains("--console-trends prometheus reads the scorer's Prometheus");
+        Run badTrends = run("", "serve", "--console-trends", "disk");
+        assertThat(badTrends.err()).contains("expected one of [auto, memory, prometheus]");
+        Run badGroup = run("", "serve", "--team-group", "Research=team-nlp");
+        assertThat(badGroup.err()).contains("--team-group: team group 'Research' is not a name");
+        Run badNamespace = run("", "serve", "--team-group", "research=team_nlp");
+        assertThat(badNamespace.err()).contains("'team_nlp' is not a namespace name");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.kubegpu.cluster.model.MetadataTrimming;
 import io.kubegpu.cluster.model.NodeMapper;
 import io.kubegpu.cluster.model.PodMapper;
 import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.PendingPods;
 import io.kubernetes.client.openapi.JSON;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -48,23 +50,41 @@ public final class ManifestLoader {
 
     /** Loads the built-in sample cluster and marks the state synced. */
     public Summary loadSample(ClusterState state) {
+        return loadSample(state, null, null);
+    }
+
+    /**
+     * Loads the built-in sample cluster and marks the state synced; its pending GPU pods go to {@code pending} (when not
+     * null), waiting since {@code seenAt} unless they carry a creation time.
+     */
+    public Summary loadSample(ClusterState state, PendingPods pending, Instant seenAt) {
         InputStream in = ManifestLoader.class.getResourceAsStream(SAMPLE_CLUSTER);
         if (in == null) {
             throw new ManifestException("built-in " + SAMPLE_CLUSTER + " is missing from the jar");
         }
-        return load(new InputStreamReader(in, StandardCharsets.UTF_8), "built-in " + SAMPLE_CLUSTER, state);
+        return load(new InputStreamReader(in, StandardCharsets.UTF_8), "built-in " + SAMPLE_CLUSTER, state, pending, seenAt);
     }
 
     /** Loads a manifest file and marks the state synced. */
     public Summary load(Path file, ClusterState state) {
+        return load(file, state, null, null);
+    }
+
+    /** Loads a manifest file and marks the state synced; pending GPU pods go to {@code pending} as in {@link #loadSample}. */
+    public Summary load(Path file, ClusterState state, PendingPods pending, Instant seenAt) {
         try {
-            return load(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), state);
+            return load(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), state, pending, seenAt);
         } catch (IOException e) {
             throw new ManifestException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
     public Summary load(Reader reader, String source, ClusterState state) {
+        return load(reader, source, state, null, null);
+    }
+
+    /** As {@link #load(Reader, String, ClusterState)}, keeping pending GPU pods in {@code pending} when it is not null. */
+    public Summary load(Reader reader, String source, ClusterState state, PendingPods pending, Instant seenAt) {
         int nodeCount = 0;
         int podCount = 0;
         int ignored = 0;
@@ -87,6 +107,9 @@ public final class ManifestLoader {
                             KubePod pod = decode(withUid(object), KubePod.class, where);
                             var gpuPod = pods.map(pod);
                             gpuPod.ifPresent(state::upsertPod);
+                            if (pending != null) {
+                                pods.pending(pod, seenAt).ifPresent(pending::upsert);
+                            }
                             podCount++;
                         }
                         default -> ignored++;

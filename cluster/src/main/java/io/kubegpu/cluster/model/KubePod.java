@@ -5,8 +5,12 @@ import java.util.Map;
 
 /** A Pod as the API server sends it, trimmed to what GPU accounting reads. */
 public final class KubePod extends KubeObject {
+    /** {@code metadata.creationTimestamp} in epoch seconds as the streaming reader keeps it; {@link #NO_TIME} when absent. */
+    static final long NO_TIME = Long.MIN_VALUE;
+
     Spec spec;
     Status status;
+    long createdEpochSecond = NO_TIME;
 
     static final class Spec {
         String nodeName;
@@ -116,15 +120,30 @@ public final class KubePod extends KubeObject {
         return spec == null || spec.priority == null ? 0 : spec.priority;
     }
 
-    /** {@code metadata.creationTimestamp}, or null. */
-    public java.time.Instant createdAt() {
-        return metadata == null || metadata.getCreationTimestamp() == null ? null : metadata.getCreationTimestamp().toInstant();
-    }
-
     /** Phase Succeeded or Failed: it holds nothing any more. */
     public boolean terminal() {
         String phase = status == null ? null : status.phase;
         return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    /** {@code metadata.creationTimestamp}, or {@code null} when absent or unreadable. */
+    public java.time.Instant createdAt() {
+        if (createdEpochSecond != NO_TIME) {
+            return java.time.Instant.ofEpochSecond(createdEpochSecond);
+        }
+        return metadata == null || metadata.getCreationTimestamp() == null ? null : metadata.getCreationTimestamp().toInstant();
+    }
+
+    /** RFC 3339 text to epoch seconds; {@link #NO_TIME} when it is absent or not a timestamp. */
+    static long epochSecond(String text) {
+        if (text == null) {
+            return NO_TIME;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            return NO_TIME;
+        }
     }
 
     /** The node the pod is bound to, or {@code null} while pending. */

@@ -25,7 +25,7 @@ public final class KubePodReader {
         in.beginObject();
         while (in.hasNext()) {
             switch (in.nextName()) {
-                case "metadata" -> pod.metadata = metadata(in);
+                case "metadata" -> pod.metadata = metadata(in, pod);
                 case "spec" -> pod.spec = spec(in);
                 case "status" -> pod.status = status(in);
                 case "kind" -> pod.kind = stringOrNull(in);
@@ -37,7 +37,7 @@ public final class KubePodReader {
         return pod;
     }
 
-    private static V1ObjectMeta metadata(JsonReader in) throws IOException {
+    private static V1ObjectMeta metadata(JsonReader in, KubePod pod) throws IOException {
         if (nullValue(in)) {
             return null;
         }
@@ -50,7 +50,8 @@ public final class KubePodReader {
                 case "namespace" -> meta.setNamespace(stringOrNull(in));
                 case "uid" -> meta.setUid(stringOrNull(in));
                 case "resourceVersion" -> meta.setResourceVersion(stringOrNull(in));
-                case "creationTimestamp" -> meta.setCreationTimestamp(timestamp(in));
+                // Kept as epoch seconds on the pod, not as the metadata's OffsetDateTime: a pending pod's wait is shown from it.
+                case "creationTimestamp" -> pod.createdEpochSecond = KubePod.epochSecond(stringOrNull(in));
                 case "labels" -> meta.setLabels(stringMap(in));
                 case "annotations" -> {
                     Map<String, String> annotations = stringMap(in);
@@ -64,12 +65,6 @@ public final class KubePodReader {
         }
         in.endObject();
         return meta;
-    }
-
-    /** An RFC 3339 time as the API server writes it; the client's Gson reads the same text to the same instant. */
-    private static java.time.OffsetDateTime timestamp(JsonReader in) throws IOException {
-        String text = stringOrNull(in);
-        return text == null ? null : java.time.OffsetDateTime.parse(text);
     }
 
     private static KubePod.Spec spec(JsonReader in) throws IOException {

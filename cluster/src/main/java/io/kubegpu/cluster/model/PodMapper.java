@@ -2,6 +2,7 @@ package io.kubegpu.cluster.model;
 
 import io.kubegpu.cluster.state.GpuPod;
 import io.kubegpu.cluster.state.GpuSlice;
+import io.kubegpu.cluster.state.PendingPod;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,31 @@ public final class PodMapper {
         boolean elastic = pod.metadata.getAnnotations() != null && pod.metadata.getAnnotations().containsKey(io.kubegpu.api.Annotations.ELASTIC);
         return Optional.of(new GpuPod(pod.metadata.getUid(), namespace, pod.metadata.getName(), nodeName, terminal, requests, slices,
                 pod.priority(), pod.createdAt(), elastic));
+    }
+
+    /**
+     * The pod as a {@link PendingPod} when it waits for a node and is a GPU pod (it requests a GPU resource or carries
+     * {@code kubegpu.io/gpu}); empty otherwise. {@code seenAt} stands in for a creation time the object lacks.
+     */
+    public Optional<PendingPod> pending(KubePod pod, java.time.Instant seenAt) {
+        if (pod.metadata == null || pod.metadata.getName() == null || pod.metadata.getUid() == null || pod.nodeName() != null
+                || pod.terminal()) {
+            return Optional.empty();
+        }
+        Map<String, Long> requests = effectiveRequests(pod);
+        Map<String, String> ours = new HashMap<>();
+        pod.annotations().forEach((key, value) -> {
+            if (key.startsWith(PendingPod.ANNOTATION_PREFIX) && value != null) {
+                ours.put(key, value);
+            }
+        });
+        if (requests.isEmpty() && !ours.containsKey(io.kubegpu.api.Annotations.GPU)) {
+            return Optional.empty();
+        }
+        String namespace = pod.metadata.getNamespace() == null ? "default" : pod.metadata.getNamespace();
+        java.time.Instant created = pod.createdAt();
+        return Optional.of(new PendingPod(pod.metadata.getUid(), namespace, pod.metadata.getName(), created == null ? seenAt : created,
+                pod.schedulerName(), ours, requests));
     }
 
     /**

@@ -120,6 +120,14 @@ public final class NodeState {
         return count;
     }
 
+    /**
+     * This node's state as it would be without one pod or reservation (by UID): what-if questions such as "would the
+     * pending pod fit here if this pod finished". The published state is not changed.
+     */
+    public NodeState withoutHolder(String uid) {
+        return new NodeState(name, node, without(pods, p -> p.uid().equals(uid)), without(reservations, r -> r.podUid().equals(uid)));
+    }
+
     boolean isEmpty() {
         return node == null && pods.isEmpty() && reservations.isEmpty();
     }

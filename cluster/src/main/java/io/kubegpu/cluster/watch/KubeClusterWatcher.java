@@ -14,11 +14,14 @@ import io.kubegpu.cluster.model.PodMapper;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuPod;
+import io.kubegpu.cluster.state.PendingPod;
+import io.kubegpu.cluster.state.PendingPods;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +55,9 @@ public final class KubeClusterWatcher implements AutoCloseable {
         return thread;
     });
     private final SharedIndexInformer<KubePod> podInformer;
+    /** The GPU pods waiting for a node, or null when nobody reads them. */
+    private final PendingPods pending;
+    private final Clock clock;
     private final Object syncLock = new Object();
     private boolean nodesListed;
     private boolean podsListed;
@@ -66,7 +72,17 @@ public final class KubeClusterWatcher implements AutoCloseable {
      *                  list is held in memory
      */
     public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods) {
+        this(client, state, config, watchPods, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param pending where the GPU pods waiting for a node are kept (the console's scheduling queue), or null to keep none
+     * @param clock   when a pod was first seen, for pods without a creation time
+     */
+    public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods, PendingPods pending, Clock clock) {
         MetadataTrimming.install();
+        this.pending = watchPods ? pending : null;
+        this.clock = clock;
         this.factory = new SharedInformerFactory(client);
         this.state = state;
         this.nodes = new NodeMapper(config);
@@ -141,10 +157,20 @@ public final class KubeClusterWatcher implements AutoCloseable {
 
     private void applyPodList(KubePodList list) {
         List<GpuPod> mapped = new ArrayList<>();
+        List<PendingPod> waiting = new ArrayList<>();
+        java.time.Instant now = clock.instant();
         for (KubePod pod : list.getItems()) {
-            safely("pod", pod, () -> pods.map(pod).ifPresent(mapped::add));
+            safely("pod", pod, () -> {
+                pods.map(pod).ifPresent(mapped::add);
+                if (pending != null) {
+                    pods.pending(pod, now).ifPresent(waiting::add);
+                }
+            });
         }
         state.replacePods(mapped);
+        if (pending != null) {
+            pending.replaceAll(waiting);
+        }
         LOG.info("listed {} pods, {} of them GPU pods", list.getItems().size(), mapped.size());
     }
 
@@ -167,12 +193,23 @@ public final class KubeClusterWatcher implements AutoCloseable {
                 // It may have held GPUs in an earlier version (resources cannot change, but be safe).
                 state.deletePod(pod.getMetadata().getUid());
             }
+            if (pending != null) {
+                Optional<PendingPod> waiting = pods.pending(pod, clock.instant());
+                if (waiting.isPresent()) {
+                    pending.upsert(waiting.get());
+                } else if (pod.uid() != null) {
+                    pending.remove(pod.uid());
+                }
+            }
         });
     }
 
     private void removePod(KubePod pod) {
         if (pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
             state.deletePod(pod.getMetadata().getUid());
+            if (pending != null) {
+                pending.remove(pod.getMetadata().getUid());
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import io.kubegpu.cluster.watch.KubeClusterWatcher;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.cluster.state.PendingPod;
+import io.kubegpu.cluster.state.PendingPods;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Clock;
@@ -34,6 +36,7 @@ class KubeClusterWatcherIT {
 
     private static TestCluster cluster;
     private static ClusterState state;
+    private static PendingPods pending;
     private static KubeClusterWatcher watcher;
 
     @BeforeAll
@@ -41,7 +44,8 @@ class KubeClusterWatcherIT {
         ApiClient client = ControlPlane.client();
         cluster = new TestCluster(client);
         state = new ClusterState(Clock.systemUTC());
-        watcher = new KubeClusterWatcher(client, state, ClusterConfig.defaults());
+        pending = new PendingPods();
+        watcher = new KubeClusterWatcher(client, state, ClusterConfig.defaults(), true, pending, Clock.systemUTC());
         watcher.start();
         Eventually.until(WAIT, "the informers have synced", () -> state.snapshot().synced());
     }
@@ -73,13 +77,19 @@ class KubeClusterWatcherIT {
         });
 
         V1Pod pod = cluster.createPod("trainer", Map.of(GPU, "2"), Map.of("kubegpu.io/gpu", "2(V100)"));
-        // Pending pods hold nothing.
-        Eventually.until(WAIT, "the pending pod is seen", () -> state.pod(pod.getMetadata().getUid()) == null
-                && node(nodeName).isPresent());
+        // Pending pods hold nothing; they wait, from the API server's creation time, in the console's pending list.
+        String key = cluster.namespace + "/" + pod.getMetadata().getName();
+        Eventually.until(WAIT, "the pending pod is seen", () -> pending.list().stream().anyMatch(p -> p.key().equals(key)));
+        assertThat(state.pod(pod.getMetadata().getUid())).isNull();
         assertThat(node(nodeName).orElseThrow().used(GPU)).isZero();
+        PendingPod waiting = pending.list().stream().filter(p -> p.key().equals(key)).findFirst().orElseThrow();
+        assertThat(waiting.createdAt()).isEqualTo(pod.getMetadata().getCreationTimestamp().toInstant());
+        assertThat(waiting.annotations()).containsEntry("kubegpu.io/gpu", "2(V100)");
+        assertThat(waiting.requests()).containsEntry(GPU, 2L);
 
         cluster.bind(pod, nodeName);
         Eventually.until(WAIT, "the bound pod is counted", () -> node(nodeName).orElseThrow().used(GPU) == 2);
+        Eventually.until(WAIT, "the bound pod no longer waits", () -> pending.list().stream().noneMatch(p -> p.key().equals(key)));
         assertThat(node(nodeName).orElseThrow().pods()).extracting(p -> p.key())
                 .containsExactly(cluster.namespace + "/" + pod.getMetadata().getName());
     }

@@ -49,6 +49,18 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void theSamplesPendingGpuPodsWaitSinceTheLoad() {
+        var pending = new io.kubegpu.cluster.state.PendingPods();
+        java.time.Instant loaded = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        loader.loadSample(state, pending, loaded);
+        assertThat(pending.list()).extracting(io.kubegpu.cluster.state.PendingPod::key).containsExactlyInAnyOrder("team-llm/waiting-h100",
+                "team-cv/waiting-a100-80g");
+        assertThat(pending.list()).allSatisfy(p -> assertThat(p.createdAt()).isEqualTo(loaded));
+        assertThat(state.snapshot().nodes().stream().flatMap(n -> n.pods().stream()).map(p -> p.name()))
+                .as("a pending pod holds nothing").doesNotContain("waiting-h100", "waiting-a100-80g");
+    }
+
+    @Test
     void readsSeveralDocumentsAndIgnoresOtherKinds() {
         String yaml = """
                 apiVersion: v1

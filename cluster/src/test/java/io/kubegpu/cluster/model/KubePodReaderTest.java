@@ -97,6 +97,39 @@ class KubePodReaderTest {
     }
 
     @Test
+    void keepsTheCreationTimeAPendingPodsWaitIsCountedFrom() throws IOException {
+        KubePod pod = stream("{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"uid\":\"u\",\"creationTimestamp\":\"2026-12-01T10:00:00Z\","
+                + "\"annotations\":{\"kubegpu.io/gpu\":\"2(V100)\",\"team\":\"secret\"}},\"spec\":{\"schedulerName\":\"gpu-scheduler\","
+                + "\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":{\"nvidia.com/gpu\":\"2\"}}}]},\"status\":{\"phase\":\"Pending\"}}");
+        assertThat(pod.createdAt()).isEqualTo(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        var pending = MAPPER.pending(pod, java.time.Instant.EPOCH).orElseThrow();
+        assertThat(pending.createdAt()).isEqualTo(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        assertThat(pending.key()).isEqualTo("ns/p");
+        assertThat(pending.schedulerName()).isEqualTo("gpu-scheduler");
+        assertThat(pending.annotations()).as("only ours are kept").containsOnlyKeys("kubegpu.io/gpu");
+        assertThat(pending.requests()).containsEntry("nvidia.com/gpu", 2L);
+        assertThat(MetadataTrimming.reflective().fromJson("{\"metadata\":{\"creationTimestamp\":\"2026-12-01T10:00:00Z\"}}", KubePod.class)
+                .createdAt()).as("the full decoder agrees").isEqualTo(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        assertThat(stream("{\"metadata\":{\"creationTimestamp\":\"yesterday\"}}").createdAt()).isNull();
+    }
+
+    @Test
+    void onlyGpuPodsWaitingForANodeArePending() throws IOException {
+        java.time.Instant seen = java.time.Instant.parse("2026-12-01T11:00:00Z");
+        String gpu = "\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":{\"nvidia.com/gpu\":\"1\"}}}]";
+        assertThat(MAPPER.pending(stream("{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"spec\":{" + gpu + "}}"), seen).orElseThrow()
+                .createdAt()).as("no creation time: when it was seen").isEqualTo(seen);
+        assertThat(MAPPER.pending(stream("{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"spec\":{\"nodeName\":\"n\"," + gpu + "}}"), seen))
+                .as("bound").isEmpty();
+        assertThat(MAPPER.pending(stream("{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"spec\":{" + gpu + "},\"status\":{\"phase\":\"Failed\"}}"),
+                seen)).as("finished").isEmpty();
+        assertThat(MAPPER.pending(stream("{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}"), seen))
+                .as("no GPU").isEmpty();
+        assertThat(MAPPER.pending(stream("{\"metadata\":{\"name\":\"p\",\"uid\":\"u\",\"annotations\":{\"kubegpu.io/gpu\":\"1\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\"}]}}"), seen)).as("the annotation alone (no webhook ran)").isPresent();
+    }
+
+    @Test
     void refusesAShapeThatIsNotAPod() {
         assertThatThrownBy(() -> stream("{\"metadata\":{\"annotations\":[\"a\"]}}")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> stream("[1]")).isInstanceOf(IllegalStateException.class);

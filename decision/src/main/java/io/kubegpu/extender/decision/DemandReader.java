@@ -34,9 +34,25 @@ public final class DemandReader {
     public PodDemand read(KubePod pod) {
         String name = pod.name() != null ? pod.name() : pod.generateName();
         String key = name == null && pod.namespace() == null ? "?" : (pod.namespace() == null ? "default" : pod.namespace()) + "/" + name;
-        String uid = pod.uid();
-        Map<String, String> annotations = pod.annotations();
+        // The requests are counted only when needed: a whole-GPU pod with the annotation (most of them) never needs them.
+        return read(key, pod.uid(), pod.annotations(), () -> pods.effectiveRequests(pod));
+    }
 
+    /** A pending pod's demand, as {@link #read(KubePod)} reads the pod it was taken from. */
+    public PodDemand read(io.kubegpu.cluster.state.PendingPod pod) {
+        return read(pod.key(), pod.uid(), pod.annotations(), pod.requests());
+    }
+
+    /**
+     * The demand of a pod given by its annotations and its effective requests of the GPU resources (as
+     * {@link PodMapper#effectiveRequests} counts them): what {@link #read(KubePod)} reads, for pods known only by those
+     * (pending pods, what-if questions).
+     */
+    public PodDemand read(String key, String uid, Map<String, String> annotations, Map<String, Long> requests) {
+        return read(key, uid, annotations, () -> requests);
+    }
+
+    private PodDemand read(String key, String uid, Map<String, String> annotations, java.util.function.Supplier<Map<String, Long>> effective) {
         int minTotal = 0;
         String minMemory = annotations.get(MemoryGuard.MIN_MEMORY_ANNOTATION);
         Policy policy = null;
@@ -64,7 +80,7 @@ public final class DemandReader {
             PodDemand demand = fromRequest(key, uid, request, minTotal, policy);
             if (demand.kind() == PodDemand.Kind.SHARED) {
                 // The device plugin hands out what the container requests: count at least that.
-                long units = pods.effectiveRequests(pod).getOrDefault(cluster.gpushare().memoryResource(), 0L);
+                long units = effective.get().getOrDefault(cluster.gpushare().memoryResource(), 0L);
                 long requestedMiB = Math.min(Integer.MAX_VALUE, units * cluster.gpushare().memoryUnitMiB());
                 if (requestedMiB > demand.memoryMiB()) {
                     demand = demand.withMemoryMiB((int) requestedMiB);
@@ -73,7 +89,7 @@ public final class DemandReader {
             return demand;
         }
 
-        Map<String, Long> requests = pods.effectiveRequests(pod);
+        Map<String, Long> requests = effective.get();
         for (Vendor vendor : cluster.vendors().all()) {
             long count = requests.getOrDefault(vendor.resource(), 0L);
             if (count > 0) {

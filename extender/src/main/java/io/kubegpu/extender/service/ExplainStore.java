@@ -9,6 +9,7 @@ import io.kubegpu.extender.decision.NodeScorer;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.decision.ScoreParts;
 import io.kubegpu.extender.decision.VictimSelection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,26 +39,53 @@ public final class ExplainStore {
         }
     }
 
+    /**
+     * The last filter decision for a pod, as the filter made it: when, the pod's demand, each candidate with its verdict,
+     * and the node the reply kept (null when it kept every fitting node, or none fitted).
+     */
+    public record LastFilter(Instant at, PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
+    }
+
     private final Cache<String, Decision> decisions = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofHours(1))
             .build();
+    private final Clock clock;
+
+    public ExplainStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock when decisions are recorded as made */
+    public ExplainStore(Clock clock) {
+        this.clock = clock;
+    }
 
     void filtered(PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
-        decisions.put(demand.podKey(), new Decision(new Filtered(Instant.now(), demand, candidates, chosen), null));
+        decisions.put(demand.podKey(), new Decision(new Filtered(clock.instant(), demand, candidates, chosen), null));
     }
 
     void scored(String verb, PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {
-        Scored scored = new Scored(Instant.now(), verb, candidates, parts);
+        Scored scored = new Scored(clock.instant(), verb, candidates, parts);
         decisions.asMap().compute(demand.podKey(), (key, previous) -> new Decision(previous == null ? null : previous.filter(), scored,
                 previous == null ? null : previous.preempt()));
     }
 
     /** Kept beside the pod's last filter: the filter that failed is what made kube-scheduler try preemption. */
     void preempted(PodDemand demand, int priority, List<VictimSelection.NodeResult> nodes) {
-        Preempted preempted = new Preempted(Instant.now(), demand, priority, nodes);
+        Preempted preempted = new Preempted(clock.instant(), demand, priority, nodes);
         decisions.asMap().compute(demand.podKey(), (key, previous) -> previous == null ? new Decision(null, null, preempted)
                 : new Decision(previous.filter(), previous.prioritize(), preempted));
+    }
+
+    /** The last filter decision for {@code namespace/name}, if one is kept. */
+    public Optional<LastFilter> lastFilter(String podKey) {
+        Decision decision = decisions.getIfPresent(podKey);
+        if (decision == null || decision.filter() == null) {
+            return Optional.empty();
+        }
+        Filtered filtered = decision.filter();
+        return Optional.of(new LastFilter(filtered.at(), filtered.demand(), filtered.candidates(), filtered.chosen()));
     }
 
     public Optional<JsonObject> get(String podKey) {

@@ -54,7 +54,7 @@ class BestNodeFilterTest {
         }
         state.upsertPod(GpuPods.pod("busy").on("b-busy").whole(6).build());
         state.markSynced(true);
-        explanations = new ExplainStore();
+        explanations = new ExplainStore(clock);
         GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), CONFIG.vendors().all());
         service = new ExtenderService(state, new NodeMapper(CONFIG), new DemandReader(GpuRequestParser.defaults(), CONFIG), fit,
                 new NodeScorer(Policy.BINPACK, LiveLoad.NONE, 0, CONFIG.vendors().all()), explanations,
@@ -96,6 +96,14 @@ class BestNodeFilterTest {
         assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactly("d-t4");
         assertThat(explanations.get("ns/p1").orElseThrow().getAsJsonObject("filter").get("chosen").getAsString()).isEqualTo("b-busy");
         assertThat(explanations.get("ns/p1").orElseThrow().getAsJsonObject("prioritize").get("by").getAsString()).isEqualTo("filter");
+        // The same decision as values, for the console's Pending page: when, each node's verdict, the node kept.
+        ExplainStore.LastFilter last = explanations.lastFilter("ns/p1").orElseThrow();
+        assertThat(last.at()).isEqualTo(clock.instant());
+        assertThat(last.chosen()).isEqualTo("b-busy");
+        assertThat(last.candidates()).extracting(c -> c.verdict().node(), c -> c.verdict().fits()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("c-empty", true), org.assertj.core.groups.Tuple.tuple("b-busy", true),
+                org.assertj.core.groups.Tuple.tuple("a-empty", true), org.assertj.core.groups.Tuple.tuple("d-t4", false));
+        assertThat(explanations.lastFilter("ns/nobody")).isEmpty();
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class ApiDocs {
     private final String json;
     private final Map<String, Buffer> assets = new ConcurrentHashMap<>();
 
-    /** @param extraDocuments class-path resources whose {@code tags} and {@code paths} join the scorer's document */
+    /** @param extraDocuments class-path resources whose {@code tags}, {@code paths} and {@code components} join the scorer's document */
     public ApiDocs(String version, List<String> extraDocuments) {
         JsonObject document = load(SCORER_DOCUMENT);
         document.getAsJsonObject("info").addProperty("version", version);
@@ -68,6 +68,19 @@ public final class ApiDocs {
             }
             if (more.has("paths")) {
                 more.getAsJsonObject("paths").entrySet().forEach(e -> document.getAsJsonObject("paths").add(e.getKey(), e.getValue()));
+            }
+            if (more.has("components")) {
+                // Shared parameters and responses the document's paths refer to, kept under their own names.
+                if (!document.has("components")) {
+                    document.add("components", new JsonObject());
+                }
+                JsonObject components = document.getAsJsonObject("components");
+                more.getAsJsonObject("components").entrySet().forEach(kind -> {
+                    if (!components.has(kind.getKey())) {
+                        components.add(kind.getKey(), new JsonObject());
+                    }
+                    kind.getValue().getAsJsonObject().entrySet().forEach(e -> components.getAsJsonObject(kind.getKey()).add(e.getKey(), e.getValue()));
+                });
             }
         }
         this.json = document.toString();

@@ -79,14 +79,21 @@ public final class RangeResponse {
         });
         JsonArray samples = values.getAsJsonArray();
         double[] out = new double[samples.size()];
+        double[] times = new double[samples.size()];
         for (int i = 0; i < out.length; i++) {
             JsonElement sample = samples.get(i);
-            if (!sample.isJsonArray() || sample.getAsJsonArray().size() != 2 || !sample.getAsJsonArray().get(1).isJsonPrimitive()) {
+            if (!sample.isJsonArray() || sample.getAsJsonArray().size() != 2 || !sample.getAsJsonArray().get(1).isJsonPrimitive()
+                    || !sample.getAsJsonArray().get(0).isJsonPrimitive()) {
                 throw malformed(query, "a sample is not [timestamp, \"value\"]");
             }
             out[i] = value(sample.getAsJsonArray().get(1).getAsString(), query);
+            try {
+                times[i] = sample.getAsJsonArray().get(0).getAsDouble();
+            } catch (NumberFormatException e) {
+                throw malformed(query, "a sample's timestamp is not a number");
+            }
         }
-        return new PromSeries(labels, out);
+        return new PromSeries(labels, out, times);
     }
 
     private static double value(String text, String query) {

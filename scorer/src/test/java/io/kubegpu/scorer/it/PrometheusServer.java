@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * loopback port over TSDB blocks that {@code promtool tsdb create-blocks-from openmetrics} built from a
  * generated file. It scrapes nothing: the data is exactly what the test wrote.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
     private final Path blocks;
     private final Path dir;
     private final int port;
@@ -31,7 +31,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** Builds blocks from {@code openMetrics} in {@code dir}; call {@link #start()} to serve them. */
-    static PrometheusServer over(String openMetrics, Path dir) throws IOException, InterruptedException {
+    public static PrometheusServer over(String openMetrics, Path dir) throws IOException, InterruptedException {
         Path bin = Path.of(run(List.of("bash", repository().resolve("scripts/prometheus/install.sh").toString()), Duration.ofMinutes(10)));
         Path input = dir.resolve("dcgm.om");
         Files.writeString(input, openMetrics, StandardCharsets.UTF_8);
@@ -46,7 +46,7 @@ final class PrometheusServer implements AutoCloseable {
         return new PrometheusServer(same.blocks, same.blocks.resolveSibling("server-" + System.nanoTime()), port);
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
@@ -54,7 +54,7 @@ final class PrometheusServer implements AutoCloseable {
         return port;
     }
 
-    PrometheusServer start() throws IOException, InterruptedException {
+    public PrometheusServer start() throws IOException, InterruptedException {
         Path data = dir.resolve("data");
         copy(blocks, data);
         Files.writeString(dir.resolve("prometheus.yml"), "global:\n  evaluation_interval: 1m\n", StandardCharsets.UTF_8);

@@ -21,6 +21,8 @@ class RangeResponseTest {
         assertThat(series).hasSize(1);
         assertThat(series.get(0).labels()).containsEntry("UUID", "GPU-1").containsEntry("pod", "p");
         assertThat(series.get(0).values()).containsExactly(12, Double.NaN, Double.NaN, Double.NaN);
+        // Prometheus leaves out steps without data: each value keeps its own time.
+        assertThat(series.get(0).times()).containsExactly(1435781430.781, 1435781445.781, 1435781460.781, 1435781475.781);
     }
 
     @Test
@@ -36,7 +38,9 @@ class RangeResponseTest {
         for (String body : List.of("<html>502 Bad Gateway</html>", "[]", "{\"status\":\"success\"}",
                 "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}",
                 "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[1,\"x\"]]}]}}",
-                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{}}]}}")) {
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{}}]}}",
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[\"t\",\"1\"]]}]}}",
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[{},\"1\"]]}]}}")) {
             assertThatThrownBy(() -> RangeResponse.parse(body, Q)).as(body)
                     .isInstanceOfSatisfying(PrometheusException.class, e -> assertThat(e.kind()).isEqualTo(PrometheusException.Kind.MALFORMED));
         }
