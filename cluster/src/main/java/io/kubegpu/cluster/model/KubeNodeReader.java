@@ -1,6 +1,8 @@
 package io.kubegpu.cluster.model;
 
-import static io.kubegpu.cluster.model.JsonStreams.nullValue;
+import static io.kubegpu.cluster.model.JsonStreams.metadata;
+import static io.kubegpu.cluster.model.JsonStreams.object;
+import static io.kubegpu.cluster.model.JsonStreams.objects;
 import static io.kubegpu.cluster.model.JsonStreams.stringMap;
 import static io.kubegpu.cluster.model.JsonStreams.stringOrNull;
 
@@ -8,9 +10,6 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a Node straight from a JSON stream, keeping only what {@link NodeMapper} uses (name,
@@ -27,7 +26,7 @@ public final class KubeNodeReader {
         in.beginObject();
         while (in.hasNext()) {
             switch (in.nextName()) {
-                case "metadata" -> node.metadata = metadata(in);
+                case "metadata" -> node.metadata = orEmpty(metadata(in, JsonStreams.SKIP));
                 case "spec" -> node.spec = spec(in);
                 case "status" -> node.status = status(in);
                 case "kind" -> node.kind = stringOrNull(in);
@@ -39,115 +38,48 @@ public final class KubeNodeReader {
         return node;
     }
 
-    private static V1ObjectMeta metadata(JsonReader in) throws IOException {
-        V1ObjectMeta meta = new V1ObjectMeta();
-        if (nullValue(in)) {
-            return meta;
-        }
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "name" -> meta.setName(stringOrNull(in));
-                case "resourceVersion" -> meta.setResourceVersion(stringOrNull(in));
-                case "uid" -> meta.setUid(stringOrNull(in));
-                case "labels" -> meta.setLabels(stringMap(in));
-                case "annotations" -> {
-                    Map<String, String> annotations = stringMap(in);
-                    if (annotations != null) {
-                        annotations.remove(MetadataTrimming.LAST_APPLIED);
-                    }
-                    meta.setAnnotations(annotations);
-                }
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
-        return meta;
+    /** A node's parts are never null once read: the mapper reads them without checks. */
+    private static V1ObjectMeta orEmpty(V1ObjectMeta meta) {
+        return meta == null ? new V1ObjectMeta() : meta;
     }
 
     private static KubeNode.Spec spec(JsonReader in) throws IOException {
-        KubeNode.Spec spec = new KubeNode.Spec();
-        if (nullValue(in)) {
-            return spec;
-        }
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "unschedulable" -> spec.unschedulable = in.peek() == JsonToken.BOOLEAN ? in.nextBoolean() : skipNull(in);
-                case "taints" -> spec.taints = taints(in);
-                default -> in.skipValue();
+        KubeNode.Spec spec = object(in, KubeNode.Spec::new, (name, reader, target) -> {
+            switch (name) {
+                case "unschedulable" -> target.unschedulable = reader.peek() == JsonToken.BOOLEAN ? reader.nextBoolean() : skipToNull(reader);
+                case "taints" -> target.taints = objects(reader, KubeNode.TaintJson::new, (field, r, taint) -> {
+                    switch (field) {
+                        case "key" -> taint.key = stringOrNull(r);
+                        case "value" -> taint.value = stringOrNull(r);
+                        case "effect" -> taint.effect = stringOrNull(r);
+                        default -> r.skipValue();
+                    }
+                });
+                default -> reader.skipValue();
             }
-        }
-        in.endObject();
-        return spec;
-    }
-
-    private static List<KubeNode.TaintJson> taints(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        List<KubeNode.TaintJson> out = new ArrayList<>();
-        in.beginArray();
-        while (in.hasNext()) {
-            KubeNode.TaintJson taint = new KubeNode.TaintJson();
-            in.beginObject();
-            while (in.hasNext()) {
-                switch (in.nextName()) {
-                    case "key" -> taint.key = stringOrNull(in);
-                    case "value" -> taint.value = stringOrNull(in);
-                    case "effect" -> taint.effect = stringOrNull(in);
-                    default -> in.skipValue();
-                }
-            }
-            in.endObject();
-            out.add(taint);
-        }
-        in.endArray();
-        return out;
+        });
+        return spec == null ? new KubeNode.Spec() : spec;
     }
 
     private static KubeNode.Status status(JsonReader in) throws IOException {
-        KubeNode.Status status = new KubeNode.Status();
-        if (nullValue(in)) {
-            return status;
-        }
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "allocatable" -> status.allocatable = stringMap(in);
-                case "capacity" -> status.capacity = stringMap(in);
-                case "conditions" -> status.conditions = conditions(in);
-                default -> in.skipValue();
+        KubeNode.Status status = object(in, KubeNode.Status::new, (name, reader, target) -> {
+            switch (name) {
+                case "allocatable" -> target.allocatable = stringMap(reader);
+                case "capacity" -> target.capacity = stringMap(reader);
+                case "conditions" -> target.conditions = objects(reader, KubeNode.Condition::new, (field, r, condition) -> {
+                    switch (field) {
+                        case "type" -> condition.type = stringOrNull(r);
+                        case "status" -> condition.status = stringOrNull(r);
+                        default -> r.skipValue();
+                    }
+                });
+                default -> reader.skipValue();
             }
-        }
-        in.endObject();
-        return status;
+        });
+        return status == null ? new KubeNode.Status() : status;
     }
 
-    private static List<KubeNode.Condition> conditions(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        List<KubeNode.Condition> out = new ArrayList<>();
-        in.beginArray();
-        while (in.hasNext()) {
-            KubeNode.Condition condition = new KubeNode.Condition();
-            in.beginObject();
-            while (in.hasNext()) {
-                switch (in.nextName()) {
-                    case "type" -> condition.type = stringOrNull(in);
-                    case "status" -> condition.status = stringOrNull(in);
-                    default -> in.skipValue();
-                }
-            }
-            in.endObject();
-            out.add(condition);
-        }
-        in.endArray();
-        return out;
-    }
-
-    private static Boolean skipNull(JsonReader in) throws IOException {
+    private static Boolean skipToNull(JsonReader in) throws IOException {
         in.skipValue();
         return null;
     }

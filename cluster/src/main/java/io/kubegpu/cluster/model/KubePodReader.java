@@ -1,15 +1,16 @@
 package io.kubegpu.cluster.model;
 
+import static io.kubegpu.cluster.model.JsonStreams.metadata;
 import static io.kubegpu.cluster.model.JsonStreams.nullValue;
+import static io.kubegpu.cluster.model.JsonStreams.object;
+import static io.kubegpu.cluster.model.JsonStreams.objects;
 import static io.kubegpu.cluster.model.JsonStreams.stringMap;
 import static io.kubegpu.cluster.model.JsonStreams.stringOrNull;
 
 import com.google.gson.stream.JsonReader;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a Pod straight from a JSON stream into the same trimmed {@link KubePod} the Gson decode gives, skipping
@@ -25,9 +26,23 @@ public final class KubePodReader {
         in.beginObject();
         while (in.hasNext()) {
             switch (in.nextName()) {
-                case "metadata" -> pod.metadata = metadata(in, pod);
-                case "spec" -> pod.spec = spec(in);
-                case "status" -> pod.status = status(in);
+                // The creation time is kept as epoch seconds on the pod, not as the metadata's OffsetDateTime: a pending
+                // pod's wait is shown from it, and preemption orders victims by it.
+                case "metadata" -> pod.metadata = metadata(in, (name, reader, meta) -> {
+                    if (name.equals("creationTimestamp")) {
+                        pod.createdEpochSecond = KubePod.epochSecond(stringOrNull(reader));
+                    } else {
+                        reader.skipValue();
+                    }
+                });
+                case "spec" -> pod.spec = object(in, KubePod.Spec::new, KubePodReader::spec);
+                case "status" -> pod.status = object(in, KubePod.Status::new, (name, reader, status) -> {
+                    if (name.equals("phase")) {
+                        status.phase = stringOrNull(reader);
+                    } else {
+                        reader.skipValue();
+                    }
+                });
                 case "kind" -> pod.kind = stringOrNull(in);
                 case "apiVersion" -> pod.apiVersion = stringOrNull(in);
                 default -> in.skipValue();
@@ -37,178 +52,63 @@ public final class KubePodReader {
         return pod;
     }
 
-    private static V1ObjectMeta metadata(JsonReader in, KubePod pod) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        V1ObjectMeta meta = new V1ObjectMeta();
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "name" -> meta.setName(stringOrNull(in));
-                case "generateName" -> meta.setGenerateName(stringOrNull(in));
-                case "namespace" -> meta.setNamespace(stringOrNull(in));
-                case "uid" -> meta.setUid(stringOrNull(in));
-                case "resourceVersion" -> meta.setResourceVersion(stringOrNull(in));
-                // Kept as epoch seconds on the pod, not as the metadata's OffsetDateTime: a pending pod's wait is shown from it.
-                case "creationTimestamp" -> pod.createdEpochSecond = KubePod.epochSecond(stringOrNull(in));
-                case "labels" -> meta.setLabels(stringMap(in));
-                case "annotations" -> {
-                    Map<String, String> annotations = stringMap(in);
-                    if (annotations != null) {
-                        annotations.remove(MetadataTrimming.LAST_APPLIED);
-                    }
-                    meta.setAnnotations(annotations);
+    private static void spec(String name, JsonReader in, KubePod.Spec spec) throws IOException {
+        switch (name) {
+            case "nodeName" -> spec.nodeName = stringOrNull(in);
+            case "schedulerName" -> spec.schedulerName = stringOrNull(in);
+            case "containers" -> spec.containers = objects(in, KubePod.Container::new, KubePodReader::container);
+            case "initContainers" -> spec.initContainers = objects(in, KubePod.Container::new, KubePodReader::container);
+            case "overhead" -> spec.overhead = stringMap(in);
+            case "affinity" -> spec.affinity = object(in, KubePod.Affinity::new, (field, reader, affinity) -> {
+                switch (field) {
+                    case "nodeAffinity" -> affinity.nodeAffinity = preferences(reader);
+                    case "podAffinity" -> affinity.podAffinity = preferences(reader);
+                    case "podAntiAffinity" -> affinity.podAntiAffinity = preferences(reader);
+                    default -> reader.skipValue();
                 }
-                default -> in.skipValue();
-            }
+            });
+            case "topologySpreadConstraints" -> spec.topologySpreadConstraints = objects(in, KubePod.SpreadConstraint::new,
+                    (field, reader, constraint) -> {
+                        if (field.equals("whenUnsatisfiable")) {
+                            constraint.whenUnsatisfiable = stringOrNull(reader);
+                        } else {
+                            reader.skipValue();
+                        }
+                    });
+            case "priority" -> spec.priority = nullValue(in) ? null : in.nextInt();
+            default -> in.skipValue();
         }
-        in.endObject();
-        return meta;
     }
 
-    private static KubePod.Spec spec(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
+    private static void container(String name, JsonReader in, KubePod.Container container) throws IOException {
+        switch (name) {
+            case "name" -> container.name = stringOrNull(in);
+            case "resources" -> container.resources = object(in, KubePod.Resources::new, (field, reader, resources) -> {
+                switch (field) {
+                    case "requests" -> resources.requests = stringMap(reader);
+                    case "limits" -> resources.limits = stringMap(reader);
+                    default -> reader.skipValue();
+                }
+            });
+            default -> in.skipValue();
         }
-        KubePod.Spec spec = new KubePod.Spec();
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "nodeName" -> spec.nodeName = stringOrNull(in);
-                case "schedulerName" -> spec.schedulerName = stringOrNull(in);
-                case "containers" -> spec.containers = containers(in);
-                case "initContainers" -> spec.initContainers = containers(in);
-                case "overhead" -> spec.overhead = stringMap(in);
-                case "affinity" -> spec.affinity = affinity(in);
-                case "topologySpreadConstraints" -> spec.topologySpreadConstraints = spreadConstraints(in);
-                case "priority" -> spec.priority = nullValue(in) ? null : in.nextInt();
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
-        return spec;
     }
 
-    private static KubePod.Affinity affinity(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        KubePod.Affinity affinity = new KubePod.Affinity();
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "nodeAffinity" -> affinity.nodeAffinity = preferences(in);
-                case "podAffinity" -> affinity.podAffinity = preferences(in);
-                case "podAntiAffinity" -> affinity.podAntiAffinity = preferences(in);
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
-        return affinity;
-    }
-
+    /** Only whether soft preferences exist matters (they send the pod to kube-scheduler's scoring): each term is counted, not read. */
     private static KubePod.Preferences preferences(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        KubePod.Preferences preferences = new KubePod.Preferences();
-        in.beginObject();
-        while (in.hasNext()) {
-            if (in.nextName().equals("preferredDuringSchedulingIgnoredDuringExecution") && !nullValue(in)) {
+        return object(in, KubePod.Preferences::new, (name, reader, preferences) -> {
+            if (name.equals("preferredDuringSchedulingIgnoredDuringExecution") && !nullValue(reader)) {
                 List<KubePod.Term> terms = new ArrayList<>();
-                in.beginArray();
-                while (in.hasNext()) {
-                    in.skipValue();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    reader.skipValue();
                     terms.add(new KubePod.Term());
                 }
-                in.endArray();
+                reader.endArray();
                 preferences.preferredDuringSchedulingIgnoredDuringExecution = terms;
             } else {
-                in.skipValue();
+                reader.skipValue();
             }
-        }
-        in.endObject();
-        return preferences;
-    }
-
-    private static List<KubePod.SpreadConstraint> spreadConstraints(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        List<KubePod.SpreadConstraint> out = new ArrayList<>();
-        in.beginArray();
-        while (in.hasNext()) {
-            KubePod.SpreadConstraint constraint = new KubePod.SpreadConstraint();
-            in.beginObject();
-            while (in.hasNext()) {
-                if (in.nextName().equals("whenUnsatisfiable")) {
-                    constraint.whenUnsatisfiable = stringOrNull(in);
-                } else {
-                    in.skipValue();
-                }
-            }
-            in.endObject();
-            out.add(constraint);
-        }
-        in.endArray();
-        return out;
-    }
-
-    private static List<KubePod.Container> containers(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        List<KubePod.Container> out = new ArrayList<>();
-        in.beginArray();
-        while (in.hasNext()) {
-            KubePod.Container container = new KubePod.Container();
-            in.beginObject();
-            while (in.hasNext()) {
-                switch (in.nextName()) {
-                    case "name" -> container.name = stringOrNull(in);
-                    case "resources" -> container.resources = resources(in);
-                    default -> in.skipValue();
-                }
-            }
-            in.endObject();
-            out.add(container);
-        }
-        in.endArray();
-        return out;
-    }
-
-    private static KubePod.Resources resources(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        KubePod.Resources resources = new KubePod.Resources();
-        in.beginObject();
-        while (in.hasNext()) {
-            switch (in.nextName()) {
-                case "requests" -> resources.requests = stringMap(in);
-                case "limits" -> resources.limits = stringMap(in);
-                default -> in.skipValue();
-            }
-        }
-        in.endObject();
-        return resources;
-    }
-
-    private static KubePod.Status status(JsonReader in) throws IOException {
-        if (nullValue(in)) {
-            return null;
-        }
-        KubePod.Status status = new KubePod.Status();
-        in.beginObject();
-        while (in.hasNext()) {
-            if (in.nextName().equals("phase")) {
-                status.phase = stringOrNull(in);
-            } else {
-                in.skipValue();
-            }
-        }
-        in.endObject();
-        return status;
+        });
     }
 }
