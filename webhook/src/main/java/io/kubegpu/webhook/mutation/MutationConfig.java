@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param hideGpusFromOthers set {@code NVIDIA_VISIBLE_DEVICES=none} on containers that asked for no GPU
  * @param namespaceCaps    most GPU one pod may ask for, in thousandths of a GPU, by namespace; key {@code *} for every
  *                         other namespace; empty for no caps
+ * @param pools            group pools (node affinity to the namespace's group and the public nodes), or null when off
  */
 public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
                              List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers,
-                             java.util.Map<String, Integer> namespaceCaps) {
+                             java.util.Map<String, Integer> namespaceCaps, Pools pools) {
     public static final String GFD_PRODUCT_LABEL = "nvidia.com/gpu.product";
 
     public MutationConfig {
@@ -32,6 +33,32 @@ public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String m
         Objects.requireNonNull(modelLabel, "modelLabel");
         tolerations = List.copyOf(tolerations);
         namespaceCaps = java.util.Map.copyOf(namespaceCaps);
+    }
+
+    /** Without group pools. */
+    public MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
+                          List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers, java.util.Map<String, Integer> namespaceCaps) {
+        this(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers, namespaceCaps, null);
+    }
+
+    public MutationConfig withPools(Pools value) {
+        return new MutationConfig(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers,
+                namespaceCaps, value);
+    }
+
+    /**
+     * Group pools.
+     *
+     * @param nodeLabel      the node label naming a node's group, e.g. {@code org} (cube-studio's)
+     * @param namespaceLabel the namespace label naming its group
+     * @param publicGroup    the group whose nodes serve every namespace, e.g. {@code public}
+     */
+    public record Pools(String nodeLabel, String namespaceLabel, String publicGroup) {
+        public Pools {
+            Objects.requireNonNull(nodeLabel, "nodeLabel");
+            Objects.requireNonNull(namespaceLabel, "namespaceLabel");
+            Objects.requireNonNull(publicGroup, "publicGroup");
+        }
     }
 
     /** The cap for a namespace in milli-GPUs, or {@code Integer.MAX_VALUE} when there is none. */
