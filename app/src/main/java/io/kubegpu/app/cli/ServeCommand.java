@@ -72,6 +72,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private ControllerOptions controllerOptions;
 
+    @Mixin
+    private PoolOptions poolOptions;
+
     @Option(names = "--roles", split = ",", defaultValue = "extender,scorer",
             description = "What to run: ${COMPLETION-CANDIDATES}, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
                     + "--webhook-tls-cert is given).")
@@ -188,8 +191,24 @@ final class ServeCommand implements Callable<Integer> {
     private List<String> gpuTolerations;
 
     @Option(names = "--namespace-cap", paramLabel = "NAMESPACE=GPUS", split = ",",
-            description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
+            description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps. "
+                    + "A quota file's perPod does the same per team, next to its totals.")
     private Map<String, String> namespaceCaps = new HashMap<>();
+
+    @Option(names = "--quota-file", paramLabel = "YAML",
+            description = "Per-team GPU quotas the webhook enforces at admission, e.g. quotas: {team-a: \"A100=8, T4=4, *=16\"} "
+                    + "(reloaded when the file changes; needs a live cluster). Default: no quotas.")
+    private Path quotaFile;
+
+    @Option(names = "--quota-ticket-ttl", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a pod the webhook admitted counts against its quota before the pod watch must show it: a creation "
+                    + "that fails after admission frees its share after this (default: ${DEFAULT-VALUE}).")
+    private int quotaTicketTtl;
+
+    @Option(names = "--quota-ledger-namespace", paramLabel = "NAMESPACE",
+            description = "Namespace of the ConfigMaps where webhook replicas share the pods they admitted (default: POD_NAMESPACE, else "
+                    + "default).")
+    private String quotaLedgerNamespace;
 
     private ParameterException bad(String message) {
         return new ParameterException(spec.commandLine(), message);
@@ -231,6 +250,18 @@ final class ServeCommand implements Callable<Integer> {
         return out;
     }
 
+    private ServerSettings.Quotas quotas() {
+        if (quotaFile == null) {
+            return null;
+        }
+        if (quotaTicketTtl < 5 || quotaTicketTtl > 3600) {
+            throw bad("--quota-ticket-ttl " + quotaTicketTtl + " is not within 5..3600 seconds (it must outlast the API server's webhook timeout "
+                    + "and the pod watch's delay)");
+        }
+        String namespace = quotaLedgerNamespace != null ? quotaLedgerNamespace : System.getenv().getOrDefault("POD_NAMESPACE", "default");
+        return new ServerSettings.Quotas(quotaFile, java.time.Duration.ofSeconds(quotaTicketTtl), namespace);
+    }
+
     /** LOG_LEVEL of the scorer configuration, applied before the first logger exists (slf4j-simple reads it once). */
     private static void applyLogLevel(String level) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -252,7 +283,7 @@ final class ServeCommand implements Callable<Integer> {
         if (bodyLimitMb < 1 || bodyLimitMb > 1024) {
             throw bad("--body-limit-mb " + bodyLimitMb + " is not within 1..1024");
         }
-        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig}) {
+        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig, quotaFile}) {
             if (file != null && !Files.isReadable(file)) {
                 throw bad("cannot read " + file + ": no such file, or not readable");
             }
@@ -297,11 +328,18 @@ final class ServeCommand implements Callable<Integer> {
                     bodyLimitMb * 1024L * 1024L, policy, filterReturns, liveWeight,
                     Set.of(schedulerName == null ? BindGate.DEFAULT_SCHEDULER : schedulerName));
         }
+        var pools = poolOptions.pools();
         ServerSettings.WebhookRole webhook = null;
         if (running.contains(Role.webhook)) {
             webhook = new ServerSettings.WebhookRole(new Endpoint(webhookHost, webhookPort), webhookCert, webhookKey,
                     new MutationConfig(parser.config(), grammar.catalog(), modelLabel, io.kubegpu.api.Annotations.GPUSHARE_MEMORY_RESOURCE, 1024, tolerations, schedulerName,
-                            hideGpus, caps));
+                            hideGpus, caps, pools), quotas());
+            if ((webhook.quotas() != null || pools != null) && !live) {
+                throw bad((webhook.quotas() != null ? "--quota-file" : "--pool-label") + " needs a live cluster (the webhook counts its pods and "
+                        + "reads its namespaces): give --kubeconfig or --in-cluster");
+            }
+        } else if (quotaFile != null) {
+            throw bad("--quota-file is enforced by the webhook: add webhook to --roles (with --webhook-tls-cert and --webhook-tls-key)");
         }
         ServerSettings.ScorerRole scorer = null;
         if (running.contains(Role.scorer)) {

@@ -126,22 +126,26 @@ public final class Server implements AutoCloseable {
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
 
-        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic();
-        Feed feed = startSource(settings.source(), state, cluster, needsPods, resources);
-        KubeClusterWatcher watcher = feed.watcher();
-
         DemandReader demands = new DemandReader(new GpuRequestParser(common.grammar()), cluster);
         WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
         var policy = settings.extender() == null ? io.kubegpu.extender.decision.Policy.FRAGMENTATION : settings.extender().policy();
         GpuFit fit = new GpuFit(new MemoryGuard(common.catalog()), cluster.vendors().all(), policy, profile,
                 cluster.gpushare().memoryUnitMiB());
+        ClusterFeasibility feasibility = new ClusterFeasibility(state, demands, fit);
+
+        // Quotas and group pools read the live cluster: their ledger and namespace watch are made before the watch starts.
+        WebhookEdges edges = WebhookEdges.create(settings, state, cluster, feasibility, clock, registry);
+        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic() || edges.quotas() != null;
+        Feed feed = startSource(settings.source(), state, cluster, needsPods, edges.podListeners(), resources);
+        KubeClusterWatcher watcher = feed.watcher();
+        edges.start(feed.client(), resources);
         Periodic periodic = resources.add("timers", new Periodic(vertx));
 
         RequestLimits limits = RequestLimits.forHeap(settings.extender() == null ? WEBHOOK_BODY_LIMIT * 8 : settings.extender().bodyLimitBytes() * 8);
         BooleanSupplier synced = () -> state.snapshot().synced();
         Router healthRouter = Router.router(vertx);
-        ExtenderRoutes.mountHealth(healthRouter, settings.source() instanceof ClusterSource.None ? () -> true : synced,
-                "cluster state not synced yet");
+        ExtenderRoutes.mountHealth(healthRouter, settings.source() instanceof ClusterSource.None ? () -> true : () -> synced.getAsBoolean()
+                && edges.synced(), "cluster state not synced yet");
         healthRouter.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
         Scorer utilization = null;
@@ -203,7 +207,8 @@ public final class Server implements AutoCloseable {
         WebhookListener hook = null;
         if (settings.webhook() != null) {
             var role = settings.webhook();
-            var mutator = new io.kubegpu.webhook.mutation.PodMutator(role.mutation(), new ClusterFeasibility(state, demands, fit));
+            var mutator = new io.kubegpu.webhook.mutation.PodMutator(role.mutation(), feasibility, edges.quotas(), edges.groups());
+            edges.mount(healthRouter, periodic);
             try {
                 hook = WebhookListener.start(vertx, role.listen(), role.cert(), role.key(), mutator, registry, healthRouter,
                         limits.handler(WEBHOOK_BODY_LIMIT, WebhookListener::error), periodic);
@@ -253,12 +258,12 @@ public final class Server implements AutoCloseable {
     }
 
     /** Loads or starts watching the cluster; a live cluster is first checked to answer, so a bad kubeconfig fails the start. */
-    private static Feed startSource(ClusterSource source, ClusterState state, ClusterConfig cluster, boolean watchPods, Resources resources)
-            throws IOException {
+    private static Feed startSource(ClusterSource source, ClusterState state, ClusterConfig cluster, boolean watchPods,
+                                    java.util.List<KubeClusterWatcher.PodListener> podListeners, Resources resources) throws IOException {
         if (source instanceof ClusterSource.Kubernetes live) {
             ApiClient client = KubeClients.forWatching(live.kubeconfig());
             KubeClients.checkAccess(client, "nodes", API_CHECK_TIMEOUT, live.describe());
-            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods));
+            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods, podListeners));
             watcher.start();
             LOG.info("watching the cluster of {} ({})", live.describe(), watchPods ? "nodes and pods" : "nodes");
             return new Feed(watcher, client);

@@ -181,7 +181,7 @@ class CliTest {
         assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(noCert.err()).contains("the webhook role needs --webhook-tls-cert and --webhook-tls-key");
         Run badRole = run("", "serve", "--roles", "scheduler");
-        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer]").contains("'scheduler'");
+        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer, controllers]").contains("'scheduler'");
         assertThat(badRole.err().lines()).as("one line, not the whole usage text").hasSize(1);
         Run badPolicy = run("", "serve", "--policy", "tight");
         assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");

@@ -55,6 +55,26 @@ public final class KubeClusterWatcher implements AutoCloseable {
     private final Object syncLock = new Object();
     private boolean nodesListed;
     private boolean podsListed;
+    private final List<PodListener> podListeners;
+
+    /**
+     * Told about every pod the watch delivers besides the state (e.g. the webhook's quota ledger, which counts pending pods
+     * too): each list whole, then each change. Called on the informer's thread, in order; must not block.
+     */
+    public interface PodListener {
+        /** A relist begins: what was delivered may be stale until {@link #listed}. */
+        default void listing() {
+        }
+
+        /** Every pod, as one fresh list. */
+        void listed(List<KubePod> pods);
+
+        /** A pod added or changed. */
+        void changed(KubePod pod);
+
+        /** A pod deleted. */
+        void deleted(KubePod pod);
+    }
 
     /** Watches nodes and pods. */
     public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config) {
@@ -66,7 +86,16 @@ public final class KubeClusterWatcher implements AutoCloseable {
      *                  list is held in memory
      */
     public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods) {
+        this(client, state, config, watchPods, List.of());
+    }
+
+    /** Watching pods (when {@code watchPods}) also for {@code podListeners}. */
+    public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods, List<PodListener> podListeners) {
         MetadataTrimming.install();
+        this.podListeners = List.copyOf(podListeners);
+        if (!watchPods && !this.podListeners.isEmpty()) {
+            throw new IllegalArgumentException("pod listeners need the pods watched");
+        }
         this.factory = new SharedInformerFactory(client);
         this.state = state;
         this.nodes = new NodeMapper(config);
@@ -78,7 +107,8 @@ public final class KubeClusterWatcher implements AutoCloseable {
         if (watchPods) {
             var podApi = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
             podInformer = factory.sharedIndexInformerFor(
-                    new SyncingListerWatcher<>(podApi, listener(this::applyPodList, () -> podsListed = true)), KubePod.class, 0);
+                    new SyncingListerWatcher<>(podApi, listener(this::applyPodList, () -> podsListed = true,
+                            () -> this.podListeners.forEach(PodListener::listing))), KubePod.class, 0);
             podInformer.addEventHandler(new Handler<>(this::applyPod, this::removePod));
         } else {
             podInformer = null;
@@ -111,12 +141,18 @@ public final class KubeClusterWatcher implements AutoCloseable {
     }
 
     private <L extends KubeList<?>> SyncingListerWatcher.Listener<L> listener(Consumer<L> apply, Runnable markListed) {
+        return listener(apply, markListed, () -> {
+        });
+    }
+
+    private <L extends KubeList<?>> SyncingListerWatcher.Listener<L> listener(Consumer<L> apply, Runnable markListed, Runnable onListing) {
         return new SyncingListerWatcher.Listener<>() {
             @Override
             public void listing() {
                 synchronized (syncLock) {
                     state.markSynced(false);
                 }
+                onListing.run();
             }
 
             @Override
@@ -145,6 +181,13 @@ public final class KubeClusterWatcher implements AutoCloseable {
             safely("pod", pod, () -> pods.map(pod).ifPresent(mapped::add));
         }
         state.replacePods(mapped);
+        for (PodListener listener : podListeners) {
+            try {
+                listener.listed(list.getItems());
+            } catch (RuntimeException e) {
+                LOG.warn("a pod listener failed on the pod list", e);
+            }
+        }
         LOG.info("listed {} pods, {} of them GPU pods", list.getItems().size(), mapped.size());
     }
 
@@ -168,12 +211,14 @@ public final class KubeClusterWatcher implements AutoCloseable {
                 state.deletePod(pod.getMetadata().getUid());
             }
         });
+        podListeners.forEach(listener -> safely("pod", pod, () -> listener.changed(pod)));
     }
 
     private void removePod(KubePod pod) {
         if (pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
             state.deletePod(pod.getMetadata().getUid());
         }
+        podListeners.forEach(listener -> safely("pod", pod, () -> listener.deleted(pod)));
     }
 
     /** Runs one object's update; an object we cannot read is skipped with a warning, so it never stops the others. */

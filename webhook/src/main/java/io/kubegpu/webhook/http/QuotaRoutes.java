@@ -21,9 +21,12 @@ import java.math.BigDecimal;
  */
 public final class QuotaRoutes {
     private final QuotaLedger ledger;
+    private final java.util.function.Supplier<String> fileError;
 
-    public QuotaRoutes(QuotaLedger ledger) {
+    /** @param fileError why the latest change of the quota file was not applied, or null */
+    public QuotaRoutes(QuotaLedger ledger, java.util.function.Supplier<String> fileError) {
         this.ledger = ledger;
+        this.fileError = fileError;
     }
 
     public void mount(Router router) {
@@ -32,7 +35,7 @@ public final class QuotaRoutes {
 
     private void quotas(RoutingContext ctx) {
         // The report reads each quota's tickets from the API server: off the event loop.
-        ctx.vertx().executeBlocking(() -> render(ledger.report()), false).onComplete(done -> {
+        ctx.vertx().executeBlocking(() -> render(ledger.report(), fileError.get()), false).onComplete(done -> {
             if (done.succeeded()) {
                 ctx.response().putHeader("Content-Type", "application/json").end(done.result());
             } else {
@@ -44,10 +47,13 @@ public final class QuotaRoutes {
     }
 
     /** The report as JSON. */
-    public static String render(QuotaReport report) {
+    public static String render(QuotaReport report, String fileError) {
         JsonObject out = new JsonObject();
         out.addProperty("synced", report.synced());
         out.addProperty("source", report.source());
+        if (fileError != null) {
+            out.addProperty("fileError", "the latest change of the quota file was not applied: " + fileError);
+        }
         out.addProperty("ticketTtlSeconds", report.ticketTtl().toSeconds());
         JsonArray quotas = new JsonArray();
         for (QuotaReport.QuotaStatus status : report.quotas()) {
@@ -149,7 +155,9 @@ public final class QuotaRoutes {
         return out;
     }
 
+    /** Thousandths as a plain number: {@code 10}, {@code 0.5} (never {@code 1E+1}). */
     private static com.google.gson.JsonPrimitive number(long milli) {
-        return new com.google.gson.JsonPrimitive(BigDecimal.valueOf(milli, 3).stripTrailingZeros());
+        return milli % 1000 == 0 ? new com.google.gson.JsonPrimitive(milli / 1000)
+                : new com.google.gson.JsonPrimitive(BigDecimal.valueOf(milli, 3).stripTrailingZeros());
     }
 }

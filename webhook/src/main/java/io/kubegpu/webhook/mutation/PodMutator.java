@@ -203,7 +203,7 @@ public final class PodMutator {
         int card = 0;
         if (request.isShared() && request.shareMilli() == 0) {
             // Memory alone counts as its part of the smallest card it may land on.
-            card = fleet == null ? 0 : fleet.usableMemoryMiB(request).orElse(0);
+            card = fleet == null ? 0 : fleet.smallestCardMiB(request).orElse(0);
             card = card > 0 ? card : GpuUse.smallestNamedCardMiB(request, config.catalog());
         }
         GpuUse use = GpuUse.requested(namespace, request, sharedMiB, card, config.catalog(), config.grammar().vendors());

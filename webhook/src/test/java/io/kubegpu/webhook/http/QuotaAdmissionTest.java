@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class QuotaAdmissionTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final QuotaLedger ledger = new QuotaLedger(new QuotaFile(GpuCatalog.builtIn(), Vendors.defaults())
-            .parse("quotas: {ml-team: \"V100=2, V100=64G, *=3\"}", "quotas.yaml"), new InMemoryTicketStore(), Clock.systemUTC(), Duration.ofMinutes(1));
+            .parse("quotas: {ml-team: \"V100=2, V100=64G, *=10\"}", "quotas.yaml"), new InMemoryTicketStore(), Clock.systemUTC(), Duration.ofMinutes(1));
     private final AdmissionRoutes routes = new AdmissionRoutes(new PodMutator(MutationConfig.defaults(), null, ledger, null), registry);
 
     private static String fixture(String name) throws IOException {
@@ -57,13 +57,15 @@ class QuotaAdmissionTest {
         QuotaMetrics metrics = new QuotaMetrics(ledger, registry);
         metrics.refresh();
         assertThat(registry.get("kubegpu.quota.used").tags("team", "ml-team", "model", "V100").gauge().value()).isEqualTo(2.0);
-        assertThat(registry.get("kubegpu.quota.limit").tags("team", "ml-team", "model", "*").gauge().value()).isEqualTo(3.0);
+        assertThat(registry.get("kubegpu.quota.limit").tags("team", "ml-team", "model", "*").gauge().value()).isEqualTo(10.0);
         assertThat(registry.get("kubegpu.quota.shared.memory.limit").tags("team", "ml-team", "model", "V100").gauge().value())
                 .isEqualTo(64.0 * 1024 * 1024 * 1024);
 
-        JsonObject view = JsonParser.parseString(QuotaRoutes.render(ledger.report())).getAsJsonObject();
+        JsonObject view = JsonParser.parseString(QuotaRoutes.render(ledger.report(), null)).getAsJsonObject();
         JsonObject quota = view.getAsJsonArray("quotas").get(0).getAsJsonObject();
         assertThat(quota.get("name").getAsString()).isEqualTo("ml-team");
+        // Whole numbers stay plain (10, not 1E+1).
+        assertThat(quota.getAsJsonArray("limits").get(0).getAsJsonObject().getAsJsonObject("gpus").get("limit").toString()).isEqualTo("10");
         JsonObject v100 = quota.getAsJsonArray("limits").get(1).getAsJsonObject();
         assertThat(v100.get("model").getAsString()).isEqualTo("V100");
         assertThat(v100.getAsJsonObject("gpus").toString())
