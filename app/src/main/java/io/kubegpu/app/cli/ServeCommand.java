@@ -358,7 +358,8 @@ final class ServeCommand implements Callable<Integer> {
             if (!live) {
                 throw bad("the controllers role needs a live cluster: give --kubeconfig or --in-cluster");
             }
-            controllers = controllerOptions.role();
+            controllers = controllerOptions.role(new io.kubegpu.cluster.model.ClusterConfig(parser.config().vendors(), labels, grammar.catalog(),
+                    io.kubegpu.cluster.model.ClusterConfig.GpushareResources.DEFAULT), pools);
         }
         return new ServerSettings(common, source, healthPort == null ? null : new Endpoint(healthHost, healthPort), new Endpoint(host, port),
                 extender, webhook, scorer, controllers);

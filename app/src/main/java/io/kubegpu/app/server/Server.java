@@ -236,6 +236,11 @@ public final class Server implements AutoCloseable {
             var role = settings.controllers();
             resources.add("controllers", io.kubegpu.controllers.ControllerHost.start(feed.client(), role.election(), role.controllers(), registry,
                     clock));
+            // What the controllers decided and why (e.g. /balance), on the health listener of every replica.
+            for (var controller : role.controllers()) {
+                controller.views().forEach((path, view) -> healthRouter.get(path).handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/json").end(view.get())));
+            }
         }
 
         HttpServer healthHttp = null;
