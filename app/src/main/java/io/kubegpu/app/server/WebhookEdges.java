@@ -63,22 +63,26 @@ final class WebhookEdges {
             throw new IOException((role.quotas() != null ? "quotas count the cluster's pods" : "group pools read the namespaces' groups")
                     + ": the webhook needs a live cluster (give --kubeconfig or --in-cluster)");
         }
+        String groupLabel = role.mutation().pools() == null ? null : role.mutation().pools().namespaceLabel();
+        var quotas = role.quotas();
+        QuotaFileReloader reloader = null;
+        QuotaSpec spec = null;
+        if (quotas != null) {
+            // The file first: a bad one is the user's to fix before anything connects.
+            reloader = new QuotaFileReloader(quotas.file(), new QuotaFile(settings.common().catalog(), settings.common().grammar().vendors()),
+                    registry);
+            try {
+                spec = reloader.load();
+            } catch (QuotaFileException e) {
+                throw new IOException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new IOException("cannot read the quota file " + quotas.file() + ": " + e.getMessage(), e);
+            }
+        }
         ApiClient requests = KubeClients.forWatching(live.kubeconfig());
         requests.setHttpClient(requests.getHttpClient().newBuilder().callTimeout(ADMISSION_CALL_TIMEOUT).build());
-        String groupLabel = role.mutation().pools() == null ? null : role.mutation().pools().namespaceLabel();
-        if (role.quotas() == null) {
+        if (quotas == null) {
             return new WebhookEdges(null, null, null, registry, requests, groupLabel);
-        }
-        var quotas = role.quotas();
-        QuotaFileReloader reloader = new QuotaFileReloader(quotas.file(), new QuotaFile(settings.common().catalog(), settings.common().grammar().vendors()),
-                registry);
-        QuotaSpec spec;
-        try {
-            spec = reloader.load();
-        } catch (QuotaFileException e) {
-            throw new IOException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new IOException("cannot read the quota file " + quotas.file() + ": " + e.getMessage(), e);
         }
         QuotaLedger ledger = new QuotaLedger(spec, new ConfigMapTicketStore(requests, quotas.ledgerNamespace()), clock, quotas.ticketTtl());
         reloader.attach(ledger);
