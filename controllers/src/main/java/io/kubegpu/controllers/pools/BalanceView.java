@@ -126,7 +126,7 @@ final class BalanceView {
         JsonArray actions = new JsonArray();
         history.forEach(actions::add);
         out.add("history", actions);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(out);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(out);
     }
 
     private static double seconds(Duration duration) {

@@ -125,7 +125,7 @@ public final class QuotaRoutes {
             refusals.add(row);
         }
         out.add("refusals", refusals);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(out);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(out);
     }
 
     private static JsonObject part(long limit, QuotaReport.LimitStatus status, java.util.function.ToLongFunction<Amount> of, boolean memory) {
