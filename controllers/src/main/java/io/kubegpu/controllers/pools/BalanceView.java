@@ -129,7 +129,7 @@ final class BalanceView {
         return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(out);
     }
 
-    private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
+    private static Number seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() : duration.toMillis() / 1000.0;
     }
 }
