@@ -70,6 +70,11 @@ class PoolsChartTest {
                 "--balance-drain=false");
         V1ClusterRole role = chart.typed("ClusterRole", FULLNAME + "-controllers", V1ClusterRole.class);
         assertThat(role.getRules()).extracting(r -> r.getResources() + ":" + r.getVerbs()).contains("[namespaces]:[list, watch]", "[nodes]:[patch]");
+        // Pools alone run the controllers, in a dry run.
+        V1Deployment poolsOnly = RenderedChart.render(Map.of("pools.enabled", "true")).typed("Deployment", FULLNAME + "-controllers",
+                V1Deployment.class);
+        assertThat(container(poolsOnly).getArgs()).contains("--balance=dry-run", "--pool-label=org");
+        assertThat(RenderedChart.render(Map.of()).find("Deployment", FULLNAME + "-controllers")).isEmpty();
         // The balancer's rules come with pools only.
         V1ClusterRole without = RenderedChart.render(Map.of("controllers.enabled", "true")).typed("ClusterRole", FULLNAME + "-controllers",
                 V1ClusterRole.class);
