@@ -62,6 +62,15 @@ v1beta1
 {{- end }}
 {{- end -}}
 
+{{/* Group pools: the node and namespace labels naming groups, shared by the webhook and the pools controller. */}}
+{{- define "kge.poolArgs" -}}
+- --pool-label={{ .Values.pools.nodeLabel }}
+{{- with .Values.pools.namespaceLabel }}
+- --pool-namespace-label={{ . }}
+{{- end }}
+- --public-pool={{ .Values.pools.publicGroup }}
+{{- end -}}
+
 {{- define "kge.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp

@@ -21,8 +21,8 @@ class ArchitectureTest {
     /** Packages that may not do I/O or read the clock. */
     static final String[] PURE = {
         "io.kubegpu.api..", "io.kubegpu.request..", "io.kubegpu.catalog..", "io.kubegpu.guard..", "io.kubegpu.cluster.state..",
-        "io.kubegpu.extender.decision..", "io.kubegpu.extender.placement..", "io.kubegpu.webhook.mutation..", "io.kubegpu.scorer.score..",
-        "io.kubegpu.scorer.analysis..", "io.kubegpu.console.view..",
+        "io.kubegpu.extender.decision..", "io.kubegpu.extender.placement..", "io.kubegpu.pools..", "io.kubegpu.webhook.mutation..",
+        "io.kubegpu.webhook.quota..", "io.kubegpu.scorer.score..", "io.kubegpu.scorer.analysis..", "io.kubegpu.console.view..",
     };
 
     /** Frameworks of the edges: servers, HTTP clients, the Kubernetes API client, metrics. */

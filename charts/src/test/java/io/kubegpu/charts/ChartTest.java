@@ -208,7 +208,7 @@ class ChartTest {
         var hook = config.getWebhooks().get(0);
         assertThat(hook.getFailurePolicy()).isEqualTo("Fail");
         assertThat(hook.getTimeoutSeconds()).isEqualTo(5);
-        assertThat(hook.getSideEffects()).isEqualTo("None");
+        assertThat(hook.getSideEffects()).isEqualTo("NoneOnDryRun");
         assertThat(hook.getObjectSelector().getMatchLabels()).containsExactly(Map.entry("kubegpu.io/gpu-pod", "true"));
         assertThat(hook.getRules().get(0).getOperations()).containsExactly("CREATE");
         assertThat(hook.getRules().get(0).getResources()).containsExactly("pods");

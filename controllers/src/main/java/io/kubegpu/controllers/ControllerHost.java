@@ -69,7 +69,14 @@ public final class ControllerHost implements AutoCloseable {
                 election.leaseDuration(), election.renewDeadline(), election.retryPeriod()));
         Gauge.builder("kubegpu.controllers.leader", leading, l -> l.get() ? 1 : 0)
                 .description("1 while this process holds the controllers' lease and runs them").register(registry);
-        runner.submit(() -> elector.run(() -> lead(client, controllers, events, registry, clock), this::follow));
+        runner.submit(() -> elector.run(() -> {
+            try {
+                lead(client, controllers, events, registry, clock);
+            } catch (RuntimeException | LinkageError e) {
+                // The elector swallows what its callback throws: without this a controller that cannot be built fails silently.
+                LOG.error("holding the controllers' lease, but the controllers could not run", e);
+            }
+        }, this::follow));
         LOG.info("controllers {} waiting for the lease {}/{} as {}", controllers.stream().map(GpuController::name).toList(), election.namespace(),
                 election.name(), election.identity());
     }

@@ -12,4 +12,12 @@ public interface GpuController {
 
     /** The controller (informer watches, a rate-limited work queue and a reconciler), on {@code context}'s informers. */
     Controller build(ControllerContext context);
+
+    /**
+     * JSON views the process serves on its health listener, by path (e.g. {@code /balance}): what the controller decided and
+     * why. Every replica serves them; a replica that does not hold the lease shows that it runs nothing.
+     */
+    default java.util.Map<String, java.util.function.Supplier<String>> views() {
+        return java.util.Map.of();
+    }
 }

@@ -56,6 +56,15 @@ public final class Annotations {
     /** Node annotation: indices of GPUs that must not be placed on ({@code 0,3} or {@code all}). */
     public static final String UNHEALTHY_GPUS = "kubegpu.io/unhealthy-gpus";
 
+    /** Node annotation: when the pool balancer last moved the node to another group (RFC 3339); its cooldown runs from then. */
+    public static final String POOL_MOVED_AT = "kubegpu.io/pool-moved-at";
+    /** Node annotation: the group the pool balancer last moved the node from. */
+    public static final String POOL_MOVED_FROM = "kubegpu.io/pool-moved-from";
+    /** Node annotation: the group the pool balancer cordoned the node for, to move it there once its pods finish. */
+    public static final String POOL_DRAINING_FOR = "kubegpu.io/pool-draining-for";
+    /** Node annotation: since when the node drains for another group (RFC 3339). */
+    public static final String POOL_DRAINING_SINCE = "kubegpu.io/pool-draining-since";
+
     /** The gpushare device plugin's shared GPU memory resource. */
     public static final String GPUSHARE_MEMORY_RESOURCE = "aliyun.com/gpu-mem";
     /** The gpushare device plugin's GPU count resource. */

@@ -1,8 +1,12 @@
 package io.kubegpu.app.cli;
 
 import io.kubegpu.app.server.ServerSettings;
+import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.controllers.ControllerHost;
 import io.kubegpu.controllers.GpuController;
+import io.kubegpu.controllers.pools.PoolBalancer;
+import io.kubegpu.pools.balance.BalancePolicy;
+import io.kubegpu.webhook.mutation.MutationConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -49,23 +53,98 @@ final class ControllerOptions {
             description = "elastic-shrink: only record Events of the shrinks and restores it would make (default: ${DEFAULT-VALUE}).")
     private boolean elasticDryRun;
 
-    /** Every controller this build knows, by name, built from its options. */
-    private Map<String, Supplier<GpuController>> known() {
-        return Map.of(io.kubegpu.controllers.elastic.ElasticShrinkController.NAME, () -> {
-            if (elasticWaitSeconds < 1 || elasticWaitSeconds > 86_400) {
-                throw new ParameterException(spec.commandLine(), "--elastic-wait " + elasticWaitSeconds + " is not within 1..86400 seconds");
-            }
-            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun);
-        });
+    /** The pool balancer's mode. */
+    enum BalanceMode {
+        /** Record what it would do (Events, /balance, metrics); change nothing. */
+        dry_run,
+        /** Relabel (and, with --balance-drain, cordon) nodes. */
+        apply
     }
 
-    /** The role's settings, or null when no controller is asked for and none is known. */
-    ServerSettings.ControllersRole role() {
-        Map<String, Supplier<GpuController>> known = known();
-        List<String> wanted = names.isEmpty() ? known.keySet().stream().sorted().toList() : names;
-        if (wanted.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "the controllers role has no controller to run in this build");
+    @Option(names = "--balance", paramLabel = "MODE", defaultValue = "dry-run", converter = BalanceModeConverter.class,
+            description = "The pools controller: dry-run (record what it would do as Events, in /balance and metrics) or apply (change the "
+                    + "nodes' group labels) (default: ${DEFAULT-VALUE}).")
+    private BalanceMode balance;
+
+    @Option(names = "--balance-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds between the pools controller's passes (default: ${DEFAULT-VALUE}).")
+    private int balanceInterval;
+
+    @Option(names = "--balance-threshold", paramLabel = "PERCENT", defaultValue = "20",
+            description = "Allocation gap between the most- and least-allocated groups that calls for a move, in points (default: ${DEFAULT-VALUE}).")
+    private int balanceThreshold;
+
+    @Option(names = "--balance-min-nodes", paramLabel = "N", defaultValue = "3",
+            description = "Nodes a group needs to take part in balancing, and never falls below (default: ${DEFAULT-VALUE}).")
+    private int balanceMinNodes;
+
+    @Option(names = "--balance-cooldown", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "Seconds a moved node stays in its new group before it may move again (default: ${DEFAULT-VALUE}).")
+    private int balanceCooldown;
+
+    @Option(names = "--balance-hysteresis", paramLabel = "PERCENT", defaultValue = "5",
+            description = "Points below the threshold that the gap a move leaves the other way must stay, so the next pass cannot move the "
+                    + "node back (default: ${DEFAULT-VALUE}).")
+    private int balanceHysteresis;
+
+    @Option(names = "--balance-drain", defaultValue = "false",
+            description = "When every candidate node runs pods of its group, cordon the least-used one and move it once they finish "
+                    + "(never evicting) (default: ${DEFAULT-VALUE}: only nodes without such pods move).")
+    private boolean balanceDrain;
+
+    static final class BalanceModeConverter implements picocli.CommandLine.ITypeConverter<BalanceMode> {
+        @Override
+        public BalanceMode convert(String value) {
+            return switch (value) {
+                case "dry-run" -> BalanceMode.dry_run;
+                case "apply" -> BalanceMode.apply;
+                default -> throw new picocli.CommandLine.TypeConversionException("--balance '" + value + "' is not dry-run or apply");
+            };
         }
+    }
+
+    /** Every controller this build knows and can run with the options given, by name, built from its options. */
+    private Map<String, Supplier<GpuController>> known(ClusterConfig cluster, MutationConfig.Pools pools) {
+        Map<String, Supplier<GpuController>> known = new java.util.HashMap<>();
+        known.put(io.kubegpu.controllers.elastic.ElasticShrinkController.NAME, () -> {
+            check("--elastic-wait", elasticWaitSeconds, 1, 86_400, "seconds");
+            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun);
+        });
+        if (pools != null) {
+            known.put("pools", () -> new PoolBalancer(balancer(cluster, pools)));
+        }
+        return known;
+    }
+
+    private PoolBalancer.Settings balancer(ClusterConfig cluster, MutationConfig.Pools pools) {
+        check("--balance-interval", balanceInterval, 1, 86_400, "seconds");
+        check("--balance-threshold", balanceThreshold, 1, 99, "points");
+        check("--balance-min-nodes", balanceMinNodes, 1, 1000, "nodes");
+        check("--balance-cooldown", balanceCooldown, 0, 7 * 86_400, "seconds");
+        if (balanceHysteresis < 0 || balanceHysteresis >= balanceThreshold) {
+            throw new ParameterException(spec.commandLine(), "--balance-hysteresis " + balanceHysteresis + " is not within 0.." + (balanceThreshold - 1)
+                    + " points (below --balance-threshold " + balanceThreshold + ")");
+        }
+        BalancePolicy policy = new BalancePolicy(balanceThreshold / 100.0, balanceMinNodes, Duration.ofSeconds(balanceCooldown),
+                balanceHysteresis / 100.0, balanceDrain, pools.publicGroup());
+        return new PoolBalancer.Settings(cluster, pools.nodeLabel(), pools.namespaceLabel(), policy, Duration.ofSeconds(balanceInterval),
+                balance == BalanceMode.apply);
+    }
+
+    private void check(String option, int value, int min, int max, String unit) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " " + value + " is not within " + min + ".." + max + " " + unit);
+        }
+    }
+
+    /** The role's settings. */
+    ServerSettings.ControllersRole role(ClusterConfig cluster, MutationConfig.Pools pools) {
+        Map<String, Supplier<GpuController>> known = known(cluster, pools);
+        if (names.contains("pools") && pools == null) {
+            throw new ParameterException(spec.commandLine(), "--controllers pools needs --pool-label: the node label naming each GPU node's group, "
+                    + "e.g. --pool-label org");
+        }
+        List<String> wanted = names.isEmpty() ? known.keySet().stream().sorted().toList() : names;
         List<GpuController> controllers = new ArrayList<>();
         for (String name : wanted) {
             Supplier<GpuController> factory = known.get(name);

@@ -81,6 +81,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private ControllerOptions controllerOptions;
 
+    @Mixin
+    private PoolOptions poolOptions;
+
     @Option(names = "--roles", split = ",", defaultValue = "extender,scorer,console",
             description = "What to run: ${COMPLETION-CANDIDATES}, in any combination (default: ${DEFAULT-VALUE}, plus webhook when "
                     + "--webhook-tls-cert is given).")
@@ -208,7 +211,8 @@ final class ServeCommand implements Callable<Integer> {
     private String priorityTiers;
 
     @Option(names = "--namespace-cap", paramLabel = "NAMESPACE=GPUS", split = ",",
-            description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps.")
+            description = "Most GPU one pod may ask for in a namespace, e.g. students=0.5,research=8,*=4 (* for the rest); default: no caps. "
+                    + "A quota file's perPod does the same per team, next to its totals.")
     private Map<String, String> namespaceCaps = new HashMap<>();
 
     @Option(names = "--console-port", defaultValue = "8090", description = "HTTP port of the web console (default: ${DEFAULT-VALUE}).")
@@ -234,6 +238,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Show these namespaces together as one team on the console's Teams and Trends pages; repeat for several "
                     + "teams, e.g. --team-group research=team-nlp,team-llm.")
     private Map<String, String> teamGroups = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--quota-file", paramLabel = "YAML",
+            description = "Per-team GPU quotas the webhook enforces at admission, e.g. quotas: {team-a: \"A100=8, T4=4, *=16\"} "
+                    + "(reloaded when the file changes; needs a live cluster). Default: no quotas.")
+    private Path quotaFile;
+
+    @Option(names = "--quota-ticket-ttl", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a pod the webhook admitted counts against its quota before the pod watch must show it: a creation "
+                    + "that fails after admission frees its share after this (default: ${DEFAULT-VALUE}).")
+    private int quotaTicketTtl;
+
+    @Option(names = "--quota-ledger-namespace", paramLabel = "NAMESPACE",
+            description = "Namespace of the ConfigMaps where webhook replicas share the pods they admitted (default: POD_NAMESPACE, else "
+                    + "default).")
+    private String quotaLedgerNamespace;
 
     private ParameterException bad(String message) {
         return new ParameterException(spec.commandLine(), message);
@@ -275,6 +294,18 @@ final class ServeCommand implements Callable<Integer> {
         return out;
     }
 
+    private ServerSettings.Quotas quotas() {
+        if (quotaFile == null) {
+            return null;
+        }
+        if (quotaTicketTtl < 5 || quotaTicketTtl > 3600) {
+            throw bad("--quota-ticket-ttl " + quotaTicketTtl + " is not within 5..3600 seconds (it must outlast the API server's webhook timeout "
+                    + "and the pod watch's delay)");
+        }
+        String namespace = quotaLedgerNamespace != null ? quotaLedgerNamespace : System.getenv().getOrDefault("POD_NAMESPACE", "default");
+        return new ServerSettings.Quotas(quotaFile, java.time.Duration.ofSeconds(quotaTicketTtl), namespace);
+    }
+
     /** LOG_LEVEL of the scorer configuration, applied before the first logger exists (slf4j-simple reads it once). */
     private static void applyLogLevel(String level) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -299,7 +330,7 @@ final class ServeCommand implements Callable<Integer> {
         if (bodyLimitMb < 1 || bodyLimitMb > 1024) {
             throw bad("--body-limit-mb " + bodyLimitMb + " is not within 1..1024");
         }
-        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig, consoleTokenFile}) {
+        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig, consoleTokenFile, quotaFile}) {
             if (file != null && !Files.isReadable(file)) {
                 throw bad("cannot read " + file + ": no such file, or not readable");
             }
@@ -345,6 +376,7 @@ final class ServeCommand implements Callable<Integer> {
                     Set.of(schedulerName == null ? BindGate.DEFAULT_SCHEDULER : schedulerName),
                     warmUpCalls != null ? warmUpCalls : live ? LIVE_WARM_UP_CALLS : 0);
         }
+        var pools = poolOptions.pools();
         ServerSettings.WebhookRole webhook = null;
         if (running.contains(Role.webhook)) {
             io.kubegpu.webhook.mutation.PriorityTiers tiers;
@@ -355,7 +387,13 @@ final class ServeCommand implements Callable<Integer> {
             }
             webhook = new ServerSettings.WebhookRole(new Endpoint(webhookHost, webhookPort), webhookCert, webhookKey,
                     new MutationConfig(parser.config(), grammar.catalog(), modelLabel, io.kubegpu.api.Annotations.GPUSHARE_MEMORY_RESOURCE, 1024, tolerations, schedulerName,
-                            hideGpus, caps, tiers));
+                            hideGpus, caps, tiers, pools), quotas());
+            if ((webhook.quotas() != null || pools != null) && !live) {
+                throw bad((webhook.quotas() != null ? "--quota-file" : "--pool-label") + " needs a live cluster (the webhook counts its pods and "
+                        + "reads its namespaces): give --kubeconfig or --in-cluster");
+            }
+        } else if (quotaFile != null) {
+            throw bad("--quota-file is enforced by the webhook: add webhook to --roles (with --webhook-tls-cert and --webhook-tls-key)");
         }
         ServerSettings.ScorerRole scorer = null;
         if (running.contains(Role.scorer)) {
@@ -374,7 +412,8 @@ final class ServeCommand implements Callable<Integer> {
             if (!live) {
                 throw bad("the controllers role needs a live cluster: give --kubeconfig or --in-cluster");
             }
-            controllers = controllerOptions.role();
+            controllers = controllerOptions.role(new io.kubegpu.cluster.model.ClusterConfig(parser.config().vendors(), labels, grammar.catalog(),
+                    io.kubegpu.cluster.model.ClusterConfig.GpushareResources.DEFAULT), pools);
         }
         ServerSettings.ConsoleRole console = null;
         if (running.contains(Role.console)) {

@@ -65,8 +65,13 @@ final class ClusterFeasibility implements FleetFeasibility {
 
     @Override
     public OptionalInt usableMemoryMiB(GpuRequest request) {
+        return request.models().isEmpty() ? OptionalInt.empty() : smallestCardMiB(request);
+    }
+
+    @Override
+    public OptionalInt smallestCardMiB(GpuRequest request) {
         ClusterSnapshot snapshot = state.snapshot();
-        if (!snapshot.synced() || request.isWhole() || request.models().isEmpty()) {
+        if (!snapshot.synced() || request.isWhole()) {
             return OptionalInt.empty();
         }
         GpuFit.Prepared prepared = fit.prepare(demands.fromRequest("admission", null, request, 0, null));

@@ -139,18 +139,23 @@ public final class Server implements AutoCloseable {
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
 
-        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic() || settings.console() != null;
-        // The GPU pods waiting for a node: only the console reads them, so only it makes the source keep them.
-        PendingPods pending = settings.console() == null ? null : new PendingPods();
-        Feed feed = startSource(settings.source(), state, cluster, needsPods, pending, clock, resources);
-        KubeClusterWatcher watcher = feed.watcher();
-
         GpuRequestParser parser = new GpuRequestParser(common.grammar());
         DemandReader demands = new DemandReader(parser, cluster);
         WorkloadProfile profile = new WorkloadProfile(cluster.vendors().all());
         var policy = settings.extender() == null ? io.kubegpu.extender.decision.Policy.FRAGMENTATION : settings.extender().policy();
         GpuFit fit = new GpuFit(new MemoryGuard(common.catalog()), cluster.vendors().all(), policy, profile,
                 cluster.gpushare().memoryUnitMiB());
+        ClusterFeasibility feasibility = new ClusterFeasibility(state, demands, fit);
+
+        // Quotas and group pools read the live cluster: their ledger and namespace watch are made before the watch starts.
+        WebhookEdges edges = WebhookEdges.create(settings, state, cluster, feasibility, clock, registry);
+        boolean needsPods = settings.extender() != null || settings.scorer() != null && settings.scorer().synthetic() || settings.console() != null
+                || edges.quotas() != null;
+        // The GPU pods waiting for a node: only the console reads them, so only it makes the source keep them.
+        PendingPods pending = settings.console() == null ? null : new PendingPods();
+        Feed feed = startSource(settings.source(), state, cluster, needsPods, pending, clock, edges.podListeners(), resources);
+        KubeClusterWatcher watcher = feed.watcher();
+        edges.start(feed.client(), resources);
         Periodic periodic = resources.add("timers", new Periodic(vertx));
 
         RequestLimits limits = RequestLimits.forHeap(settings.extender() == null ? WEBHOOK_BODY_LIMIT * 8 : settings.extender().bodyLimitBytes() * 8);
@@ -162,7 +167,7 @@ public final class Server implements AutoCloseable {
                         WARM_UP_BUDGET);
         resources.add("extender warm-up", warmUp);
         boolean nothingToSync = settings.source() instanceof ClusterSource.None;
-        ExtenderRoutes.mountHealth(healthRouter, () -> !nothingToSync && !synced.getAsBoolean() ? "cluster state not synced yet"
+        ExtenderRoutes.mountHealth(healthRouter, () -> !nothingToSync && !(synced.getAsBoolean() && edges.synced()) ? "cluster state not synced yet"
                 : !warmUp.done() ? "the extender is warming up (--warm-up-calls)" : "");
         healthRouter.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
@@ -232,7 +237,8 @@ public final class Server implements AutoCloseable {
         WebhookListener hook = null;
         if (settings.webhook() != null) {
             var role = settings.webhook();
-            var mutator = new io.kubegpu.webhook.mutation.PodMutator(role.mutation(), new ClusterFeasibility(state, demands, fit));
+            var mutator = new io.kubegpu.webhook.mutation.PodMutator(role.mutation(), feasibility, edges.quotas(), edges.groups());
+            edges.mount(healthRouter, periodic);
             try {
                 hook = WebhookListener.start(vertx, role.listen(), role.cert(), role.key(), mutator, registry, healthRouter,
                         limits.handler(WEBHOOK_BODY_LIMIT, WebhookListener::error), periodic);
@@ -260,6 +266,11 @@ public final class Server implements AutoCloseable {
             var role = settings.controllers();
             resources.add("controllers", io.kubegpu.controllers.ControllerHost.start(feed.client(), role.election(), role.controllers(), registry,
                     clock));
+            // What the controllers decided and why (e.g. /balance), on the health listener of every replica.
+            for (var controller : role.controllers()) {
+                controller.views().forEach((path, view) -> healthRouter.get(path).handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/json").end(view.get())));
+            }
         }
 
         HttpServer consoleHttp = null;
@@ -312,11 +323,12 @@ public final class Server implements AutoCloseable {
 
     /** Loads or starts watching the cluster; a live cluster is first checked to answer, so a bad kubeconfig fails the start. */
     private static Feed startSource(ClusterSource source, ClusterState state, ClusterConfig cluster, boolean watchPods, PendingPods pending,
-                                    Clock clock, Resources resources) throws IOException {
+                                    Clock clock, java.util.List<KubeClusterWatcher.PodListener> podListeners, Resources resources) throws IOException {
         if (source instanceof ClusterSource.Kubernetes live) {
             ApiClient client = KubeClients.forWatching(live.kubeconfig());
             KubeClients.checkAccess(client, "nodes", API_CHECK_TIMEOUT, live.describe());
-            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods, pending, clock));
+            KubeClusterWatcher watcher = resources.add("cluster watcher", new KubeClusterWatcher(client, state, cluster, watchPods, pending, clock,
+                    podListeners));
             watcher.start();
             LOG.info("watching the cluster of {} ({})", live.describe(), watchPods ? "nodes and pods" : "nodes");
             return new Feed(watcher, client);

@@ -191,13 +191,44 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
         }
     }
 
-    /** The admission webhook: its HTTPS listener, PEM certificate and key (reloaded when they change), and what it writes. */
-    public record WebhookRole(Endpoint listen, Path cert, Path key, MutationConfig mutation) {
+    /**
+     * The admission webhook: its HTTPS listener, PEM certificate and key (reloaded when they change), what it writes, and its
+     * quotas (null for none).
+     */
+    public record WebhookRole(Endpoint listen, Path cert, Path key, MutationConfig mutation, Quotas quotas) {
         public WebhookRole {
             Objects.requireNonNull(listen, "listen");
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(mutation, "mutation");
+        }
+
+        /** Without quotas. */
+        public WebhookRole(Endpoint listen, Path cert, Path key, MutationConfig mutation) {
+            this(listen, cert, key, mutation, null);
+        }
+
+        public WebhookRole withQuotas(Quotas value) {
+            return new WebhookRole(listen, cert, key, mutation, value);
+        }
+
+        public WebhookRole withMutation(MutationConfig value) {
+            return new WebhookRole(listen, cert, key, value, quotas);
+        }
+    }
+
+    /**
+     * Per-team GPU quotas at admission.
+     *
+     * @param file            the quota file (reloaded when it changes)
+     * @param ticketTtl       how long an admitted pod counts before the watch must show it
+     * @param ledgerNamespace where the admitted-not-seen tickets are kept (ConfigMaps), shared by the webhook's replicas
+     */
+    public record Quotas(Path file, java.time.Duration ticketTtl, String ledgerNamespace) {
+        public Quotas {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(ticketTtl, "ticketTtl");
+            Objects.requireNonNull(ledgerNamespace, "ledgerNamespace");
         }
     }
 

@@ -61,6 +61,26 @@ public final class KubeClusterWatcher implements AutoCloseable {
     private final Object syncLock = new Object();
     private boolean nodesListed;
     private boolean podsListed;
+    private final List<PodListener> podListeners;
+
+    /**
+     * Told about every pod the watch delivers besides the state (e.g. the webhook's quota ledger, which counts pending pods
+     * too): each list whole, then each change. Called on the informer's thread, in order; must not block.
+     */
+    public interface PodListener {
+        /** A relist begins: what was delivered may be stale until {@link #listed}. */
+        default void listing() {
+        }
+
+        /** Every pod, as one fresh list. */
+        void listed(List<KubePod> pods);
+
+        /** A pod added or changed. */
+        void changed(KubePod pod);
+
+        /** A pod deleted. */
+        void deleted(KubePod pod);
+    }
 
     /** Watches nodes and pods. */
     public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config) {
@@ -72,17 +92,23 @@ public final class KubeClusterWatcher implements AutoCloseable {
      *                  list is held in memory
      */
     public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods) {
-        this(client, state, config, watchPods, null, Clock.systemUTC());
+        this(client, state, config, watchPods, null, Clock.systemUTC(), List.of());
     }
 
     /**
-     * @param pending where the GPU pods waiting for a node are kept (the console's scheduling queue), or null to keep none
-     * @param clock   when a pod was first seen, for pods without a creation time
+     * @param pending      where the GPU pods waiting for a node are kept (the console's scheduling queue), or null to keep none
+     * @param clock        when a pod was first seen, for pods without a creation time
+     * @param podListeners told of every pod besides the state (when {@code watchPods})
      */
-    public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods, PendingPods pending, Clock clock) {
+    public KubeClusterWatcher(ApiClient client, ClusterState state, ClusterConfig config, boolean watchPods, PendingPods pending, Clock clock,
+                              List<PodListener> podListeners) {
         MetadataTrimming.install();
         this.pending = watchPods ? pending : null;
         this.clock = clock;
+        this.podListeners = List.copyOf(podListeners);
+        if (!watchPods && !this.podListeners.isEmpty()) {
+            throw new IllegalArgumentException("pod listeners need the pods watched");
+        }
         this.factory = new SharedInformerFactory(client);
         this.state = state;
         this.nodes = new NodeMapper(config);
@@ -94,7 +120,8 @@ public final class KubeClusterWatcher implements AutoCloseable {
         if (watchPods) {
             var podApi = new GenericKubernetesApi<>(KubePod.class, KubePodList.class, "", "v1", "pods", client);
             podInformer = factory.sharedIndexInformerFor(
-                    new SyncingListerWatcher<>(podApi, listener(this::applyPodList, () -> podsListed = true)), KubePod.class, 0);
+                    new SyncingListerWatcher<>(podApi, listener(this::applyPodList, () -> podsListed = true,
+                            () -> this.podListeners.forEach(PodListener::listing))), KubePod.class, 0);
             podInformer.addEventHandler(new Handler<>(this::applyPod, this::removePod));
         } else {
             podInformer = null;
@@ -127,12 +154,18 @@ public final class KubeClusterWatcher implements AutoCloseable {
     }
 
     private <L extends KubeList<?>> SyncingListerWatcher.Listener<L> listener(Consumer<L> apply, Runnable markListed) {
+        return listener(apply, markListed, () -> {
+        });
+    }
+
+    private <L extends KubeList<?>> SyncingListerWatcher.Listener<L> listener(Consumer<L> apply, Runnable markListed, Runnable onListing) {
         return new SyncingListerWatcher.Listener<>() {
             @Override
             public void listing() {
                 synchronized (syncLock) {
                     state.markSynced(false);
                 }
+                onListing.run();
             }
 
             @Override
@@ -171,6 +204,13 @@ public final class KubeClusterWatcher implements AutoCloseable {
         if (pending != null) {
             pending.replaceAll(waiting);
         }
+        for (PodListener listener : podListeners) {
+            try {
+                listener.listed(list.getItems());
+            } catch (RuntimeException e) {
+                LOG.warn("a pod listener failed on the pod list", e);
+            }
+        }
         LOG.info("listed {} pods, {} of them GPU pods", list.getItems().size(), mapped.size());
     }
 
@@ -202,6 +242,7 @@ public final class KubeClusterWatcher implements AutoCloseable {
                 }
             }
         });
+        podListeners.forEach(listener -> safely("pod", pod, () -> listener.changed(pod)));
     }
 
     private void removePod(KubePod pod) {
@@ -211,6 +252,7 @@ public final class KubeClusterWatcher implements AutoCloseable {
                 pending.remove(pod.getMetadata().getUid());
             }
         }
+        podListeners.forEach(listener -> safely("pod", pod, () -> listener.deleted(pod)));
     }
 
     /** Runs one object's update; an object we cannot read is skipped with a warning, so it never stops the others. */

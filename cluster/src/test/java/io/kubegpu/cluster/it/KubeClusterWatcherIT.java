@@ -45,7 +45,7 @@ class KubeClusterWatcherIT {
         cluster = new TestCluster(client);
         state = new ClusterState(Clock.systemUTC());
         pending = new PendingPods();
-        watcher = new KubeClusterWatcher(client, state, ClusterConfig.defaults(), true, pending, Clock.systemUTC());
+        watcher = new KubeClusterWatcher(client, state, ClusterConfig.defaults(), true, pending, Clock.systemUTC(), List.of());
         watcher.start();
         Eventually.until(WAIT, "the informers have synced", () -> state.snapshot().synced());
     }

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * kubegpu_webhook_admission_duration_seconds            histogram
  * kubegpu_webhook_decisions_total{outcome,reason}       counter: mutated, unchanged, denied (with its reason), skipped
  * </pre>
+ *
+ * <p>A request's {@code dryRun} is passed on: it is decided like any other but charges no quota (the webhook declares
+ * {@code sideEffects: NoneOnDryRun}).
  */
 public final class AdmissionRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionRoutes.class);
@@ -98,7 +101,8 @@ public final class AdmissionRoutes {
         }
         MutationResult result;
         try {
-            result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"));
+            boolean dryRun = request.has("dryRun") && request.get("dryRun").isJsonPrimitive() && request.get("dryRun").getAsBoolean();
+            result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"), dryRun);
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
             // The API server sends only valid Pods; a wrong-typed field means the caller is not the API server.
             throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + e.getMessage());

@@ -9,7 +9,11 @@ public enum DenialReason {
     /** It contradicts what the pod sets by hand (resources, selectors). */
     CONFLICT("conflict", 400),
     /** It asks for more than the namespace may. */
-    OVER_CAP("over_cap", 403);
+    OVER_CAP("over_cap", 403),
+    /** Used plus asked would pass a quota's limit. */
+    OVER_QUOTA("over_quota", 403),
+    /** What the decision needs cannot be known now (quota usage, the namespace's group): try again. */
+    UNAVAILABLE("unavailable", 503);
 
     private final String tag;
     private final int code;

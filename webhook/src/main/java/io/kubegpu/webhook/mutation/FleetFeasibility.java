@@ -21,4 +21,12 @@ public interface FleetFeasibility {
     default java.util.OptionalInt usableMemoryMiB(GpuRequest request) {
         return java.util.OptionalInt.empty();
     }
+
+    /**
+     * The smallest card, in usable MiB, of the nodes able to run a share, whether or not it names models: what a quota counts
+     * a share of memory alone as a part of. Empty when unknown.
+     */
+    default java.util.OptionalInt smallestCardMiB(GpuRequest request) {
+        return usableMemoryMiB(request);
+    }
 }

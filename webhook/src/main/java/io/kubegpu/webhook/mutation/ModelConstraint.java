@@ -1,7 +1,5 @@
 package io.kubegpu.webhook.mutation;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.kubegpu.catalog.GpuModel;
 import io.kubegpu.catalog.ModelMatch;
@@ -58,24 +56,7 @@ final class ModelConstraint {
             PodEdit.child(spec, "nodeSelector").addProperty(label, value);
             return Optional.empty();
         }
-        JsonObject requirement = new JsonObject();
-        requirement.addProperty("key", label);
-        requirement.addProperty("operator", "In");
-        JsonArray list = new JsonArray();
-        values.forEach(list::add);
-        requirement.add("values", list);
-        JsonObject required = PodEdit.child(PodEdit.child(PodEdit.child(spec, "affinity"), "nodeAffinity"),
-                "requiredDuringSchedulingIgnoredDuringExecution");
-        JsonArray terms = PodEdit.array(required, "nodeSelectorTerms");
-        if (terms.isEmpty()) {
-            terms.add(new JsonObject());
-        }
-        for (JsonElement term : terms) {
-            JsonArray expressions = PodEdit.array(term.getAsJsonObject(), "matchExpressions");
-            if (!expressions.contains(requirement)) {
-                expressions.add(requirement.deepCopy());
-            }
-        }
+        NodeAffinity.requireInEveryTerm(spec, label, values);
         return Optional.empty();
     }
 

@@ -21,17 +21,11 @@ import java.util.Objects;
  * @param namespaceCaps    most GPU one pod may ask for, in thousandths of a GPU, by namespace; key {@code *} for every
  *                         other namespace; empty for no caps
  * @param priorityTiers    the PriorityClasses {@code kubegpu.io/priority} maps to
+ * @param pools            group pools (node affinity to the namespace's group and the public nodes), or null when off
  */
 public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
                              List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers,
-                             java.util.Map<String, Integer> namespaceCaps, PriorityTiers priorityTiers) {
-
-    /** With the default priority tiers. */
-    public MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
-                          List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers, java.util.Map<String, Integer> namespaceCaps) {
-        this(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers, namespaceCaps,
-                PriorityTiers.DEFAULT);
-    }
+                             java.util.Map<String, Integer> namespaceCaps, PriorityTiers priorityTiers, Pools pools) {
     public static final String GFD_PRODUCT_LABEL = "nvidia.com/gpu.product";
 
     public MutationConfig {
@@ -43,9 +37,36 @@ public record MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String m
         priorityTiers = priorityTiers == null ? PriorityTiers.NONE : priorityTiers;
     }
 
+    /** With the default priority tiers and without group pools. */
+    public MutationConfig(GrammarConfig grammar, GpuCatalog catalog, String modelLabel, String sharedResource, int sharedUnitMiB,
+                          List<Toleration> tolerations, String schedulerName, boolean hideGpusFromOthers, java.util.Map<String, Integer> namespaceCaps) {
+        this(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers, namespaceCaps,
+                PriorityTiers.DEFAULT, null);
+    }
+
     public MutationConfig withPriorityTiers(PriorityTiers tiers) {
         return new MutationConfig(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers,
-                namespaceCaps, tiers);
+                namespaceCaps, tiers, pools);
+    }
+
+    public MutationConfig withPools(Pools value) {
+        return new MutationConfig(grammar, catalog, modelLabel, sharedResource, sharedUnitMiB, tolerations, schedulerName, hideGpusFromOthers,
+                namespaceCaps, priorityTiers, value);
+    }
+
+    /**
+     * Group pools.
+     *
+     * @param nodeLabel      the node label naming a node's group, e.g. {@code org} (cube-studio's)
+     * @param namespaceLabel the namespace label naming its group
+     * @param publicGroup    the group whose nodes serve every namespace, e.g. {@code public}
+     */
+    public record Pools(String nodeLabel, String namespaceLabel, String publicGroup) {
+        public Pools {
+            Objects.requireNonNull(nodeLabel, "nodeLabel");
+            Objects.requireNonNull(namespaceLabel, "namespaceLabel");
+            Objects.requireNonNull(publicGroup, "publicGroup");
+        }
     }
 
     /** The cap for a namespace in milli-GPUs, or {@code Integer.MAX_VALUE} when there is none. */

@@ -11,6 +11,9 @@ import io.kubegpu.request.GpuRequestParser;
 import io.kubegpu.request.InvalidGpuRequestException;
 import io.kubegpu.request.ParseError;
 import io.kubegpu.request.Vendor;
+import io.kubegpu.webhook.quota.GpuUse;
+import io.kubegpu.webhook.quota.QuotaLedger;
+import io.kubegpu.webhook.quota.Ticket;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,11 @@ import java.util.OptionalInt;
  * (computed by JSON-P's diff), so it is idempotent — a pod it already mutated gets an empty patch. Pods without the
  * annotation are allowed untouched (but for annotations only the binder may write, which are removed); wrong or
  * impossible requests are denied with the fix.
+ *
+ * <p>With group pools the pod is held to its namespace's group's nodes and the public ones; with quotas its request is
+ * charged to its namespace's quota, as the last step (nothing is charged for a pod another step refuses), and the ticket of
+ * the charge is written on the pod. A pod with a quota is therefore mutated anew on each admission (a new ticket); a
+ * reinvocation charges it twice until the first ticket lapses, which can refuse but never overshoot.
  */
 public final class PodMutator {
     public static final String GPU_ANNOTATION = Annotations.GPU;
@@ -36,6 +44,8 @@ public final class PodMutator {
     private final MemoryGuard guard;
     private final FleetFeasibility fleet;
     private final ModelConstraint models;
+    private final QuotaLedger quotas;
+    private final NamespaceGroups groups;
 
     public PodMutator(MutationConfig config) {
         this(config, null);
@@ -43,11 +53,24 @@ public final class PodMutator {
 
     /** With the cluster's nodes: refuses requests no node could ever run, and models no node carries. */
     public PodMutator(MutationConfig config, FleetFeasibility fleet) {
+        this(config, fleet, null, null);
+    }
+
+    /**
+     * With quotas ({@code quotas}, or null for none) and the namespaces' groups ({@code groups}, required when the
+     * configuration has pools).
+     */
+    public PodMutator(MutationConfig config, FleetFeasibility fleet, QuotaLedger quotas, NamespaceGroups groups) {
         this.config = config;
         this.parser = new GpuRequestParser(config.grammar());
         this.guard = new MemoryGuard(config.catalog());
         this.fleet = fleet;
         this.models = new ModelConstraint(config);
+        this.quotas = quotas;
+        this.groups = groups;
+        if (config.pools() != null && groups == null) {
+            throw new IllegalArgumentException("group pools need the namespaces' groups");
+        }
     }
 
     /** Mutates a pod whose namespace is in its metadata. */
@@ -61,6 +84,15 @@ public final class PodMutator {
      * @throws IllegalArgumentException when a field the mutation reads has a type no v1 Pod gives it
      */
     public MutationResult mutate(JsonObject pod, String namespace) {
+        return mutate(pod, namespace, false);
+    }
+
+    /**
+     * Mutates a pod created in {@code namespace}; a {@code dryRun} is decided the same way but charges no quota.
+     *
+     * @throws IllegalArgumentException when a field the mutation reads has a type no v1 Pod gives it
+     */
+    public MutationResult mutate(JsonObject pod, String namespace, boolean dryRun) {
         Optional<String> shape = PodShape.problem(pod);
         if (shape.isPresent()) {
             throw new IllegalArgumentException(shape.get());
@@ -73,6 +105,7 @@ public final class PodMutator {
                 warnings.add("removed annotation " + key + ": only the GPU scheduler assigns GPUs");
             }
         }
+        edit.removeAnnotation(Ticket.ANNOTATION); // Only a charge made now counts: never one the pod brings.
         String tier = edit.annotation(Annotations.PRIORITY);
         if (tier != null) {
             Optional<MutationResult> denied = priority(edit, tier);
@@ -82,7 +115,7 @@ public final class PodMutator {
         }
         String text = edit.annotation(GPU_ANNOTATION);
         if (text != null) {
-            Optional<MutationResult> denied = gpuRequest(edit, text, namespace, warnings);
+            Optional<MutationResult> denied = gpuRequest(edit, text, namespace, dryRun, warnings);
             if (denied.isPresent()) {
                 return denied.get();
             }
@@ -113,7 +146,7 @@ public final class PodMutator {
     }
 
     /** Everything the GPU request asks of the pod, applied to {@code pod}; a denial when it cannot be. */
-    private Optional<MutationResult> gpuRequest(PodEdit pod, String text, String namespace, List<String> warnings) {
+    private Optional<MutationResult> gpuRequest(PodEdit pod, String text, String namespace, boolean dryRun, List<String> warnings) {
         GpuRequest request;
         try {
             request = parser.parse(text);
@@ -150,10 +183,11 @@ public final class PodMutator {
                     : CONTAINER_ANNOTATION + " '" + wantedContainer + "' names no container of the pod; containers: " + names(containers));
         }
         Map<String, Long> resources;
+        long units = 0;
         if (request.isWhole()) {
             resources = Map.of(config.grammar().resourceOf(request), (long) request.wholeGpus());
         } else {
-            long units = sharedUnits(request);
+            units = sharedUnits(request);
             if (units <= 0) {
                 return deny(DenialReason.INVALID_REQUEST, GPU_ANNOTATION + " '" + text + "' is a share without memory and without a known model, so"
                         + " its GPU memory cannot be sized; write the memory (e.g. 8G," + request.canonical() + ") or a model (e.g. "
@@ -169,6 +203,19 @@ public final class PodMutator {
         if (selectorConflict.isPresent()) {
             return deny(DenialReason.CONFLICT, selectorConflict.get());
         }
+        if (config.pools() != null) {
+            Optional<String> group;
+            try {
+                group = groups.groupOf(namespace);
+            } catch (IllegalStateException e) {
+                return deny(DenialReason.UNAVAILABLE, "the group of namespace " + namespace + " cannot be read now (" + e.getMessage()
+                        + "); try again in a moment");
+            }
+            Optional<String> poolConflict = PoolConstraint.apply(pod, config.pools(), namespace, group);
+            if (poolConflict.isPresent()) {
+                return deny(DenialReason.CONFLICT, poolConflict.get());
+            }
+        }
         Tolerations.add(pod, config.tolerations());
         schedulerName(pod);
         hideGpus(pod, target);
@@ -176,6 +223,32 @@ public final class PodMutator {
         if (!canonical.equals(text)) {
             pod.setAnnotation(GPU_ANNOTATION, canonical);
             warnings.add(GPU_ANNOTATION + " '" + text + "' was normalized to '" + canonical + "'");
+        }
+        return quotas == null ? Optional.empty() : charge(pod, request, units * config.sharedUnitMiB(), namespace, dryRun);
+    }
+
+    /** Charges the request to its namespace's quota (the last step: it has effects) and writes the charge's ticket on the pod. */
+    private Optional<MutationResult> charge(PodEdit pod, GpuRequest request, long sharedMiB, String namespace, boolean dryRun) {
+        int card = 0;
+        if (request.isShared() && request.shareMilli() == 0) {
+            // Memory alone counts as its part of the smallest card it may land on.
+            card = fleet == null ? 0 : fleet.smallestCardMiB(request).orElse(0);
+            card = card > 0 ? card : GpuUse.smallestNamedCardMiB(request, config.catalog());
+        }
+        GpuUse use = GpuUse.requested(namespace, request, sharedMiB, card, config.catalog(), config.grammar().vendors());
+        String name = PodEdit.string(PodEdit.object(pod.json(), "metadata"), "name");
+        String generateName = PodEdit.string(PodEdit.object(pod.json(), "metadata"), "generateName");
+        String podName = name != null && !name.isEmpty() ? name : (generateName == null ? "" : generateName) + "*";
+        QuotaLedger.Decision decision = quotas.admit(new QuotaLedger.Ask(use, request.canonical(), podName, dryRun));
+        if (decision instanceof QuotaLedger.Decision.Refused refused) {
+            return deny(switch (refused.kind()) {
+                case OVER_QUOTA -> DenialReason.OVER_QUOTA;
+                case PER_POD -> DenialReason.OVER_CAP;
+                case UNAVAILABLE -> DenialReason.UNAVAILABLE;
+            }, refused.message());
+        }
+        if (decision instanceof QuotaLedger.Decision.Admitted admitted && admitted.ticket() != null) {
+            pod.setAnnotation(Ticket.ANNOTATION, admitted.ticket());
         }
         return Optional.empty();
     }
