@@ -74,7 +74,8 @@ class PoolsChartTest {
         V1Deployment poolsOnly = RenderedChart.render(Map.of("pools.enabled", "true")).typed("Deployment", FULLNAME + "-controllers",
                 V1Deployment.class);
         assertThat(container(poolsOnly).getArgs()).contains("--balance=dry-run", "--pool-label=org");
-        assertThat(RenderedChart.render(Map.of()).find("Deployment", FULLNAME + "-controllers")).isEmpty();
+        // With the controllers off and no pools, no Deployment (the controllers are on by default, for elastic-shrink).
+        assertThat(RenderedChart.render(Map.of("controllers.enabled", "false")).find("Deployment", FULLNAME + "-controllers")).isEmpty();
         // The balancer's rules come with pools only.
         V1ClusterRole without = RenderedChart.render(Map.of("controllers.enabled", "true")).typed("ClusterRole", FULLNAME + "-controllers",
                 V1ClusterRole.class);
