@@ -56,7 +56,8 @@ final class AdminApi {
 
     Answer send(String method, String path, String json) {
         Request request = new Request.Builder().url(server() + path).header("Authorization", "Bearer " + token)
-                .method(method, json == null ? null : RequestBody.create(json, MediaType.get("application/json"))).build();
+                .method(method, json == null ? null : RequestBody.create(json,
+                        MediaType.get(method.equals("PATCH") ? "application/merge-patch+json" : "application/json"))).build();
         try (Response response = client.getHttpClient().newCall(request).execute()) {
             return new Answer(response.code(), response.body() == null ? "" : response.body().string());
         } catch (IOException e) {

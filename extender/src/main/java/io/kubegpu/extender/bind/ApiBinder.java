@@ -185,7 +185,7 @@ public final class ApiBinder implements Binder {
     }
 
     /**
-     * Creates the Binding. The API server answers with a Status that client-java will not decode as a
+     * Creates the Binding through {@code POST /api/v1/namespaces/NS/pods/NAME/binding}. The API server answers with a Status that client-java will not decode as a
      * Binding, so the HTTP status is checked instead. 409 means the pod is already bound: fine when it
      * is bound to this node (a retry), an error otherwise.
      */
@@ -193,7 +193,9 @@ public final class ApiBinder implements Binder {
         V1Binding binding = new V1Binding()
                 .metadata(new V1ObjectMeta().name(args.podName()).namespace(args.podNamespace()).uid(args.podUid()))
                 .target(new V1ObjectReference().kind("Node").apiVersion("v1").name(args.node()));
-        try (Response response = api.createNamespacedBinding(args.podNamespace(), binding).buildCall(null).execute()) {
+        // The pod's binding subresource (pods/binding, what the chart grants and kube-scheduler itself uses), not the
+        // namespace's bindings collection: that one needs a right the standalone extender's ServiceAccount does not have.
+        try (Response response = api.createNamespacedPodBinding(args.podName(), args.podNamespace(), binding).buildCall(null).execute()) {
             if (response.code() == 201 || response.code() == 200) {
                 return "";
             }
