@@ -74,6 +74,24 @@ final class Workload implements AutoCloseable {
         return name;
     }
 
+    /**
+     * As {@link #create}, retried while the API server is away (a restart): an answer lost after the pod was stored
+     * comes back as 409 on the retry, which means it exists.
+     */
+    String createRetrying(String base, String scheduler, PodSpec spec) {
+        String name = cluster.name(base);
+        String json = new Gson().toJson(pod(name, scheduler, spec));
+        Eventually.until(WAIT, "pod " + name + " is created", () -> {
+            try {
+                int status = AdminApi.get().send("POST", "/api/v1/namespaces/" + namespace + "/pods", json).status();
+                return status == 201 || status == 409;
+            } catch (RuntimeException apiServerAway) {
+                return false;
+            }
+        });
+        return name;
+    }
+
     static Map<String, Object> pod(String name, String scheduler, PodSpec spec) {
         Map<String, String> annotations = new LinkedHashMap<>(spec.annotations());
         if (spec.gpu() != null) {
@@ -119,8 +137,18 @@ final class Workload implements AutoCloseable {
                         + node + "\"}}");
     }
 
-    /** Every pod of the namespace: name → node (null while pending). */
+    /** Every pod of the namespace: name → node (null while pending); retried while the API server is away. */
     Map<String, String> placements() {
+        return Eventually.value(WAIT, "the pods of " + namespace + " are listed", () -> {
+            try {
+                return placementsOnce();
+            } catch (RuntimeException apiServerAway) {
+                return null;
+            }
+        });
+    }
+
+    private Map<String, String> placementsOnce() {
         Map<String, String> out = new LinkedHashMap<>();
         JsonArray items = AdminApi.get().call("GET", "/api/v1/namespaces/" + namespace + "/pods", null).getAsJsonArray("items");
         for (JsonElement item : items) {
