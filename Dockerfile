@@ -1,7 +1,8 @@
 # The runnable jar on a JRE, as the Helm chart runs it (image value: ghcr.io/kubegpu/kube-gpu-extender).
 #   docker build -t kube-gpu-extender:0.1.0 .
-# No container engine runs on the project's build machines, so CI does not build this image; the jar it
-# packages is the one every test runs.
+# No container engine runs on the project's build machines, so CI does not build this image. What it runs is
+# tested: the e2e tier runs the jar this stage copies (app/target/kube-gpu-extender.jar) as its own process with
+# every argument list the chart renders, and checks that ENTRYPOINT and CMD below start that jar (ImageCommandIT).
 
 # ---- build ---------------------------------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -13,8 +14,10 @@ COPY cluster/pom.xml cluster/
 COPY extender/pom.xml extender/
 COPY webhook/pom.xml webhook/
 COPY scorer/pom.xml scorer/
+COPY simulator/pom.xml simulator/
 COPY app/pom.xml app/
 COPY charts/pom.xml charts/
+COPY e2e/pom.xml e2e/
 COPY perf/pom.xml perf/
 RUN mvn -B -q -pl app -am dependency:go-offline -DskipTests || true
 COPY . .

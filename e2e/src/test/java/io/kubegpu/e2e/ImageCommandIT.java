@@ -68,6 +68,25 @@ class ImageCommandIT {
         assertThat(entrypoint).containsExactly("java", "-jar", imageJar);
     }
 
+    /**
+     * The build stage resolves dependencies from the modules' poms before copying the sources (a cached layer); a module
+     * missing there makes that step fail silently (it is allowed to) and every source change download everything again.
+     */
+    @Test
+    void theDependencyLayerCopiesEveryModulesPom() throws IOException {
+        String dockerfile = Files.readString(Repo.root().resolve("Dockerfile"));
+        java.util.regex.Matcher modules = java.util.regex.Pattern.compile("<module>([^<]+)</module>")
+                .matcher(Files.readString(Repo.root().resolve("pom.xml")));
+        List<String> missing = new ArrayList<>();
+        while (modules.find()) {
+            String module = modules.group(1);
+            if (!dockerfile.contains("COPY " + module + "/pom.xml " + module + "/")) {
+                missing.add(module);
+            }
+        }
+        assertThat(missing).as("modules whose pom the Dockerfile does not copy before `dependency:go-offline`").isEmpty();
+    }
+
     @Test
     void theDefaultCommandParses() throws Exception {
         assertParses("CMD", cmd, Map.of());
