@@ -32,12 +32,7 @@ class ApiServerRestartIT {
 
     @AfterAll
     static void stop() {
-        if (pair != null) {
-            pair.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closing.all(pair, cluster);
     }
 
     @Test

@@ -36,15 +36,7 @@ class ExtenderKillIT {
 
     @AfterAll
     static void stop() {
-        if (pair != null) {
-            pair.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (fillers != null) {
-            fillers.close();
-        }
+        Closing.all(pair, cluster, fillers);
     }
 
     @Test

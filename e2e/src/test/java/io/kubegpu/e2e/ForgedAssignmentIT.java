@@ -23,12 +23,7 @@ class ForgedAssignmentIT {
 
     @AfterAll
     static void stop() {
-        if (pair != null) {
-            pair.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closing.all(pair, cluster);
     }
 
     @Test

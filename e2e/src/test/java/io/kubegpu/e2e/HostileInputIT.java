@@ -35,6 +35,8 @@ class HostileInputIT {
     }
 
     private static FaultCluster cluster;
+    /** The chart with a config token for the scorer (the fault cluster's own install has none). */
+    private static ChartInstall install;
     private static SchedulerPair pair;
     private static JarProcess webhook;
     private static JarProcess scorer;
@@ -45,9 +47,8 @@ class HostileInputIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = new FaultCluster();
-        ChartInstall install = ChartInstall.render(Map.of("scorer.config.prom_url", "http://127.0.0.1:" + RenderedContainer.freePort(),
+        install = ChartInstall.render(Map.of("scorer.config.prom_url", "http://127.0.0.1:" + RenderedContainer.freePort(),
                 "scorer.secrets.configApiToken.name", "scorer-config"));
-        closeLater(install);
         pair = SchedulerPair.start(install, "hostile");
 
         Path certs = Files.createTempDirectory(Repo.work(install.release), "webhook-tls");
@@ -66,23 +67,9 @@ class HostileInputIT {
                 new Listener("scorer health", scores.port("--port"), false)));
     }
 
-    private static ChartInstall installToClose;
-
-    private static void closeLater(ChartInstall install) {
-        installToClose = install;
-    }
-
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {scorer, webhook, pair, installToClose, cluster}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // Best effort: later tests use their own names.
-            }
-        }
+        Closing.all(scorer, webhook, pair, install, cluster);
     }
 
     /** The routes the product documents, with hostile values in their path parameters. */

@@ -41,14 +41,7 @@ class LeaderFailoverIT {
 
     @AfterAll
     static void stop() {
-        for (SchedulerPair pair : new SchedulerPair[] {first, second}) {
-            if (pair != null) {
-                pair.close();
-            }
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closing.all(first, second, cluster);
     }
 
     /** The pair whose sidecar decided for {@code pod}: only the leader's kube-scheduler calls its sidecar. */

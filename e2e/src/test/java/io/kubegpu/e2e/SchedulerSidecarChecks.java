@@ -50,19 +50,8 @@ abstract class SchedulerSidecarChecks {
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (pair != null) {
-            pair.close();
-        }
-        if (install != null) {
-            install.close();
-        }
-        if (prometheus != null) {
-            prometheus.close();
-        }
-        if (work != null) {
-            work.close();
-        }
+    void stop() {
+        Closing.all(pair, install, prometheus, work);
     }
 
     private String podOnPair(String base, String pairLabel) {

@@ -62,15 +62,7 @@ abstract class ScorerDeploymentChecks {
 
     @AfterAll
     void stop() throws Exception {
-        if (process != null) {
-            process.close();
-        }
-        if (install != null) {
-            install.close();
-        }
-        if (prometheus != null) {
-            prometheus.close();
-        }
+        Closing.all(process, install, prometheus);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

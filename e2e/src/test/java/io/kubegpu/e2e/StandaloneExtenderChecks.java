@@ -85,15 +85,7 @@ abstract class StandaloneExtenderChecks {
         if (schedulerStarted) {
             ControlPlane.stopScheduler(SCHEDULER);
         }
-        if (process != null) {
-            process.close();
-        }
-        if (install != null) {
-            install.close();
-        }
-        if (work != null) {
-            work.close();
-        }
+        Closing.all(process, install, work);
     }
 
     @Test

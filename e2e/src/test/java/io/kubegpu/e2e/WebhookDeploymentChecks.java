@@ -51,15 +51,7 @@ abstract class WebhookDeploymentChecks {
         if (configName != null) {
             access.unregisterWebhook(configName);
         }
-        if (process != null) {
-            process.close();
-        }
-        if (install != null) {
-            install.close();
-        }
-        if (work != null) {
-            work.close();
-        }
+        Closing.all(process, install, work);
     }
 
     private AdminApi.Answer createOptedIn(String base, String gpu) {

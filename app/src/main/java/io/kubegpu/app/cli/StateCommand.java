@@ -43,7 +43,7 @@ final class StateCommand implements Callable<Integer> {
     @Option(names = "--check",
             description = "Check that no GPU's memory or compute and no node's GPU count is given out twice, that every share sits "
                     + "on a healthy GPU the node has and every bound share has an assignment: prints each violation, or 'no "
-                    + "violations' (exit status 1 when there is a violation).")
+                    + "violations' (exit status 1 when there is a violation, 2 when the cluster could not be read).")
     private boolean check;
 
     @Option(names = "--sync-timeout", paramLabel = "SECONDS", defaultValue = "60",
@@ -76,7 +76,8 @@ final class StateCommand implements Callable<Integer> {
                     if (System.nanoTime() > deadline) {
                         spec.commandLine().getErr().println("the cluster's nodes and pods did not sync within " + syncTimeoutSeconds
                                 + " s; check the kubeconfig and that the API server is reachable");
-                        return Cli.NO_FIT;
+                        // Not 1 with --check: that status means "a violation was found", which nobody could tell.
+                        return check ? Cli.INVALID_INPUT : Cli.NO_FIT;
                     }
                     LockSupport.parkNanos(50_000_000L);
                 }
