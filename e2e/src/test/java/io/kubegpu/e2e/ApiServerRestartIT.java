@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The API server (and etcd) restarted in the middle of a mixed burst, under a running kube-scheduler and its sidecar
  * from the jar: the sidecar's watches break, it relists, decides nothing until the relist is applied, and the burst
- * completes with no GPU given out twice — without restarting either process.
+ * completes with no GPU given out twice — without restarting the sidecar. kube-scheduler, whose leader election cannot
+ * renew the lease while the API server is away, exits as it does in a cluster, and is started again as the kubelet would.
  */
 class ApiServerRestartIT {
     private static FaultCluster cluster;
@@ -45,6 +46,10 @@ class ApiServerRestartIT {
         ControlPlane.restartApiServer();
         long backAt = System.nanoTime();
         FaultCluster.report("API server restart", "API server and etcd stopped and ready again", Duration.ofNanos(backAt - stoppedAt));
+        // kube-scheduler cannot renew its lease while the API server is away and exits; in the pod the kubelet starts it again.
+        boolean schedulerRestarted = pair.restartSchedulerIfExited();
+        System.out.println("[fault-tier] API server restart: kube-scheduler " + (schedulerRestarted ? "had exited (lease lost) and was restarted"
+                : "kept running"));
         Eventually.until(Workload.WAIT, "the sidecar is ready again (relisted)", () -> Http.status(pair.health("/readyz").toString()) == 200);
         FaultCluster.report("API server restart", "sidecar ready after the API server was back", Duration.ofNanos(System.nanoTime() - backAt));
         assertThat(pair.extender().isAlive()).as("the sidecar survived without a restart").isTrue();

@@ -115,6 +115,19 @@ final class SchedulerPair implements AutoCloseable {
         schedulerRunning = true;
     }
 
+    /**
+     * What the kubelet does for a container that exited (restartPolicy Always): kube-scheduler with leader election exits
+     * when it cannot renew its lease — during an API server outage longer than its renew deadline, say — and is started
+     * again. True when it had exited.
+     */
+    boolean restartSchedulerIfExited() {
+        if (ControlPlane.scheduler(name).isPresent()) {
+            return false;
+        }
+        startScheduler();
+        return true;
+    }
+
     /** kill -9 of the sidecar only. */
     void killSidecar() {
         extender.kill();

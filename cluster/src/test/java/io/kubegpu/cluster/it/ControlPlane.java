@@ -79,9 +79,19 @@ public final class ControlPlane {
         try {
             Path pid = stateDir().resolve("kube-scheduler-" + name + ".pid");
             return Files.exists(pid) ? ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive)
-                    : java.util.Optional.empty();
+                    .filter(p -> !zombie(p.pid())) : java.util.Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return java.util.Optional.empty();
+        }
+    }
+
+    /** An exited process its (adoptive) parent has not reaped yet still has a pid: it is not running. */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
         }
     }
 
