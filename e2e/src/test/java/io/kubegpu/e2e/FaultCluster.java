@@ -28,6 +28,7 @@ final class FaultCluster implements AutoCloseable {
     final List<String> v100 = new ArrayList<>();
     private final Map<String, String> selector;
     private final ExecutorService pool = Executors.newFixedThreadPool(6);
+    private long lastPlacement;
 
     FaultCluster() throws Exception {
         work = new Workload();
@@ -103,9 +104,15 @@ final class FaultCluster implements AutoCloseable {
             }
             return System.nanoTime() - (long) last[1] > quiet.toNanos();
         });
+        lastPlacement = (long) last[1];
         @SuppressWarnings("unchecked")
         Map<String, String> settled = (Map<String, String>) last[0];
         return settled;
+    }
+
+    /** When {@link #awaitSettled()} last saw a placement change (System.nanoTime): the burst's end, without the quiet wait. */
+    long lastPlacement() {
+        return lastPlacement;
     }
 
     /** The V100 nodes hold at least 6 of their 8 GPUs: any maximal packing of 1- and 2-GPU pods leaves at most one free per node. */
