@@ -28,6 +28,10 @@ final class AdminApi {
     }
 
     static synchronized AdminApi get() {
+        // The tier reads the local control plane's admin token and CA (scripts/control-plane) to mint ServiceAccount
+        // tokens and kubeconfigs; against KUBEGPU_TEST_KUBECONFIG it is skipped, not failed.
+        org.junit.jupiter.api.Assumptions.assumeTrue(ControlPlane.isLocal(),
+                "the end-to-end tier runs on the local control plane (scripts/control-plane), not on " + ControlPlane.KUBECONFIG_ENV);
         if (instance == null) {
             try {
                 instance = new AdminApi();
