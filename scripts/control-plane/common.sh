@@ -40,6 +40,10 @@ live_pid() {
   echo "$pid"
 }
 
+# The pid and log file names of the scheduler called NAME (empty: the unnamed one).
+scheduler_pid_name() { echo "kube-scheduler${1:+-$1}.pid"; }
+scheduler_log_name() { echo "scheduler${1:+-$1}.log"; }
+
 # Stops the process in pid FILE: SIGTERM, then SIGKILL after TIMEOUT seconds.
 stop_pidfile() {
   local file=$1 name=$2 timeout=${3:-15} pid i

@@ -2,19 +2,24 @@
 # Starts the built kube-scheduler 1.20.2 in the background against the control
 # plane of STATE_DIR (which start.sh must have started).
 #
-#   start-scheduler.sh CONFIG_FILE [STATE_DIR]
+#   start-scheduler.sh [--name NAME] CONFIG_FILE [STATE_DIR]
+#
+# Several schedulers can run for one state dir, each under its own NAME (e.g. two
+# replicas with leader election on one lease): pid file kube-scheduler-NAME.pid,
+# log scheduler-NAME.log. Without --name the files are kube-scheduler.pid and
+# scheduler.log, as before.
 #
 # CONFIG_FILE is a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1beta1)
 # written by the caller; its clientConnection.kubeconfig should be
 # STATE_DIR/kubeconfig. A scheduler already running for STATE_DIR is stopped
-# first, so the new config always applies. Secure serving is off
+# first (the one of the same NAME), so the new config always applies. Secure serving is off
 # (--secure-port=0). With --config, kube-scheduler 1.20 ignores --leader-elect,
 # --port and --address: set leaderElection.leaderElect: false and
 # healthzBindAddress/metricsBindAddress: 127.0.0.1:PORT in the file (the v1beta1
 # defaults are leaderElect: true and 0.0.0.0:10251). When healthzBindAddress has
 # a port, this script waits until /healthz answers 200.
-# Log: STATE_DIR/scheduler.log, pid: STATE_DIR/kube-scheduler.pid; the pid is
-# printed on the last line.
+# Log: STATE_DIR/scheduler[-NAME].log, pid: STATE_DIR/kube-scheduler[-NAME].pid;
+# the pid is printed on the last line.
 #
 # Environment: KUBEGPU_CACHE, SCHEDULER_VERBOSITY (1), SCHEDULER_START_TIMEOUT (30).
 set -euo pipefail
@@ -22,7 +27,13 @@ set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-[[ $# -ge 1 && $# -le 2 ]] || die "usage: start-scheduler.sh CONFIG_FILE [STATE_DIR]"
+NAME=""
+if [[ ${1:-} == --name ]]; then
+  [[ $# -ge 2 && $2 =~ ^[a-z0-9-]+$ ]] || die "--name takes lower-case letters, digits and dashes"
+  NAME=$2
+  shift 2
+fi
+[[ $# -ge 1 && $# -le 2 ]] || die "usage: start-scheduler.sh [--name NAME] CONFIG_FILE [STATE_DIR]"
 CONFIG_FILE=$1
 STATE_DIR="${2:-$DEFAULT_STATE_DIR}"
 [[ -f $CONFIG_FILE ]] || die "config file $CONFIG_FILE not found"
@@ -35,8 +46,8 @@ bin_dir=$("$SCRIPT_DIR/build.sh" | tail -n 1)
 live_pid "$STATE_DIR/kube-apiserver.pid" >/dev/null \
   || die "kube-apiserver of $STATE_DIR is not running (run start.sh first)"
 
-PID_FILE="$STATE_DIR/kube-scheduler.pid"
-LOG_FILE="$STATE_DIR/scheduler.log"
+PID_FILE="$STATE_DIR/$(scheduler_pid_name "$NAME")"
+LOG_FILE="$STATE_DIR/$(scheduler_log_name "$NAME")"
 
 exec 9>"$STATE_DIR/.scheduler.lock"
 flock 9

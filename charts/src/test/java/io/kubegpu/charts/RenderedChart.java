@@ -11,12 +11,14 @@ import java.util.Optional;
 
 /**
  * The chart rendered by the real Helm (helm-java bundles Helm's Go library) with some values, as the raw
- * documents and as the official Kubernetes client's typed models.
+ * documents and as the official Kubernetes client's typed models. Shared with the end-to-end tier (test-jar),
+ * which starts the packaged jar with the containers' rendered arguments.
  */
-final class RenderedChart {
-    static final String RELEASE = "gpu";
-    static final String NAMESPACE = "gpu-system";
-    static final String FULLNAME = "gpu-kube-gpu-extender";
+public final class RenderedChart {
+    public static final String RELEASE = "gpu";
+    public static final String NAMESPACE = "gpu-system";
+    public static final String FULLNAME = "gpu-kube-gpu-extender";
+    private static final String CHART = "charts/kube-gpu-extender";
 
     private final List<Map<String, Object>> documents;
     private final String text;
@@ -33,60 +35,71 @@ final class RenderedChart {
         }
     }
 
-    static Path chartDir() {
-        Path dir = Path.of("kube-gpu-extender").toAbsolutePath();
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("the chart is not at " + dir + " (tests run in the charts module)");
+    /** The chart in the repository, found above the directory the tests run in (any module's). */
+    public static Path chartDir() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path chart = dir.resolve(CHART);
+            if (Files.isRegularFile(chart.resolve("Chart.yaml")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return chart;
+            }
         }
-        return dir;
+        throw new IllegalStateException(CHART + " not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Renders for a cluster of {@code kubeVersion} with {@code values} as --set pairs. */
-    static RenderedChart render(String kubeVersion, Map<String, Object> values) {
-        var command = new Helm(chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(kubeVersion);
+    public static RenderedChart render(String kubeVersion, Map<String, Object> values) {
+        return render(RELEASE, NAMESPACE, kubeVersion, values);
+    }
+
+    /**
+     * Renders as release {@code release} in {@code namespace} (the objects' names are {@code <release>-kube-gpu-extender-…}
+     * and their namespace this one), so a test can install it on a shared cluster without meeting another test's objects.
+     */
+    public static RenderedChart render(String release, String namespace, String kubeVersion, Map<String, Object> values) {
+        var command = new Helm(chartDir()).template().withName(release).withNamespace(namespace).withKubeVersion(kubeVersion);
         values.forEach(command::set);
         return new RenderedChart(command.call());
     }
 
-    static RenderedChart render(Map<String, Object> values) {
+    public static RenderedChart render(Map<String, Object> values) {
         return render("1.28.3", values);
     }
 
-    String text() {
+    public String text() {
         return text;
     }
 
-    List<Map<String, Object>> documents() {
+    public List<Map<String, Object>> documents() {
         return documents;
     }
 
-    List<String> kinds() {
+    public List<String> kinds() {
         return documents.stream().map(d -> (String) d.get("kind")).toList();
     }
 
-    Optional<Map<String, Object>> find(String kind, String name) {
+    public Optional<Map<String, Object>> find(String kind, String name) {
         return documents.stream().filter(d -> kind.equals(d.get("kind")) && name.equals(name(d))).findFirst();
     }
 
-    Map<String, Object> get(String kind, String name) {
+    public Map<String, Object> get(String kind, String name) {
         return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + names()));
     }
 
     /** The document as the official client's model, e.g. {@code V1Deployment}. */
-    <T> T typed(String kind, String name, Class<T> type) {
+    public <T> T typed(String kind, String name, Class<T> type) {
         return Yaml.loadAs(Yaml.dump(get(kind, name)), type);
     }
 
-    <T> List<T> all(String kind, Class<T> type) {
+    public <T> List<T> all(String kind, Class<T> type) {
         return documents.stream().filter(d -> kind.equals(d.get("kind"))).map(d -> Yaml.loadAs(Yaml.dump(d), type)).toList();
     }
 
-    List<String> names() {
+    public List<String> names() {
         return documents.stream().map(d -> d.get("kind") + "/" + name(d)).toList();
     }
 
     @SuppressWarnings("unchecked")
-    static String name(Map<String, Object> document) {
+    public static String name(Map<String, Object> document) {
         return (String) ((Map<String, Object>) document.get("metadata")).get("name");
     }
 }

@@ -31,9 +31,13 @@ final class ScorerListener {
     private ScorerListener() {
     }
 
-    static HttpServer start(Vertx vertx, ServerSettings.Endpoint endpoint, Scorer scorer, Router health) throws Exception {
+    static HttpServer start(Vertx vertx, ServerSettings.Endpoint endpoint, Scorer scorer, Router health,
+                            io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> limits) throws Exception {
         Router router = Router.router(vertx);
+        JsonErrors.install(router, Server::plainError);
         router.route().order(-100).handler(io.vertx.ext.web.handler.TimeoutHandler.create(Server.REQUEST_TIMEOUT_MS, 503));
+        // Bodies are bounded before they are read, as on the other listeners (chunked uploads included).
+        router.route().order(-99).handler(limits);
         router.route().subRouter(health);
         scorer.mount(router, List.of(EXTENDER_ROUTES, CONSOLE_ROUTES));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(endpoint.host()).setPort(endpoint.port())

@@ -75,6 +75,8 @@ public final class Server implements AutoCloseable {
     static final int IDLE_TIMEOUT_SECONDS = 60;
     /** The webhook's largest AdmissionReview: a Pod is at most ~1.5 MiB in etcd. */
     static final long WEBHOOK_BODY_LIMIT = 4L << 20;
+    /** The scorer's largest body: POST /config/update takes a few numbers. */
+    static final long SCORER_BODY_LIMIT = 64L << 10;
     /** Reservations of pods still unbound after this are released by the reconciler. */
     static final Duration BIND_GRACE = Duration.ofSeconds(15);
     /** The longest the extender's warm-up may hold back readiness, however many calls it was asked for. */
@@ -184,6 +186,7 @@ public final class Server implements AutoCloseable {
         }
 
         Router mainRouter = Router.router(vertx);
+        JsonErrors.install(mainRouter, settings.extender() != null ? Server::extenderError : Server::plainError);
         mainRouter.route().order(-100).handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
         ExplainStore explanations = null;
         NodeScorer nodeScorer = null;
@@ -251,7 +254,8 @@ public final class Server implements AutoCloseable {
         HttpServer scorerHttp = null;
         if (utilization != null) {
             try {
-                scorerHttp = ScorerListener.start(vertx, settings.scorer().listen(), utilization, healthRouter);
+                scorerHttp = ScorerListener.start(vertx, settings.scorer().listen(), utilization, healthRouter,
+                        limits.handler(SCORER_BODY_LIMIT, Server::plainError));
             } catch (Exception e) {
                 throw new IOException("cannot start the scorer on " + describe(settings.scorer().listen()) + ": " + rootMessage(e), e);
             }
@@ -304,7 +308,12 @@ public final class Server implements AutoCloseable {
 
         HttpServer healthHttp = null;
         if (settings.health() != null) {
-            healthHttp = listen(vertx, settings.health(), null, healthRouter, "health and metrics");
+            // Error handlers on the listener's own router: on a router mounted as a sub-router they would answer 404 before
+            // the parent's routes were tried.
+            Router healthTop = Router.router(vertx);
+            JsonErrors.install(healthTop, Server::plainError);
+            healthTop.route().subRouter(healthRouter);
+            healthHttp = listen(vertx, settings.health(), null, healthTop, "health and metrics");
             resources.add("health listener", shutdown(healthHttp));
         }
         HttpServer mainHttp = listen(vertx, settings.main(), settings.extender() == null ? null : settings.extender().tls(), mainRouter,
@@ -370,6 +379,13 @@ public final class Server implements AutoCloseable {
     /** Stops accepting, then lets in-flight requests finish for a few seconds. */
     private static AutoCloseable shutdown(HttpServer server) {
         return () -> server.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+
+    /** The error shape of the scorer, the webhook and health endpoints: {@code {"error":"…"}}. */
+    static void plainError(io.vertx.ext.web.RoutingContext ctx, int status, String message) {
+        com.google.gson.JsonObject body = new com.google.gson.JsonObject();
+        body.addProperty("error", message);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
     }
 
     private static void extenderError(io.vertx.ext.web.RoutingContext ctx, int status, String message) {

@@ -63,6 +63,7 @@ final class WebhookListener {
             throw new IOException("the webhook certificate " + cert + " and key " + key + " do not go together: " + problem);
         }
         Router router = Router.router(vertx);
+        JsonErrors.install(router, WebhookListener::error);
         router.route().order(-100).handler(TimeoutHandler.create(Server.REQUEST_TIMEOUT_MS, 503));
         router.route().order(-99).handler(limits);
         router.route().subRouter(health);

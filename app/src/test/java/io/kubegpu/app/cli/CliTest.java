@@ -176,6 +176,41 @@ class CliTest {
     }
 
     @Test
+    void stateCheckFindsNoViolationInTheSampleCluster() {
+        Run run = run("", "state", "--check");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("no violations (11 nodes");
+    }
+
+    @Test
+    void stateCheckPrintsEachGpuGivenOutTwiceAndExitsOne(@TempDir Path dir) throws IOException {
+        // Two 10 GiB shares on GPU 0 of a T4 with 15360 MiB usable, and a share bound without any assignment.
+        Path manifests = dir.resolve("overbooked.yaml");
+        Files.writeString(manifests, """
+                kind: List
+                items:
+                - kind: Node
+                  metadata: {name: t4-a, labels: {nvidia.com/gpu.product: Tesla-T4, nvidia.com/gpu.memory: "15360"}}
+                  status: {allocatable: {nvidia.com/gpu: "4", aliyun.com/gpu-mem: "64"}, conditions: [{type: Ready, status: "True"}]}
+                - kind: Pod
+                  metadata: {name: one, namespace: ns, uid: u1, annotations: {kubegpu.io/assigned-node: t4-a, kubegpu.io/assigned-gpus: "0:10240:500"}}
+                  spec: {nodeName: t4-a, containers: [{name: c, resources: {limits: {aliyun.com/gpu-mem: "10"}}}]}
+                - kind: Pod
+                  metadata: {name: two, namespace: ns, uid: u2, annotations: {kubegpu.io/assigned-node: t4-a, kubegpu.io/assigned-gpus: "0:10240:500"}}
+                  spec: {nodeName: t4-a, containers: [{name: c, resources: {limits: {aliyun.com/gpu-mem: "10"}}}]}
+                - kind: Pod
+                  metadata: {name: unassigned, namespace: ns, uid: u3}
+                  spec: {nodeName: t4-a, containers: [{name: c, resources: {limits: {aliyun.com/gpu-mem: "4"}}}]}
+                """);
+        Run run = run("", "state", "--check", "--manifests", manifests.toString());
+        assertThat(run.status()).isEqualTo(Cli.NO_FIT);
+        assertThat(run.out().lines()).containsExactly(
+                "t4-a: GPU_MEMORY_EXCEEDED: GPU 0: 20480 MiB given out of 15360 MiB usable, to [ns/one 10240 MiB/500 milli, ns/two 10240 MiB/500 milli]",
+                "t4-a: SHARE_WITHOUT_ASSIGNMENT: pod ns/unassigned asks for 4 aliyun.com/gpu-mem but has no GPU assignment the device plugin can read",
+                "2 violations (1 nodes, 3 GPU pods bound)");
+    }
+
+    @Test
     void serveRefusesBadOptionsBeforeStartingAnything() {
         Run noCert = run("", "serve", "--roles", "webhook");
         assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);

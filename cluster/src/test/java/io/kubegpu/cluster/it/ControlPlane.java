@@ -53,6 +53,53 @@ public final class ControlPlane {
         runScript("start.sh");
     }
 
+    /**
+     * Restarts the local kube-apiserver and etcd under running clients: the schedulers are left running (their
+     * watches break and relist, as in a real cluster's API server restart). Data is kept.
+     */
+    public static void restartApiServer() {
+        runScript("stop.sh", "--keep-schedulers");
+        runScript("start.sh");
+    }
+
+    /**
+     * Starts a kube-scheduler called {@code name} (one of several for the state dir, e.g. two replicas with leader
+     * election on one lease); one of the same name already running is replaced.
+     */
+    public static void startScheduler(String name, Path config) {
+        runScript("start-scheduler.sh", "--name", name, config.toString(), stateDir().toString());
+    }
+
+    public static void stopScheduler(String name) {
+        runScript("stop-scheduler.sh", "--name", name, stateDir().toString());
+    }
+
+    /** The process of the kube-scheduler called {@code name}, if it runs (to kill it as a crash would). */
+    public static java.util.Optional<ProcessHandle> scheduler(String name) {
+        try {
+            Path pid = stateDir().resolve("kube-scheduler-" + name + ".pid");
+            return Files.exists(pid) ? ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive)
+                    .filter(p -> !zombie(p.pid())) : java.util.Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** An exited process its (adoptive) parent has not reaped yet still has a pid: it is not running. */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The log of the kube-scheduler called {@code name}. */
+    public static Path schedulerLog(String name) {
+        return stateDir().resolve("scheduler-" + name + ".log");
+    }
+
     /** Starts the local kube-scheduler with a KubeSchedulerConfiguration file (replacing one already running). */
     public static void startScheduler(Path config) {
         runScript("start-scheduler.sh", config.toString(), stateDir().toString());

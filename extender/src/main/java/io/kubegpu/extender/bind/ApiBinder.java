@@ -127,11 +127,11 @@ public final class ApiBinder implements Binder {
     }
 
     /**
-     * Creates the Binding, with a share's assignment as the Binding's annotations: the API server copies a Binding's
-     * annotations onto the pod in the same write that sets its node, so the pod is never seen bound without its GPU, and
-     * a share costs one API write, as a whole-GPU pod does. The API server answers with a Status that client-java will
-     * not decode as a Binding, so the HTTP status is checked instead. 409 means the pod is already bound: fine when it is
-     * bound to this node (a retry), an error otherwise.
+     * Creates the Binding through {@code POST /api/v1/namespaces/NS/pods/NAME/binding}, with a share's assignment as the
+     * Binding's annotations: the API server copies a Binding's annotations onto the pod in the same write that sets its node,
+     * so the pod is never seen bound without its GPU, and a share costs one API write, as a whole-GPU pod does. The API
+     * server answers with a Status that client-java will not decode as a Binding, so the HTTP status is checked instead.
+     * 409 means the pod is already bound: fine when it is bound to this node (a retry), an error otherwise.
      */
     private String createBinding(BindArgs args, Map<String, String> annotations) throws IOException {
         V1ObjectMeta metadata = new V1ObjectMeta().name(args.podName()).namespace(args.podNamespace()).uid(args.podUid());
@@ -139,7 +139,9 @@ public final class ApiBinder implements Binder {
             metadata.annotations(annotations);
         }
         V1Binding binding = new V1Binding().metadata(metadata).target(new V1ObjectReference().kind("Node").apiVersion("v1").name(args.node()));
-        try (Response response = api.createNamespacedBinding(args.podNamespace(), binding).buildCall(null).execute()) {
+        // The pod's binding subresource (pods/binding, what the chart grants and kube-scheduler itself uses), not the
+        // namespace's bindings collection: that one needs a right the standalone extender's ServiceAccount does not have.
+        try (Response response = api.createNamespacedPodBinding(args.podName(), args.podNamespace(), binding).buildCall(null).execute()) {
             if (response.code() == 201 || response.code() == 200) {
                 return "";
             }

@@ -56,7 +56,7 @@ public final class ExtenderCodec {
         } catch (MalformedRequestException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new MalformedRequestException("malformed request: " + (e.getMessage() == null ? "unexpected end of input" : e.getMessage()), e);
+            throw new MalformedRequestException("malformed request: " + (e.getMessage() == null ? "unexpected end of input" : io.kubegpu.api.JsonProblem.describe(e)), e);
         }
     }
 
@@ -110,7 +110,7 @@ public final class ExtenderCodec {
         try (JsonReader reader = reader(body, slice)) {
             return KubePodReader.read(reader);
         } catch (IOException | RuntimeException e) {
-            throw new MalformedRequestException("cannot read Pod: " + e.getMessage(), e);
+            throw new MalformedRequestException("cannot read Pod: " + io.kubegpu.api.JsonProblem.describe(e), e);
         }
     }
 
@@ -124,7 +124,7 @@ public final class ExtenderCodec {
         try (JsonReader reader = reader(body, slice)) {
             return KubeNodeReader.read(reader);
         } catch (IOException | RuntimeException e) {
-            throw new MalformedRequestException("cannot read a node in Nodes.items: " + e.getMessage(), e);
+            throw new MalformedRequestException("cannot read a node in Nodes.items: " + io.kubegpu.api.JsonProblem.describe(e), e);
         }
     }
 
@@ -272,7 +272,8 @@ public final class ExtenderCodec {
         try {
             root = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new MalformedRequestException("malformed JSON: " + e.getMessage(), e);
+            // The position and reason, not Gson's exception class names (they describe us, not the request).
+            throw new MalformedRequestException("malformed JSON: " + io.kubegpu.api.JsonProblem.describe(e), e);
         }
         if (!root.isJsonObject()) {
             throw new MalformedRequestException("expected an ExtenderBindingArgs object");

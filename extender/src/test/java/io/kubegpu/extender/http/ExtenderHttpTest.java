@@ -209,6 +209,12 @@ class ExtenderHttpTest {
         assertThat(json(post("/filter", "[]")).get("Error").getAsString()).startsWith("expected an ExtenderArgs object");
         assertThat(json(post("/filter", "")).get("Error").getAsString()).isEqualTo("empty request body");
         assertThat(json(post("/bind", "{\"PodName\":\"p\"}")).get("Error").getAsString()).contains("bind needs PodName, PodNamespace and Node");
+        // Where the body breaks, not which of our classes noticed (the message was once "java.io.EOFException: …").
+        assertThat(json(post("/bind", "{\"Pod\":")).get("Error").getAsString()).isEqualTo("malformed JSON: End of input at line 1 column 8 path $.Pod");
+        assertThat(json(post("/bind", "{\"Pod\":\"\\uZZ\"}")).get("Error").getAsString()).startsWith("malformed JSON: Malformed Unicode escape")
+                .doesNotContain("gson").doesNotContain("Exception");
+        assertThat(json(post("/filter", "{\"Pod\":{\"metadata\":{\"name\":\"\\uZZ\"}}}")).get("Error").getAsString())
+                .startsWith("cannot read Pod: Malformed Unicode escape").doesNotContain("gson").doesNotContain("Exception");
         HttpResponse<Buffer> unknown = post("/evict", "{}");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("Error").getAsString()).contains("unknown extender verb 'evict'; use filter, prioritize, preempt or bind");

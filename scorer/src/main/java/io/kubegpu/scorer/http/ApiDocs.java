@@ -101,7 +101,8 @@ public final class ApiDocs {
         String file = ctx.pathParam("file");
         String type = ASSETS.get(file);
         if (type == null) {
-            ctx.response().setStatusCode(404).end();
+            // Not a bare 404: the listener's error handler answers it in the API's JSON error shape.
+            ctx.fail(404);
             return;
         }
         Buffer bytes = assets.computeIfAbsent(file, ApiDocs::readAsset);

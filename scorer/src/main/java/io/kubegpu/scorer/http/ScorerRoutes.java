@@ -33,9 +33,6 @@ public final class ScorerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerRoutes.class);
     private static final String JSON = "application/json";
     private static final Set<String> UPDATABLE = Set.of("threshold", "idle_threshold", "interval", "weights");
-    /** The interval's bounds, as the configuration file has them. */
-    static final long MIN_INTERVAL_SECONDS = 5;
-    static final long MAX_INTERVAL_SECONDS = 86_400;
     /**
      * Manual analyses (and the AI calls they make) start at most this often: {@code GET /analyze} needs no token, as in the
      * monitor, so it must not be a way to run them in a loop.
@@ -118,9 +115,17 @@ public final class ScorerRoutes {
         send(ctx, 200, out);
     }
 
+    private static final Set<String> TRUE = Set.of("true", "1", "yes", "on");
+    private static final Set<String> BOOLEANS = Set.of("true", "1", "yes", "on", "false", "0", "no", "off");
+
     private void analyze(RoutingContext ctx) {
-        boolean useAi = "true".equalsIgnoreCase(ctx.request().getParam("use_ai")) || (config.ai().enabled()
-                && !"false".equalsIgnoreCase(ctx.request().getParam("use_ai")));
+        String asked = ctx.request().getParam("use_ai");
+        // The monitor (FastAPI, a bool parameter) refuses a value that is not a boolean; so do we, instead of reading it as false.
+        if (asked != null && !BOOLEANS.contains(asked.toLowerCase(java.util.Locale.ROOT))) {
+            send(ctx, 400, error("use_ai must be true or false, got " + io.kubegpu.api.LogSafe.quote(asked)));
+            return;
+        }
+        boolean useAi = asked != null ? TRUE.contains(asked.toLowerCase(java.util.Locale.ROOT)) : config.ai().enabled();
         if (useAi && !analyzer.aiAvailable()) {
             send(ctx, 409, error("AI analysis is not configured: set AI_ENABLED=true, AI_API_URL and AI_API_KEY"));
             return;
@@ -246,7 +251,8 @@ public final class ScorerRoutes {
             }
             request = root.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("the body is not JSON: " + e.getMessage());
+            // Gson's message is prefixed with its exception's class name; the caller needs the position, not our internals.
+            throw new IllegalArgumentException("the body is not JSON: " + io.kubegpu.api.JsonProblem.describe(e));
         }
         for (String key : request.keySet()) {
             if (!UPDATABLE.contains(key)) {
@@ -262,9 +268,9 @@ public final class ScorerRoutes {
             if (seconds != Math.rint(seconds)) {
                 throw new IllegalArgumentException("interval is a whole number of seconds");
             }
-            if (seconds < MIN_INTERVAL_SECONDS || seconds > MAX_INTERVAL_SECONDS) {
-                throw new IllegalArgumentException("interval " + (long) seconds + " is not within " + MIN_INTERVAL_SECONDS + ".."
-                        + MAX_INTERVAL_SECONDS + " seconds");
+            if (seconds < ScoringSettings.MIN_INTERVAL.toSeconds() || seconds > ScoringSettings.MAX_INTERVAL.toSeconds()) {
+                throw new IllegalArgumentException("interval must be within " + ScoringSettings.MIN_INTERVAL.toSeconds() + ".."
+                        + ScoringSettings.MAX_INTERVAL.toSeconds() + " seconds, got " + value(request.get("interval")));
             }
             interval = Duration.ofSeconds((long) seconds);
         }
@@ -291,12 +297,17 @@ public final class ScorerRoutes {
         if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
             throw new IllegalArgumentException(key + " must be a number, got " + value);
         }
+        // 1e999 reads as Infinity: as an interval it became Long.MAX_VALUE seconds, whose timer overflowed and stopped
+        // the analysis for good.
         double number = value.getAsDouble();
         if (!Double.isFinite(number)) {
-            // 1e999 parses as infinity; as an interval it once overflowed the timer and stopped the scorer silently.
             throw new IllegalArgumentException(key + " must be a finite number, got " + value);
         }
         return number;
+    }
+
+    private static String value(JsonElement element) {
+        return element.toString();
     }
 
     private static boolean sameToken(String presented, String expected) {

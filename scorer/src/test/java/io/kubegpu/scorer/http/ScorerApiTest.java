@@ -244,6 +244,14 @@ class ScorerApiTest {
         assertThat(post("/config/update", "{\"prom_url\":\"http://evil\"}", TOKEN).body()).contains("cannot be changed");
 
         assertThat(post("/config/update", "{\"idle_threshold\":40}", TOKEN).body()).contains("below the low threshold");
+        // 1e999 is Infinity: as an interval it once became Long.MAX_VALUE seconds and stopped the analysis for good.
+        HttpResponse<String> infinite = post("/config/update", "{\"interval\":1e999}", TOKEN);
+        assertThat(infinite.statusCode()).isEqualTo(400);
+        assertThat(infinite.body()).contains("interval must be a finite number");
+        assertThat(post("/config/update", "{\"interval\":86401}", TOKEN).body()).contains("interval must be within 5..86400 seconds");
+        assertThat(post("/config/update", "{\"threshold\":", TOKEN).body()).contains("the body is not JSON: End of input")
+                .doesNotContain("java.").doesNotContain("gson");
+        assertThat(json("/config").get("interval").getAsLong()).isEqualTo(300);
         HttpResponse<String> ok = post("/config/update",
                 "{\"threshold\":30,\"idle_threshold\":5,\"interval\":60,\"weights\":{\"gpu_util\":0.7,\"mem_copy\":0.1,\"mem_used\":0.1,\"power\":0.1}}", TOKEN);
         assertThat(ok.statusCode()).isEqualTo(200);

@@ -10,20 +10,21 @@ import java.util.function.IntToDoubleFunction;
 
 /**
  * Writes dcgm-exporter series as OpenMetrics text for promtool: one sample every 30 s (the exporter's
- * default collect interval) for each GPU's labels, grouped by metric family as the format requires.
+ * default collect interval) for each GPU's labels, grouped by metric family as the format requires. Shared with the
+ * end-to-end tier (test-jar).
  */
-final class DcgmOpenMetrics {
+public final class DcgmOpenMetrics {
     private final Instant from;
     private final Instant to;
     private final Map<String, List<String>> families = new LinkedHashMap<>();
 
-    DcgmOpenMetrics(Instant from, Instant to) {
+    public DcgmOpenMetrics(Instant from, Instant to) {
         this.from = from;
         this.to = to;
     }
 
     /** Adds {@code metric} for a GPU; {@code value} gets the sample number (0, 1, …). */
-    DcgmOpenMetrics series(String metric, Map<String, String> labels, IntToDoubleFunction value) {
+    public DcgmOpenMetrics series(String metric, Map<String, String> labels, IntToDoubleFunction value) {
         List<String> lines = families.computeIfAbsent(metric, m -> new ArrayList<>());
         StringBuilder selector = new StringBuilder("{");
         labels.forEach((k, v) -> selector.append(selector.length() > 1 ? "," : "").append(k).append("=\"").append(v).append('"'));
@@ -36,7 +37,7 @@ final class DcgmOpenMetrics {
     }
 
     /** The five default fields the scorer needs, constant but for what {@code util} says. */
-    DcgmOpenMetrics gpu(Map<String, String> labels, IntToDoubleFunction util, IntToDoubleFunction copy, double fbUsed, double fbFree,
+    public DcgmOpenMetrics gpu(Map<String, String> labels, IntToDoubleFunction util, IntToDoubleFunction copy, double fbUsed, double fbFree,
                         IntToDoubleFunction power, boolean withCopy) {
         series("DCGM_FI_DEV_GPU_UTIL", labels, util);
         if (withCopy) {
@@ -49,7 +50,7 @@ final class DcgmOpenMetrics {
         return this;
     }
 
-    String text() {
+    public String text() {
         StringBuilder out = new StringBuilder();
         families.forEach((metric, lines) -> {
             out.append("# HELP ").append(metric).append(" generated for the scorer's tests\n");

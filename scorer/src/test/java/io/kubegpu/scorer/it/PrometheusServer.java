@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Prometheus (Debian's 2.42 package, installed by {@code scripts/prometheus/install.sh}) on a
  * loopback port over TSDB blocks that {@code promtool tsdb create-blocks-from openmetrics} built from a
- * generated file. It scrapes nothing: the data is exactly what the test wrote.
+ * generated file. It scrapes nothing: the data is exactly what the test wrote. Shared with the end-to-end tier
+ * (test-jar).
  */
 public final class PrometheusServer implements AutoCloseable {
     private final Path blocks;
@@ -42,7 +43,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Another server over the same data, on {@code port}; each keeps its own copy of the blocks. */
-    static PrometheusServer onPort(PrometheusServer same, int port) {
+    public static PrometheusServer onPort(PrometheusServer same, int port) {
         return new PrometheusServer(same.blocks, same.blocks.resolveSibling("server-" + System.nanoTime()), port);
     }
 
@@ -50,7 +51,7 @@ public final class PrometheusServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -82,7 +83,7 @@ public final class PrometheusServer implements AutoCloseable {
         throw new IllegalStateException("prometheus did not become ready in 30 s: " + Files.readString(dir.resolve("prometheus.log")));
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -113,15 +114,20 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    /** The repository root: the test runs in its module's directory. */
+    /** The repository root, above the module directory the tests run in. */
     private static Path repository() {
-        return Path.of("").toAbsolutePath().getParent();
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("scripts/prometheus/install.sh"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("scripts/prometheus/install.sh not found above " + Path.of("").toAbsolutePath());
     }
 
     private static String run(List<String> command, Duration limit) throws IOException, InterruptedException {

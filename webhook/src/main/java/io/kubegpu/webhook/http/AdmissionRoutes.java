@@ -79,7 +79,7 @@ public final class AdmissionRoutes {
             JsonElement parsed = JsonParser.parseString(body == null ? "" : body);
             review = parsed.isJsonObject() ? parsed.getAsJsonObject() : null;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getMessage());
+            throw new IllegalArgumentException("not JSON: " + io.kubegpu.api.JsonProblem.describe(e));
         }
         if (review == null || !VERSION.equals(string(review, "apiVersion")) || !"AdmissionReview".equals(string(review, "kind"))) {
             throw new IllegalArgumentException("expected an " + VERSION + " AdmissionReview (admissionReviewVersions: [\"v1\"])");
@@ -105,7 +105,10 @@ public final class AdmissionRoutes {
             result = mutator.mutate(object.getAsJsonObject(), string(request, "namespace"), dryRun);
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
             // The API server sends only valid Pods; a wrong-typed field means the caller is not the API server.
-            throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + e.getMessage());
+            // A cast's message names our JSON classes; what the caller can fix is the field's type.
+            String problem = e instanceof ClassCastException || e instanceof UnsupportedOperationException ? "a field has the wrong JSON type"
+                    : io.kubegpu.api.JsonProblem.describe(e);
+            throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + problem);
         }
         if (result instanceof MutationResult.Denied denied) {
             response.addProperty("allowed", false);
