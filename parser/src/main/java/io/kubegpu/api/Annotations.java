@@ -41,6 +41,13 @@ public final class Annotations {
     public static final List<String> BINDER_ONLY = List.of(ASSIGNED_NODE, ASSIGNED_GPUS, ASSIGNED_AT, GPUSHARE_INDEX, GPUSHARE_POD_MEMORY,
             GPUSHARE_DEVICE_MEMORY, GPUSHARE_ASSIGNED, GPUSHARE_ASSUME_TIME);
 
+    /** A Deployment's or StatefulSet's autoscaling targets, e.g. {@code cpu:50%,gpu:60%}. */
+    public static final String AUTOSCALE = "kubegpu.io/autoscale";
+    /** The autoscaler's fewest replicas (default 1). */
+    public static final String AUTOSCALE_MIN = "kubegpu.io/autoscale-min";
+    /** The autoscaler's most replicas (required with {@link #AUTOSCALE}). */
+    public static final String AUTOSCALE_MAX = "kubegpu.io/autoscale-max";
+
     /** Node annotation: indices of GPUs that must not be placed on ({@code 0,3} or {@code all}). */
     public static final String UNHEALTHY_GPUS = "kubegpu.io/unhealthy-gpus";
 
