@@ -22,7 +22,7 @@ class ArchitectureTest {
     static final String[] PURE = {
         "io.kubegpu.api..", "io.kubegpu.request..", "io.kubegpu.catalog..", "io.kubegpu.guard..", "io.kubegpu.cluster.state..",
         "io.kubegpu.extender.decision..", "io.kubegpu.extender.placement..", "io.kubegpu.webhook.mutation..", "io.kubegpu.scorer.score..",
-        "io.kubegpu.scorer.analysis..",
+        "io.kubegpu.scorer.analysis..", "io.kubegpu.autoscale..",
     };
 
     /** Frameworks of the edges: servers, HTTP clients, the Kubernetes API client, metrics. */
