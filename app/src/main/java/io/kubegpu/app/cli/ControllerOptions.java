@@ -3,6 +3,7 @@ package io.kubegpu.app.cli;
 import io.kubegpu.app.server.ServerSettings;
 import io.kubegpu.controllers.ControllerHost;
 import io.kubegpu.controllers.GpuController;
+import io.kubegpu.controllers.autoscale.AutoscaleController;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -40,9 +41,22 @@ final class ControllerOptions {
             description = "How long the controllers' Lease holds without renewal, in seconds (default: ${DEFAULT-VALUE}).")
     private int leaseSeconds;
 
+    @Option(names = "--autoscale-dry-run", defaultValue = "false",
+            description = "autoscale: only validate the HorizontalPodAutoscalers it would write (dryRun=All) and report them in Events.")
+    private boolean autoscaleDryRun;
+
+    @Option(names = "--autoscale-resync", paramLabel = "SECONDS", defaultValue = "600",
+            description = "autoscale: look at every workload and autoscaler again this often, in seconds (default: ${DEFAULT-VALUE}).")
+    private int autoscaleResyncSeconds;
+
     /** Every controller this build knows, by name, built from its options. */
     private Map<String, Supplier<GpuController>> known() {
-        return Map.of();
+        return Map.of(AutoscaleController.NAME, () -> {
+            if (autoscaleResyncSeconds < 10 || autoscaleResyncSeconds > 86_400) {
+                throw new ParameterException(spec.commandLine(), "--autoscale-resync " + autoscaleResyncSeconds + " is not within 10..86400 seconds");
+            }
+            return new AutoscaleController(autoscaleDryRun, Duration.ofSeconds(autoscaleResyncSeconds));
+        });
     }
 
     /** The role's settings, or null when no controller is asked for and none is known. */
