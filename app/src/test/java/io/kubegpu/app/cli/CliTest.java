@@ -181,7 +181,7 @@ class CliTest {
         assertThat(noCert.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(noCert.err()).contains("the webhook role needs --webhook-tls-cert and --webhook-tls-key");
         Run badRole = run("", "serve", "--roles", "scheduler");
-        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer]").contains("'scheduler'");
+        assertThat(badRole.err()).contains("--roles").contains("expected one of [extender, webhook, scorer, controllers]").contains("'scheduler'");
         assertThat(badRole.err().lines()).as("one line, not the whole usage text").hasSize(1);
         Run badPolicy = run("", "serve", "--policy", "tight");
         assertThat(badPolicy.err()).contains("--policy 'tight' is not fragmentation, binpack, spread or balanced");
@@ -201,6 +201,20 @@ class CliTest {
         assertThat(missingFile.err()).contains("cannot read /nonexistent/scorer.yaml");
         Run clientCaWithoutTls = run("", "serve", "--tls-client-ca", "/etc/hostname");
         assertThat(clientCaWithoutTls.err()).contains("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+
+    @Test
+    void serveRefusesBadAutoscalingOptionsBeforeStartingAnything() {
+        Run noTls = run("", "serve", "--roles", "scorer", "--custom-metrics-port", "6443");
+        assertThat(noTls.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(noTls.err()).contains("--custom-metrics-port needs --custom-metrics-tls-cert and --custom-metrics-tls-key");
+        Run noScorer = run("", "serve", "--roles", "extender", "--custom-metrics-port", "6443");
+        assertThat(noScorer.err()).contains("--custom-metrics-port needs the scorer role");
+        Run embedded = run("", "serve", "--roles", "scorer", "--custom-metrics-port", "6443", "--custom-metrics-tls-cert", "/etc/hostname",
+                "--custom-metrics-tls-key", "/etc/hostname");
+        assertThat(embedded.err()).contains("--custom-metrics-port needs a live cluster");
+        Run controllersWithoutCluster = run("", "serve", "--roles", "controllers");
+        assertThat(controllersWithoutCluster.err()).contains("the controllers role needs a live cluster");
     }
 
     @Test
