@@ -109,15 +109,7 @@ public final class AdmissionRoutes {
             throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + e.getMessage());
         }
         if (result instanceof MutationResult.Denied denied) {
-            response.addProperty("allowed", false);
-            JsonObject status = new JsonObject();
-            status.addProperty("code", denied.reason().code());
-            status.addProperty("message", denied.message());
-            response.add("status", status);
-            count("denied", denied.reason().tag());
-            LOG.info("denied pod {}/{}: {}", LogSafe.quote(string(request, "namespace")), LogSafe.quote(podName(request)),
-                    LogSafe.quote(result.message()));
-            return envelope(response);
+            return denied(request, response, denied);
         }
         response.addProperty("allowed", true);
         if (!result.patch().isEmpty()) {
@@ -143,18 +135,23 @@ public final class AdmissionRoutes {
             throw new IllegalArgumentException("request.object is not a valid apps/v1 workload: " + e.getMessage());
         }
         if (result instanceof MutationResult.Denied denied) {
-            response.addProperty("allowed", false);
-            JsonObject status = new JsonObject();
-            status.addProperty("code", denied.reason().code());
-            status.addProperty("message", denied.message());
-            response.add("status", status);
-            count("denied", denied.reason().tag());
-            LOG.info("denied {} {}/{}: {}", string(request.getAsJsonObject("kind"), "kind"), LogSafe.quote(string(request, "namespace")),
-                    LogSafe.quote(podName(request)), LogSafe.quote(denied.message()));
-        } else {
-            response.addProperty("allowed", true);
-            count("unchanged", "");
+            return denied(request, response, denied);
         }
+        response.addProperty("allowed", true);
+        count("unchanged", "");
+        return envelope(response);
+    }
+
+    /** {@code allowed: false} with the reason's code and the message the user sees. */
+    private String denied(JsonObject request, JsonObject response, MutationResult.Denied denied) {
+        response.addProperty("allowed", false);
+        JsonObject status = new JsonObject();
+        status.addProperty("code", denied.reason().code());
+        status.addProperty("message", denied.message());
+        response.add("status", status);
+        count("denied", denied.reason().tag());
+        LOG.info("denied {} {}/{}: {}", string(request.getAsJsonObject("kind"), "kind"), LogSafe.quote(string(request, "namespace")),
+                LogSafe.quote(podName(request)), LogSafe.quote(denied.message()));
         return envelope(response);
     }
 
