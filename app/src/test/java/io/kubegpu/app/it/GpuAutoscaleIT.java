@@ -188,8 +188,23 @@ class GpuAutoscaleIT {
         });
     }
 
+    /** Whether the aggregation layer reached the APIService's server and marked it Available. */
+    private static boolean available(String apiService) {
+        var response = new io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi("apiregistration.k8s.io", "v1", "apiservices", client)
+                .get(apiService);
+        if (!response.isSuccess()) {
+            return false;
+        }
+        var status = response.getObject().getRaw().getAsJsonObject("status");
+        return status != null && status.has("conditions") && status.getAsJsonArray("conditions").toString()
+                .contains("\"type\":\"Available\",\"status\":\"True\"");
+    }
+
     @Test
     void aDeploymentScalesUpAndDownOnGpuUtilization() throws Exception {
+        for (String apiService : List.of("v1beta1.custom.metrics.k8s.io", "v1beta2.custom.metrics.k8s.io", "v1beta1.metrics.k8s.io")) {
+            until(apiService + " is Available (the API server runs the aggregation layer and reaches our server)", () -> available(apiService));
+        }
         access.call("POST", "/apis/apps/v1/namespaces/" + cluster.namespace + "/deployments", """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"infer",
                   "annotations":{"kubegpu.io/autoscale":"cpu:50%%,gpu:60%%","kubegpu.io/autoscale-min":"1","kubegpu.io/autoscale-max":"4"}},
