@@ -237,5 +237,14 @@ class GpuAutoscaleIT {
         // 10 %: ceil(4 x 0.1 / 0.6) = 1 for the GPU, ceil(4 x 10 / 50) = 1 for the CPU, after the 5 s stabilization.
         exporter.utilization(10);
         until("the Deployment scales back down to its minimum", () -> replicas() == 1);
+
+        // The controller counted the rescales from the autoscaler's status, and the custom metrics API served the HPA.
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.healthPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("kubegpu_autoscale_scale_events_total\\{direction=\"up\"[^}]*} [1-9]")
+                .containsPattern("kubegpu_autoscale_scale_events_total\\{direction=\"down\"[^}]*} [1-9]")
+                .containsPattern("kubegpu_autoscale_writes_total\\{action=\"create\",outcome=\"ok\"[^}]*} 1\\.0")
+                .containsPattern("kubegpu_custom_metrics_requests_total\\{outcome=\"served\"[^}]*} [1-9]");
     }
 }
