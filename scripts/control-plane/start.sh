@@ -56,9 +56,19 @@ show_log_tail() {
 
 # The flags kube-apiserver runs with; a running one started with other flags (an older checkout) is restarted.
 APISERVER_FLAGS_VERSION=2
-if live_pid "$ETCD_PID" >/dev/null && live_pid "$APISERVER_PID" >/dev/null \
-  && [[ -s $KUBECONFIG_FILE && -s $STATE_DIR/token ]] \
-  && [[ $(cat "$STATE_DIR/apiserver.flags-version" 2>/dev/null) == "$APISERVER_FLAGS_VERSION" ]]; then
+# Whether the running kube-apiserver has this script's flags: the version file says which script started it last, and
+# the process's own command line must show the aggregation layer too (an older checkout's start.sh restarts it without
+# that flag and without touching the version file).
+apiserver_current() {
+  local pid
+  pid=$(live_pid "$APISERVER_PID") || return 1
+  [[ $(cat "$STATE_DIR/apiserver.flags-version" 2>/dev/null) == "$APISERVER_FLAGS_VERSION" ]] || return 1
+  local args
+  args=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qx -- '--enable-aggregator-routing=true' <<<"$args"
+}
+if live_pid "$ETCD_PID" >/dev/null && apiserver_current \
+  && [[ -s $KUBECONFIG_FILE && -s $STATE_DIR/token ]]; then
   server=$(sed -n 's/^ *server: *//p' "$KUBECONFIG_FILE" | head -n 1)
   if [[ $(api_status "$server/readyz") == 200 ]]; then
     log "control plane already running ($server)"
@@ -164,8 +174,7 @@ cleanup_on_failure() {
 }
 
 # A half-running control plane (one process died) is restarted as a whole; so is one started with other flags.
-if ! live_pid "$ETCD_PID" >/dev/null \
-  || [[ $(cat "$STATE_DIR/apiserver.flags-version" 2>/dev/null) != "$APISERVER_FLAGS_VERSION" ]]; then
+if ! live_pid "$ETCD_PID" >/dev/null || ! apiserver_current; then
   stop_pidfile "$APISERVER_PID" kube-apiserver 15
 fi
 

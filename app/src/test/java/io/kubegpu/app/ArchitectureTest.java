@@ -23,6 +23,7 @@ class ArchitectureTest {
         "io.kubegpu.api..", "io.kubegpu.request..", "io.kubegpu.catalog..", "io.kubegpu.guard..", "io.kubegpu.cluster.state..",
         "io.kubegpu.extender.decision..", "io.kubegpu.extender.placement..", "io.kubegpu.pools..", "io.kubegpu.webhook.mutation..",
         "io.kubegpu.webhook.quota..", "io.kubegpu.scorer.score..", "io.kubegpu.scorer.analysis..", "io.kubegpu.console.view..",
+        "io.kubegpu.autoscale..",
     };
 
     /** Frameworks of the edges: servers, HTTP clients, the Kubernetes API client, metrics. */

@@ -69,7 +69,8 @@ class ChartTest {
         V1Deployment scorer = DEFAULTS.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class);
         assertThat(scorer.getSpec().getReplicas()).isEqualTo(1);
         assertThat(scorer.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-        assertThat(scorer.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+        // The custom metrics API (on by default) checks its callers with the API server.
+        assertThat(scorer.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isTrue();
         assertThat(container(scorer, "scorer").getEnv()).extracting(e -> e.getName()).doesNotContain("AI_API_KEY", "CONFIG_API_TOKEN");
     }
 
@@ -281,7 +282,7 @@ class ChartTest {
         // The controllers' lease Role aside (controllers.enabled), no Role is left without the scheduler.
         RenderedChart chart = RenderedChart.render(Map.of("scheduler.enabled", "false", "controllers.enabled", "false"));
         assertThat(chart.find("Deployment", FULLNAME + "-scheduler")).isEmpty();
-        assertThat(chart.kinds()).doesNotContain("Role");
+        assertThat(chart.names()).noneMatch(n -> n.startsWith("Role/") && n.contains("scheduler"));
         assertThat(container(chart.typed("Deployment", FULLNAME + "-webhook", V1Deployment.class), "webhook").getArgs())
                 .noneMatch(a -> a.startsWith("--scheduler-name"));
     }
@@ -336,6 +337,56 @@ class ChartTest {
         assertThat(off.names()).doesNotContain("Service/" + FULLNAME + "-console");
         assertThat(container(off.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class), "extender").getArgs())
                 .contains("--roles=extender,scorer").noneMatch(a -> a.startsWith("--console"));
+    }
+
+    @Test
+    void gpuAutoscalingServesCustomMetricsThroughAnApiServiceAndRunsTheController() {
+        // The scorer serves custom.metrics.k8s.io over HTTPS behind both APIServices, with the rights an aggregated API server needs.
+        var scorer = container(DEFAULTS.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class), "scorer");
+        assertThat(scorer.getArgs()).contains("--in-cluster", "--custom-metrics-port=6443", "--custom-metrics-window=60",
+                "--custom-metrics-tls-cert=/etc/kube-gpu-extender/custom-metrics/tls.crt");
+        assertThat(DEFAULTS.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class).getSpec().getTemplate().getSpec()
+                .getAutomountServiceAccountToken()).isTrue();
+        assertThat(DEFAULTS.names()).contains("APIService/v1beta1.custom.metrics.k8s.io", "APIService/v1beta2.custom.metrics.k8s.io",
+                "Service/" + FULLNAME + "-custom-metrics", "Secret/" + FULLNAME + "-custom-metrics-tls",
+                "ClusterRoleBinding/" + FULLNAME + "-custom-metrics-auth-delegator", "RoleBinding/" + FULLNAME + "-custom-metrics-auth-reader");
+        Map<String, Object> apiService = DEFAULTS.get("APIService", "v1beta2.custom.metrics.k8s.io");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) apiService.get("spec");
+        assertThat(spec).containsEntry("group", "custom.metrics.k8s.io").containsEntry("versionPriority", 200);
+        assertThat((String) spec.get("caBundle")).isNotBlank();
+        var reader = DEFAULTS.typed("RoleBinding", FULLNAME + "-custom-metrics-auth-reader", io.kubernetes.client.openapi.models.V1RoleBinding.class);
+        assertThat(reader.getMetadata().getNamespace()).isEqualTo("kube-system");
+        assertThat(reader.getRoleRef().getName()).isEqualTo("extension-apiserver-authentication-reader");
+        // Beside a prometheus-adapter: no APIService of ours, the listener stays.
+        RenderedChart besideAdapter = RenderedChart.render(Map.of("scorer.customMetrics.apiService.enabled", "false"));
+        assertThat(besideAdapter.kinds()).doesNotContain("APIService");
+        assertThat(besideAdapter.names()).contains("Service/" + FULLNAME + "-custom-metrics");
+        // Off: the scorer reads only Prometheus again.
+        RenderedChart off = RenderedChart.render(Map.of("scorer.customMetrics.enabled", "false"));
+        assertThat(off.kinds()).doesNotContain("APIService");
+        assertThat(container(off.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class), "scorer").getArgs()).doesNotContain("--in-cluster");
+        assertThat(off.typed("Deployment", FULLNAME + "-scorer", V1Deployment.class).getSpec().getTemplate().getSpec()
+                .getAutomountServiceAccountToken()).isFalse();
+
+        // The autoscale controller runs by default, with exactly the rights it needs on workloads and autoscalers.
+        var controllers = container(DEFAULTS.typed("Deployment", FULLNAME + "-controllers", V1Deployment.class), "controllers");
+        assertThat(controllers.getArgs()).contains("--roles=controllers", "--autoscale-resync=600").doesNotContain("--autoscale-dry-run");
+        var role = DEFAULTS.typed("ClusterRole", FULLNAME + "-controllers", io.kubernetes.client.openapi.models.V1ClusterRole.class);
+        assertThat(role.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("autoscaling");
+            assertThat(rule.getResources()).containsExactly("horizontalpodautoscalers");
+            assertThat(rule.getVerbs()).containsExactly("get", "list", "watch", "create", "update", "delete");
+        });
+        assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getVerbs()).doesNotContain("*"));
+        assertThat(container(RenderedChart.render(Map.of("controllers.autoscale.dryRun", "true")).typed("Deployment", FULLNAME + "-controllers",
+                V1Deployment.class), "controllers").getArgs()).contains("--autoscale-dry-run");
+        // The webhook's second entry judges opted-in workloads.
+        var webhooks = DEFAULTS.typed("MutatingWebhookConfiguration", FULLNAME, V1MutatingWebhookConfiguration.class).getWebhooks();
+        assertThat(webhooks).extracting(w -> w.getName()).containsExactly("gpu.kubegpu.io", "autoscale.kubegpu.io");
+        assertThat(webhooks.get(1).getRules().get(0).getResources()).containsExactly("deployments", "statefulsets");
+        assertThat(webhooks.get(1).getObjectSelector().getMatchLabels()).containsEntry("kubegpu.io/autoscaled", "true");
+        assertThat(webhooks.get(1).getFailurePolicy()).isEqualTo("Fail");
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class ControllerHost implements AutoCloseable {
     private volatile ControllerManager manager;
 
     private ControllerHost(ApiClient client, Election election, List<GpuController> controllers, MeterRegistry registry, Clock clock) {
-        this.broadcaster = new LegacyEventBroadcaster(new CoreV1Api(client));
+        this.broadcaster = new LegacyEventBroadcaster(new io.kubernetes.client.extended.event.legacy.EventCorrelator(),
+                new EventsSink(new CoreV1Api(client)));
         EventRecorder events = broadcaster.newRecorder(new V1EventSource().component("kube-gpu-extender"));
         this.elector = new LeaderElector(new LeaderElectionConfig(new LeaseLock(election.namespace(), election.name(), election.identity(), client),
                 election.leaseDuration(), election.renewDeadline(), election.retryPeriod()));
@@ -90,7 +91,14 @@ public final class ControllerHost implements AutoCloseable {
     private void lead(ApiClient client, List<GpuController> controllers, EventRecorder events, MeterRegistry registry, Clock clock) {
         SharedInformerFactory informers = new SharedInformerFactory(client);
         ControllerContext context = new ControllerContext(client, informers, events, registry, clock);
-        Controller[] built = controllers.stream().map(c -> c.build(context)).toArray(Controller[]::new);
+        Controller[] built;
+        try {
+            built = controllers.stream().map(c -> c.build(context)).toArray(Controller[]::new);
+        } catch (RuntimeException | LinkageError e) {
+            // The leader elector runs this hook on an executor that drops what it throws: say it here.
+            LOG.error("cannot build the controllers {}", controllers.stream().map(GpuController::name).toList(), e);
+            throw e;
+        }
         manager = new ControllerManager(informers, built);
         broadcaster.startRecording();
         leading.set(true);

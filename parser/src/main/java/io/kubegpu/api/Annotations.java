@@ -52,6 +52,12 @@ public final class Annotations {
     public static final String ELASTIC_ORIGINAL_REPLICAS = "kubegpu.io/elastic-original-replicas";
     /** On a shrunk Deployment: when it was last shrunk (RFC 3339). */
     public static final String ELASTIC_SHRUNK_AT = "kubegpu.io/elastic-shrunk-at";
+    /** A Deployment's or StatefulSet's autoscaling targets, e.g. {@code cpu:50%,gpu:60%}. */
+    public static final String AUTOSCALE = "kubegpu.io/autoscale";
+    /** The autoscaler's fewest replicas (default 1). */
+    public static final String AUTOSCALE_MIN = "kubegpu.io/autoscale-min";
+    /** The autoscaler's most replicas (required with {@link #AUTOSCALE}). */
+    public static final String AUTOSCALE_MAX = "kubegpu.io/autoscale-max";
 
     /** Node annotation: indices of GPUs that must not be placed on ({@code 0,3} or {@code all}). */
     public static final String UNHEALTHY_GPUS = "kubegpu.io/unhealthy-gpus";

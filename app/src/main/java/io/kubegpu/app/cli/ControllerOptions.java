@@ -4,6 +4,7 @@ import io.kubegpu.app.server.ServerSettings;
 import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.controllers.ControllerHost;
 import io.kubegpu.controllers.GpuController;
+import io.kubegpu.controllers.autoscale.AutoscaleController;
 import io.kubegpu.controllers.pools.PoolBalancer;
 import io.kubegpu.pools.balance.BalancePolicy;
 import io.kubegpu.webhook.mutation.MutationConfig;
@@ -52,6 +53,14 @@ final class ControllerOptions {
     @Option(names = "--elastic-dry-run", defaultValue = "false", arity = "1",
             description = "elastic-shrink: only record Events of the shrinks and restores it would make (default: ${DEFAULT-VALUE}).")
     private boolean elasticDryRun;
+
+    @Option(names = "--autoscale-dry-run", defaultValue = "false",
+            description = "autoscale: only validate the HorizontalPodAutoscalers it would write (dryRun=All) and report them in Events.")
+    private boolean autoscaleDryRun;
+
+    @Option(names = "--autoscale-resync", paramLabel = "SECONDS", defaultValue = "600",
+            description = "autoscale: look at every workload and autoscaler again this often, in seconds (default: ${DEFAULT-VALUE}).")
+    private int autoscaleResyncSeconds;
 
     /** The pool balancer's mode. */
     enum BalanceMode {
@@ -109,6 +118,10 @@ final class ControllerOptions {
         known.put(io.kubegpu.controllers.elastic.ElasticShrinkController.NAME, () -> {
             check("--elastic-wait", elasticWaitSeconds, 1, 86_400, "seconds");
             return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun);
+        });
+        known.put(AutoscaleController.NAME, () -> {
+            check("--autoscale-resync", autoscaleResyncSeconds, 10, 86_400, "seconds");
+            return new AutoscaleController(autoscaleDryRun, Duration.ofSeconds(autoscaleResyncSeconds));
         });
         if (pools != null) {
             known.put("pools", () -> new PoolBalancer(balancer(cluster, pools)));

@@ -173,6 +173,28 @@ final class ServeCommand implements Callable<Integer> {
                     + "cluster, prometheus otherwise (default: ${DEFAULT-VALUE}).")
     private Utilization utilization;
 
+    @Option(names = "--custom-metrics-port", paramLabel = "PORT",
+            description = "Serve custom.metrics.k8s.io (container_gpu_usage, container_gpu_memory_usage per pod) over HTTPS on this port for "
+                    + "GPU autoscaling, behind an APIService; needs the scorer role, a live cluster and --custom-metrics-tls-cert/-key.")
+    private Integer customMetricsPort;
+
+    @Option(names = "--custom-metrics-host", defaultValue = "0.0.0.0", description = "Address of --custom-metrics-port (default: ${DEFAULT-VALUE}).")
+    private String customMetricsHost;
+
+    @Option(names = "--custom-metrics-tls-cert", paramLabel = "PEM", description = "Serving certificate of the custom metrics API.")
+    private Path customMetricsCert;
+
+    @Option(names = "--custom-metrics-tls-key", paramLabel = "PEM", description = "Private key of --custom-metrics-tls-cert.")
+    private Path customMetricsKey;
+
+    @Option(names = "--custom-metrics-window", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Each custom metric value is the mean of DCGM's samples over this many seconds (default: ${DEFAULT-VALUE}).")
+    private int customMetricsWindow;
+
+    @Option(names = "--custom-metrics-cache", paramLabel = "SECONDS", defaultValue = "5",
+            description = "An answer of the custom metrics API is reused this many seconds (default: ${DEFAULT-VALUE}; the HPA asks every 15).")
+    private int customMetricsCache;
+
     @Option(names = "--webhook-port", defaultValue = "8443", description = "HTTPS port of the admission webhook (default: ${DEFAULT-VALUE}).")
     private int webhookPort;
 
@@ -330,7 +352,8 @@ final class ServeCommand implements Callable<Integer> {
         if (bodyLimitMb < 1 || bodyLimitMb > 1024) {
             throw bad("--body-limit-mb " + bodyLimitMb + " is not within 1..1024");
         }
-        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig, consoleTokenFile, quotaFile}) {
+        for (Path file : new Path[] {tlsCert, tlsKey, tlsClientCa, webhookCert, webhookKey, manifests, scorerConfig, consoleTokenFile, quotaFile,
+                customMetricsCert, customMetricsKey}) {
             if (file != null && !Files.isReadable(file)) {
                 throw bad("cannot read " + file + ": no such file, or not readable");
             }
@@ -406,6 +429,26 @@ final class ServeCommand implements Callable<Integer> {
             applyLogLevel(loaded.logLevel());
             boolean synthetic = utilization == Utilization.synthetic || (utilization == Utilization.auto && !live);
             scorer = new ServerSettings.ScorerRole(new Endpoint(scorerHost, scorerPort), loaded, synthetic);
+        }
+        if (customMetricsPort != null) {
+            if (scorer == null) {
+                throw bad("--custom-metrics-port needs the scorer role: it serves the scorer's GPU metrics");
+            }
+            if (customMetricsCert == null || customMetricsKey == null) {
+                throw bad("--custom-metrics-port needs --custom-metrics-tls-cert and --custom-metrics-tls-key: the API server calls aggregated "
+                        + "APIs over HTTPS");
+            }
+            if (!live) {
+                throw bad("--custom-metrics-port needs a live cluster (--kubeconfig or --in-cluster): it checks callers with the API server");
+            }
+            if (customMetricsWindow < 1 || customMetricsWindow > 3600) {
+                throw bad("--custom-metrics-window " + customMetricsWindow + " is not within 1..3600 seconds");
+            }
+            if (customMetricsCache < 0 || customMetricsCache > 60) {
+                throw bad("--custom-metrics-cache " + customMetricsCache + " is not within 0..60 seconds");
+            }
+            scorer = scorer.withCustomMetrics(new ServerSettings.CustomMetrics(new Endpoint(customMetricsHost, customMetricsPort), customMetricsCert,
+                    customMetricsKey, java.time.Duration.ofSeconds(customMetricsWindow), java.time.Duration.ofSeconds(customMetricsCache)));
         }
         ServerSettings.ControllersRole controllers = null;
         if (running.contains(Role.controllers)) {

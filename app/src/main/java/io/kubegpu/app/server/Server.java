@@ -91,11 +91,13 @@ public final class Server implements AutoCloseable {
     private final Scorer scorer;
     private final HttpServer consoleHttp;
     private final PendingPods pending;
+    private final HttpServer customMetrics;
 
     private Server(Resources resources, ClusterState state, HttpServer main, HttpServer health, WebhookListener webhook, HttpServer scorerHttp,
-                   Scorer scorer, HttpServer consoleHttp, PendingPods pending) {
+                   Scorer scorer, HttpServer consoleHttp, PendingPods pending, HttpServer customMetrics) {
         this.consoleHttp = consoleHttp;
         this.pending = pending;
+        this.customMetrics = customMetrics;
         this.resources = resources;
         this.state = state;
         this.main = main;
@@ -252,6 +254,7 @@ public final class Server implements AutoCloseable {
         }
 
         HttpServer scorerHttp = null;
+        HttpServer customMetrics = null;
         if (utilization != null) {
             try {
                 scorerHttp = ScorerListener.start(vertx, settings.scorer().listen(), utilization, healthRouter,
@@ -261,6 +264,9 @@ public final class Server implements AutoCloseable {
             }
             resources.add("scorer listener", shutdown(scorerHttp));
             utilization.start();
+            if (settings.scorer().customMetrics() != null) {
+                customMetrics = startCustomMetrics(vertx, settings.scorer(), feed.client(), cluster, registry, periodic, clock, resources);
+            }
         }
 
         if (settings.controllers() != null) {
@@ -323,7 +329,38 @@ public final class Server implements AutoCloseable {
                 settings.extender() != null && settings.extender().tls() != null ? "https" : "http", settings.main().host(), mainHttp.actualPort(),
                 settings.extender() != null ? settings.extender().prefix() + " (filter, prioritize, bind)" : " (/healthz, /readyz, /metrics)",
                 healthHttp == null ? "" : "; health, metrics and /explain on http://" + settings.health().host() + ":" + healthHttp.actualPort());
-        return new Server(resources, state, mainHttp, healthHttp, hook, scorerHttp, utilization, consoleHttp, pending);
+        return new Server(resources, state, mainHttp, healthHttp, hook, scorerHttp, utilization, consoleHttp, pending, customMetrics);
+    }
+
+    /** The scorer's custom.metrics.k8s.io listener: needs the cluster (front-proxy settings, access reviews, pods). */
+    private static HttpServer startCustomMetrics(Vertx vertx, ServerSettings.ScorerRole role, ApiClient client, ClusterConfig cluster,
+                                                 PrometheusMeterRegistry registry, Periodic periodic, Clock clock, Resources resources)
+            throws IOException {
+        var settings = role.customMetrics();
+        if (client == null) {
+            throw new IOException("the custom metrics API needs a live cluster (the front proxy's CA, access reviews, pods): give --kubeconfig "
+                    + "or --in-cluster");
+        }
+        CustomMetricsCluster backend = new CustomMetricsCluster(vertx, client, cluster.gpushare().memoryUnitMiB(), clock);
+        try {
+            backend.refresh();
+        } catch (Exception e) {
+            throw new IOException("cannot read " + CustomMetricsCluster.NAMESPACE + "/" + CustomMetricsCluster.CONFIG_MAP
+                    + " for the custom metrics API (bind the extension-apiserver-authentication-reader Role): " + rootMessage(e), e);
+        }
+        periodic.every(CustomMetricsCluster.REFRESH, backend::refreshLater);
+        var prometheus = new io.kubegpu.scorer.prometheus.PrometheusClient(vertx, role.config().promUrl(), role.config().queryTimeout());
+        resources.add("custom metrics Prometheus client", prometheus);
+        var routes = new io.kubegpu.scorer.metricsapi.CustomMetricsRoutes(backend,
+                new io.kubegpu.scorer.metricsapi.PodGpuQuery(prometheus, settings.window(), settings.cacheFor(), clock), clock, registry);
+        HttpServer server;
+        try {
+            server = CustomMetricsListener.start(vertx, settings, routes);
+        } catch (Exception e) {
+            throw new IOException("cannot start the custom metrics API on " + describe(settings.listen()) + ": " + rootMessage(e), e);
+        }
+        resources.add("custom metrics listener", shutdown(server));
+        return server;
     }
 
     /** A live cluster's watcher and the client it uses; both null for an embedded cluster. */
@@ -429,6 +466,11 @@ public final class Server implements AutoCloseable {
     /** The GPU pods waiting for a node, or null when the console (their only reader) is off. */
     public PendingPods pending() {
         return pending;
+    }
+
+    /** The custom.metrics.k8s.io HTTPS port, or -1 when it is not served. */
+    public int customMetricsPort() {
+        return customMetrics == null ? -1 : customMetrics.actualPort();
     }
 
     /** The webhook's HTTPS port, or -1 when the webhook role is off. */

@@ -278,11 +278,42 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
         }
     }
 
-    /** The utilization scorer: its listener, configuration, and whether it reads synthetic data (the demo). */
-    public record ScorerRole(Endpoint listen, ScorerConfig config, boolean synthetic) {
+    /**
+     * The utilization scorer: its listener, configuration, whether it reads synthetic data (the demo), and the
+     * custom.metrics.k8s.io API it serves for GPU autoscaling (null: not served).
+     */
+    public record ScorerRole(Endpoint listen, ScorerConfig config, boolean synthetic, CustomMetrics customMetrics) {
         public ScorerRole {
             Objects.requireNonNull(listen, "listen");
             Objects.requireNonNull(config, "config");
+        }
+
+        public ScorerRole(Endpoint listen, ScorerConfig config, boolean synthetic) {
+            this(listen, config, synthetic, null);
+        }
+
+        public ScorerRole withCustomMetrics(CustomMetrics value) {
+            return new ScorerRole(listen, config, synthetic, value);
+        }
+    }
+
+    /**
+     * The scorer's custom.metrics.k8s.io API: an HTTPS listener behind the API server's aggregation layer.
+     *
+     * @param listen   where it listens (the APIService's Service points here)
+     * @param cert     PEM serving certificate, for the Service's DNS name
+     * @param key      its PEM key
+     * @param window   how far back each value averages DCGM's samples
+     * @param cacheFor how long an answer is reused
+     */
+    public record CustomMetrics(Endpoint listen, Path cert, Path key, java.time.Duration window, java.time.Duration cacheFor) {
+        public CustomMetrics {
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(cert, "cert");
+            Objects.requireNonNull(key, "key");
+            if (window.toSeconds() < 1 || cacheFor.isNegative()) {
+                throw new IllegalArgumentException("the custom metrics window must be at least 1 s and the cache time not negative");
+            }
         }
     }
 }

@@ -260,6 +260,20 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesBadAutoscalingOptionsBeforeStartingAnything() {
+        Run noTls = run("", "serve", "--roles", "scorer", "--custom-metrics-port", "6443");
+        assertThat(noTls.status()).isEqualTo(Cli.INVALID_INPUT);
+        assertThat(noTls.err()).contains("--custom-metrics-port needs --custom-metrics-tls-cert and --custom-metrics-tls-key");
+        Run noScorer = run("", "serve", "--roles", "extender", "--custom-metrics-port", "6443");
+        assertThat(noScorer.err()).contains("--custom-metrics-port needs the scorer role");
+        Run embedded = run("", "serve", "--roles", "scorer", "--custom-metrics-port", "6443", "--custom-metrics-tls-cert", "/etc/hostname",
+                "--custom-metrics-tls-key", "/etc/hostname");
+        assertThat(embedded.err()).contains("--custom-metrics-port needs a live cluster");
+        Run controllersWithoutCluster = run("", "serve", "--roles", "controllers");
+        assertThat(controllersWithoutCluster.err()).contains("the controllers role needs a live cluster");
+    }
+
+    @Test
     void serveRefusesABadScorerConfigurationNamingTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path yaml = dir.resolve("scorer.yaml");
         Files.writeString(yaml, "threshold: 95\n");

@@ -129,4 +129,29 @@ class WebhookAdmissionIT {
         assertThat(plain.getSpec().getContainers().get(0).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
         assertThat(plain.getSpec().getAffinity()).isNull();
     }
+
+    private static void createDeployment(String name, String labels, String autoscale) throws java.io.IOException {
+        access.call("POST", "/apis/apps/v1/namespaces/" + cluster.namespace + "/deployments", """
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s","labels":{%s},
+                  "annotations":{"kubegpu.io/autoscale":"%s","kubegpu.io/autoscale-max":"4"}},
+                 "spec":{"replicas":1,"selector":{"matchLabels":{"app":"%1$s"}},
+                  "template":{"metadata":{"labels":{"app":"%1$s"}},"spec":{"containers":[{"name":"c","image":"registry.invalid/infer:1"}]}}}}"""
+                .formatted(name, labels, autoscale));
+    }
+
+    @Test
+    void anOptedInDeploymentWithAnInvalidAutoscaleStringIsRefusedWithCodeAndColumn() throws Exception {
+        String optedIn = "\"kubegpu.io/autoscaled\":\"true\"";
+        Eventually.until(WAIT, "the webhook refuses cpu:150%", () -> {
+            try {
+                createDeployment(cluster.name("refused"), optedIn, "cpu:150%");
+                return false;
+            } catch (java.io.IOException e) {
+                return e.getMessage().contains("kubegpu.io/autoscale 'cpu:150%': PERCENT_OUT_OF_RANGE at column 5");
+            }
+        });
+        createDeployment(cluster.name("valid"), optedIn, "cpu:50%,gpu:60%");
+        // Not opted in: not sent to the webhook (the autoscale controller reports it in an Event instead).
+        createDeployment(cluster.name("unlabelled"), "", "cpu:150%");
+    }
 }

@@ -59,6 +59,26 @@ public final class PrometheusClient implements AutoCloseable {
                 .compose(response -> decode(response, query));
     }
 
+    /** Runs {@code query} at {@code time} (an instant query): one sample per series. */
+    public Future<List<io.kubegpu.scorer.podmetrics.GpuSample>> query(String query, Instant time) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap()
+                .add("query", query)
+                .add("time", seconds(time))
+                .add("timeout", timeout.toMillis() + "ms");
+        return client.postAbs(baseUrl + "/api/v1/query")
+                .idleTimeout(timeout.toMillis())
+                .sendForm(form)
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .recover(failure -> Future.failedFuture(describe(failure, query)))
+                .compose(response -> {
+                    try {
+                        return Future.succeededFuture(InstantResponse.parse(response.bodyAsString() == null ? "" : response.bodyAsString(), query));
+                    } catch (PrometheusException e) {
+                        return Future.failedFuture(e);
+                    }
+                });
+    }
+
     private Future<List<PromSeries>> decode(HttpResponse<Buffer> response, String query) {
         String body = response.bodyAsString();
         try {

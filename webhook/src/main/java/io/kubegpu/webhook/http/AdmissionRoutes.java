@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubegpu.webhook.mutation.MutationResult;
 import io.kubegpu.webhook.mutation.PodMutator;
+import io.kubegpu.webhook.mutation.WorkloadValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -93,6 +94,10 @@ public final class AdmissionRoutes {
         response.addProperty("uid", uid);
         JsonObject kind = request.has("kind") && request.get("kind").isJsonObject() ? request.getAsJsonObject("kind") : null;
         JsonElement object = request.get("object");
+        if (kind != null && WorkloadValidator.judges(string(kind, "group"), string(kind, "kind"), string(request, "operation"))
+                && object != null && object.isJsonObject()) {
+            return workload(request, response, object.getAsJsonObject());
+        }
         if (kind == null || !"Pod".equals(string(kind, "kind")) || !"CREATE".equals(string(request, "operation"))
                 || object == null || !object.isJsonObject()) {
             response.addProperty("allowed", true);
@@ -111,15 +116,7 @@ public final class AdmissionRoutes {
             throw new IllegalArgumentException("request.object is not a valid v1 Pod: " + problem);
         }
         if (result instanceof MutationResult.Denied denied) {
-            response.addProperty("allowed", false);
-            JsonObject status = new JsonObject();
-            status.addProperty("code", denied.reason().code());
-            status.addProperty("message", denied.message());
-            response.add("status", status);
-            count("denied", denied.reason().tag());
-            LOG.info("denied pod {}/{}: {}", LogSafe.quote(string(request, "namespace")), LogSafe.quote(podName(request)),
-                    LogSafe.quote(result.message()));
-            return envelope(response);
+            return denied(request, response, denied);
         }
         response.addProperty("allowed", true);
         if (!result.patch().isEmpty()) {
@@ -132,6 +129,36 @@ public final class AdmissionRoutes {
             response.add("warnings", warnings);
         }
         count(result.patch().isEmpty() ? "unchanged" : "mutated", "");
+        return envelope(response);
+    }
+
+    /** A Deployment or StatefulSet: its autoscale annotations are judged; it is never changed. */
+    private String workload(JsonObject request, JsonObject response, JsonObject object) {
+        JsonElement old = request.get("oldObject");
+        MutationResult result;
+        try {
+            result = WorkloadValidator.validate(object, old != null && old.isJsonObject() ? old.getAsJsonObject() : null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("request.object is not a valid apps/v1 workload: " + e.getMessage());
+        }
+        if (result instanceof MutationResult.Denied denied) {
+            return denied(request, response, denied);
+        }
+        response.addProperty("allowed", true);
+        count("unchanged", "");
+        return envelope(response);
+    }
+
+    /** {@code allowed: false} with the reason's code and the message the user sees. */
+    private String denied(JsonObject request, JsonObject response, MutationResult.Denied denied) {
+        response.addProperty("allowed", false);
+        JsonObject status = new JsonObject();
+        status.addProperty("code", denied.reason().code());
+        status.addProperty("message", denied.message());
+        response.add("status", status);
+        count("denied", denied.reason().tag());
+        LOG.info("denied {} {}/{}: {}", string(request.getAsJsonObject("kind"), "kind"), LogSafe.quote(string(request, "namespace")),
+                LogSafe.quote(podName(request)), LogSafe.quote(denied.message()));
         return envelope(response);
     }
 

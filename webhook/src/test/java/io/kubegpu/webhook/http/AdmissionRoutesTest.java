@@ -107,4 +107,40 @@ class AdmissionRoutesTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("request.object is not a valid v1 Pod: spec");
         }
     }
+
+    private static String workloadReview(String operation, String annotations, String oldAnnotations) {
+        String old = oldAnnotations == null ? "" : """
+                ,"oldObject":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"infer","namespace":"team-a","annotations":{%s}}}"""
+                .formatted(oldAnnotations);
+        return """
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"9d1e8f3a-0000-4000-8000-000000000001",
+                 "kind":{"group":"apps","version":"v1","kind":"Deployment"},"resource":{"group":"apps","version":"v1","resource":"deployments"},
+                 "requestKind":{"group":"apps","version":"v1","kind":"Deployment"},"name":"infer","namespace":"team-a","operation":"%s",
+                 "userInfo":{"username":"admin"},
+                 "object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"infer","namespace":"team-a","annotations":{%s}},
+                   "spec":{"replicas":1}}%s,"dryRun":false}}""".formatted(operation, annotations, old);
+    }
+
+    @Test
+    void refusesADeploymentWhoseAutoscaleStringIsInvalidWithCodeAndColumn() {
+        JsonObject response = reply(workloadReview("CREATE", "\"kubegpu.io/autoscale\":\"cpu:50%,gpu:0%\",\"kubegpu.io/autoscale-max\":\"4\"",
+                null)).getAsJsonObject("response");
+        assertThat(response.get("uid").getAsString()).isEqualTo("9d1e8f3a-0000-4000-8000-000000000001");
+        assertThat(response.get("allowed").getAsBoolean()).isFalse();
+        assertThat(response.getAsJsonObject("status").get("code").getAsInt()).isEqualTo(400);
+        assertThat(response.getAsJsonObject("status").get("message").getAsString())
+                .startsWith("kubegpu.io/autoscale 'cpu:50%,gpu:0%': ZERO_PERCENT at column 13");
+        assertThat(registry.counter("kubegpu.webhook.decisions", "outcome", "denied", "reason", "invalid_request").count()).isEqualTo(1);
+    }
+
+    @Test
+    void admitsValidAndUnchangedWorkloadsWithoutAPatch() {
+        JsonObject valid = reply(workloadReview("CREATE", "\"kubegpu.io/autoscale\":\"cpu:50%\",\"kubegpu.io/autoscale-max\":\"4\"", null))
+                .getAsJsonObject("response");
+        assertThat(valid.get("allowed").getAsBoolean()).isTrue();
+        assertThat(valid.has("patch")).isFalse();
+        String bad = "\"kubegpu.io/autoscale\":\"cpu:150%\",\"kubegpu.io/autoscale-max\":\"4\"";
+        JsonObject unchanged = reply(workloadReview("UPDATE", bad, bad)).getAsJsonObject("response");
+        assertThat(unchanged.get("allowed").getAsBoolean()).isTrue();
+    }
 }
