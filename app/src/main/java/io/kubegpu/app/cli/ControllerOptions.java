@@ -49,19 +49,20 @@ final class ControllerOptions {
             description = "elastic-shrink: only record Events of the shrinks and restores it would make (default: ${DEFAULT-VALUE}).")
     private boolean elasticDryRun;
 
-    /** Every controller this build knows, by name, built from its options. */
-    private Map<String, Supplier<GpuController>> known() {
+    /** Every controller this build knows, by name, built from its options and the settings every role shares. */
+    private Map<String, Supplier<GpuController>> known(ServerSettings.Common common) {
         return Map.of(io.kubegpu.controllers.elastic.ElasticShrinkController.NAME, () -> {
             if (elasticWaitSeconds < 1 || elasticWaitSeconds > 86_400) {
                 throw new ParameterException(spec.commandLine(), "--elastic-wait " + elasticWaitSeconds + " is not within 1..86400 seconds");
             }
-            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun);
+            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun,
+                    common.clusterConfig(), common.grammar());
         });
     }
 
-    /** The role's settings, or null when no controller is asked for and none is known. */
-    ServerSettings.ControllersRole role() {
-        Map<String, Supplier<GpuController>> known = known();
+    /** The role's settings; its controllers read requests and GPUs with {@code common} (catalog, vendors, grammar, labels). */
+    ServerSettings.ControllersRole role(ServerSettings.Common common) {
+        Map<String, Supplier<GpuController>> known = known(common);
         List<String> wanted = names.isEmpty() ? known.keySet().stream().sorted().toList() : names;
         if (wanted.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "the controllers role has no controller to run in this build");

@@ -347,7 +347,7 @@ final class ServeCommand implements Callable<Integer> {
             if (!live) {
                 throw bad("the controllers role needs a live cluster: give --kubeconfig or --in-cluster");
             }
-            controllers = controllerOptions.role();
+            controllers = controllerOptions.role(common);
         }
         return new ServerSettings(common, source, healthPort == null ? null : new Endpoint(healthHost, healthPort), new Endpoint(host, port),
                 extender, webhook, scorer, controllers);

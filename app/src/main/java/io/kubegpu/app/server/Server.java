@@ -113,8 +113,7 @@ public final class Server implements AutoCloseable {
     private static Server assemble(ServerSettings settings, Resources resources) throws Exception {
         Clock clock = Clock.systemUTC();
         var common = settings.common();
-        ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), common.labelSources(), common.catalog(),
-                ClusterConfig.GpushareResources.DEFAULT);
+        ClusterConfig cluster = common.clusterConfig();
         ClusterState state = new ClusterState(clock);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()

@@ -81,6 +81,12 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
         public static Common defaults() {
             return new Common(GrammarConfig.defaults(), GpuCatalog.builtIn(), List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE));
         }
+
+        /** How nodes and pods are read with these settings: the grammar's vendors, the catalog, the label sources. */
+        public io.kubegpu.cluster.model.ClusterConfig clusterConfig() {
+            return new io.kubegpu.cluster.model.ClusterConfig(grammar.vendors(), labelSources, catalog,
+                    io.kubegpu.cluster.model.ClusterConfig.GpushareResources.DEFAULT);
+        }
     }
 
     /** Where the cluster state comes from. */
