@@ -195,7 +195,7 @@ public final class Server implements AutoCloseable {
             }
             NodeScorer scorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
-                    role.filterMode(), clock);
+                    role.filterMode(), clock, NoFitReplies.resolve(role.noFitReply(), feed.client()));
             PodCache podCache = new PodCache();
             GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
             BindGate gate = new BindGate(role.schedulers());
