@@ -108,7 +108,8 @@ startupProbe:
 How filter answers a GPU pod that fits no node (extender.noFitReply, else by the version of the kube-scheduler that calls
 the extender: this chart's dedicated one, or the cluster's own for a standalone extender). kube-scheduler 1.20.0-1.20.9 and
 1.21.0-1.21.3 never call the preempt verb (kubernetes#102971) and crash on a preemption candidate without victims
-(kubernetes#101548): for them "error"; a version that cannot be read also gets "error", which is safe with every version.
+(kubernetes#101548): for them "error", and for older ones (not verified) and a version that cannot be read, as it is safe
+with every version; "failed-nodes" from 1.20.10, 1.21.4 and 1.22 on.
 */}}
 {{- define "kge.noFitReply" -}}
 {{- if .Values.extender.noFitReply -}}
@@ -120,7 +121,7 @@ the extender: this chart's dedicated one, or the cluster's own for a standalone 
 {{- end -}}
 {{- if not (regexMatch "^v?[0-9]+\\.[0-9]+\\.[0-9]+" $version) -}}
 error
-{{- else if semverCompare ">=1.20.0, <1.20.10 || >=1.21.0, <1.21.4" (regexFind "^v?[0-9]+\\.[0-9]+\\.[0-9]+" $version) -}}
+{{- else if semverCompare "<1.20.10 || >=1.21.0, <1.21.4" (regexFind "^v?[0-9]+\\.[0-9]+\\.[0-9]+" $version) -}}
 error
 {{- else -}}
 failed-nodes

@@ -301,7 +301,7 @@ class ChartTest {
      */
     @Test
     void noFitIsAnErrorForTheKubeSchedulersThatNeverCallThePreemptVerb() {
-        Map<String, String> byVersion = Map.of("1.19.16", "failed-nodes", "1.20.2", "error", "1.20.9", "error", "1.20.10", "failed-nodes",
+        Map<String, String> byVersion = Map.of("1.19.16", "error", "1.20.2", "error", "1.20.9", "error", "1.20.10", "failed-nodes",
                 "1.21.3", "error", "1.21.4", "failed-nodes", "1.22.4", "failed-nodes", "1.28.3", "failed-nodes");
         byVersion.forEach((version, reply) -> assertThat(extenderArgs(RenderedChart.render(version, Map.of()))).as(version)
                 .contains("--no-fit-reply=" + reply));

@@ -140,8 +140,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "How filter answers a GPU pod that fits none of the nodes it is sent: failed-nodes (each node with its reason; "
                     + "kube-scheduler may then preempt), error (an error with the reasons: kube-scheduler retries the pod without preempting, "
                     + "which kube-scheduler 1.20.0-1.20.9 and 1.21.0-1.21.3 need: they never call the preempt verb and crash on a "
-                    + "preemption candidate without victims), or auto (error for those versions of the API server, failed-nodes "
-                    + "otherwise) (default: ${DEFAULT-VALUE}).")
+                    + "preemption candidate without victims), or auto (error for an API server before 1.20.10 or of 1.21.0-1.21.3, "
+                    + "failed-nodes otherwise) (default: ${DEFAULT-VALUE}).")
     private String noFitReply;
 
     @Option(names = "--warm-up-calls", paramLabel = "N",

@@ -35,7 +35,7 @@ final class NoFitReplies {
         NoFitReply reply = NoFitReply.forKubeScheduler(version);
         LOG.info("--no-fit-reply auto: API server {}: when a GPU pod fits no node, filter answers {}{}", io.kubegpu.api.LogSafe.quote(version),
                 reply.flag(), reply == NoFitReply.ERROR ? " (kube-scheduler 1.20.0-1.20.9 and 1.21.0-1.21.3 never call the preempt verb and crash "
-                        + "on a preemption candidate without victims)" : "");
+                        + "on a preemption candidate without victims; older ones are not verified)" : "");
         return reply;
     }
 }

@@ -51,8 +51,9 @@ public enum NoFitReply {
 
     /**
      * The safe answer for a kube-scheduler of {@code gitVersion} ({@code v1.20.2}, {@code v1.21.2+k3s1},
-     * {@code v1.20.4-eks-6b7464}): {@link #ERROR} where it never calls the preempt verb (1.20.0–1.20.9, 1.21.0–1.21.3), or
-     * when the version cannot be read; {@link #FAILED_NODES} otherwise.
+     * {@code v1.20.4-eks-6b7464}): {@link #ERROR} where it never calls the preempt verb (1.20.0–1.20.9, 1.21.0–1.21.3), before
+     * that (1.19 and older: not verified here, and out of support), or when the version cannot be read;
+     * {@link #FAILED_NODES} from 1.20.10, 1.21.4 and 1.22 on.
      */
     public static NoFitReply forKubeScheduler(String gitVersion) {
         Matcher m = gitVersion == null ? null : VERSION.matcher(gitVersion.trim());
@@ -62,7 +63,7 @@ public enum NoFitReply {
         int major = Integer.parseInt(m.group(1));
         int minor = Integer.parseInt(m.group(2));
         int patch = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
-        boolean neverCallsPreempt = major == 1 && (minor == 20 && patch < 10 || minor == 21 && patch < 4);
-        return neverCallsPreempt ? ERROR : FAILED_NODES;
+        boolean callsPreempt = major > 1 || minor > 21 || minor == 21 && patch >= 4 || minor == 20 && patch >= 10;
+        return callsPreempt ? FAILED_NODES : ERROR;
     }
 }
