@@ -83,7 +83,14 @@ public final class ControllerHost implements AutoCloseable {
     private void lead(ApiClient client, List<GpuController> controllers, EventRecorder events, MeterRegistry registry, Clock clock) {
         SharedInformerFactory informers = new SharedInformerFactory(client);
         ControllerContext context = new ControllerContext(client, informers, events, registry, clock);
-        Controller[] built = controllers.stream().map(c -> c.build(context)).toArray(Controller[]::new);
+        Controller[] built;
+        try {
+            built = controllers.stream().map(c -> c.build(context)).toArray(Controller[]::new);
+        } catch (RuntimeException | LinkageError e) {
+            // The elector would swallow it: the lease held and nothing running, silently.
+            LOG.error("holding the controllers' lease but the controllers {} could not be built", controllers.stream().map(GpuController::name).toList(), e);
+            throw e;
+        }
         manager = new ControllerManager(informers, built);
         broadcaster.startRecording();
         leading.set(true);
