@@ -18,6 +18,8 @@ import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1DeploymentList;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
@@ -95,6 +97,11 @@ public final class ElasticShrinkController implements GpuController {
                 ? factory.getExistingSharedIndexInformer(V1Deployment.class)
                 : factory.sharedIndexInformerFor(new GenericKubernetesApi<>(V1Deployment.class, V1DeploymentList.class, "apps", "v1", "deployments",
                         context.client()), V1Deployment.class, wait.toMillis());
+        // Labels and taints, for the nodes a pod may be put on at all.
+        SharedIndexInformer<V1Node> nodes = factory.getExistingSharedIndexInformer(V1Node.class) != null
+                ? factory.getExistingSharedIndexInformer(V1Node.class)
+                : factory.sharedIndexInformerFor(new GenericKubernetesApi<>(V1Node.class, V1NodeList.class, "", "v1", "nodes", context.client()),
+                        V1Node.class, wait.toMillis());
         // The GPU view the extender decides on, from the same informers' kind of data: nodes and GPU pods.
         ClusterState state = new ClusterState(context.clock());
         KubeClusterWatcher watcher = new KubeClusterWatcher(context.client(), state, config, true);
@@ -102,7 +109,7 @@ public final class ElasticShrinkController implements GpuController {
         GpuFit fit = new GpuFit(new MemoryGuard(config.catalog()), config.vendors().all(), io.kubegpu.extender.decision.Policy.BINPACK, null,
                 config.gpushare().memoryUnitMiB());
         ElasticReconciler reconciler = new ElasticReconciler(context, state, demands, new ShrinkPlanner(fit), pods.getIndexer(), deployments.getIndexer(),
-                wait, dryRun);
+                nodes.getIndexer(), wait, dryRun);
         Controller inner = ControllerBuilder.defaultBuilder(factory)
                 .withName("kube-gpu-elastic-shrink")
                 .withWorkQueue(new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor(r -> {
@@ -123,7 +130,7 @@ public final class ElasticShrinkController implements GpuController {
                         .withOnDeleteFilter((d, unknown) -> false)
                         .withResyncPeriod(wait).build())
                 .withReconciler(reconciler)
-                .withReadyFunc(() -> pods.hasSynced() && deployments.hasSynced() && state.snapshot().synced())
+                .withReadyFunc(() -> pods.hasSynced() && deployments.hasSynced() && nodes.hasSynced() && state.snapshot().synced())
                 .withReadyTimeout(Duration.ofMinutes(5))
                 .withWorkerCount(1)
                 .build();
