@@ -113,6 +113,31 @@ startupProbe:
   value: "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
 {{- end -}}
 
+{{/*
+How filter answers a GPU pod that fits no node (extender.noFitReply, else by the version of the kube-scheduler that calls
+the extender: this chart's dedicated one, or the cluster's own for a standalone extender). kube-scheduler 1.20.0-1.20.9 and
+1.21.0-1.21.3 never call the preempt verb (kubernetes#102971) and crash on a preemption candidate without victims
+(kubernetes#101548): for them "error", and for older ones (not verified) and a version that cannot be read, as it is safe
+with every version; "failed-nodes" from 1.20.10, 1.21.4 and 1.22 on.
+*/}}
+{{- define "kge.noFitReply" -}}
+{{- if .Values.extender.noFitReply -}}
+{{ .Values.extender.noFitReply }}
+{{- else -}}
+{{- $version := .Capabilities.KubeVersion.Version -}}
+{{- if and .Values.scheduler.enabled .Values.scheduler.image.tag -}}
+{{- $version = .Values.scheduler.image.tag -}}
+{{- end -}}
+{{- if not (regexMatch "^v?[0-9]+\\.[0-9]+\\.[0-9]+" $version) -}}
+error
+{{- else if semverCompare "<1.20.10 || >=1.21.0, <1.21.4" (regexFind "^v?[0-9]+\\.[0-9]+\\.[0-9]+" $version) -}}
+error
+{{- else -}}
+failed-nodes
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The extender container: the dedicated scheduler's sidecar, or the standalone Deployment's only container. */}}
 {{- define "kge.extenderContainer" -}}
 {{- $standalone := not .Values.scheduler.enabled }}
@@ -141,6 +166,7 @@ startupProbe:
   - --health-port={{ .Values.extender.healthPort }}
   - --policy={{ .Values.extender.policy }}
   - --filter-returns={{ .Values.extender.filterReturns }}
+  - --no-fit-reply={{ include "kge.noFitReply" . }}
   - --live-weight={{ .Values.extender.liveWeight }}
   - --body-limit-mb={{ .Values.extender.bodyLimitMb }}
   {{- if .Values.scorer.enabled }}

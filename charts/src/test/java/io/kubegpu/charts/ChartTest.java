@@ -287,6 +287,36 @@ class ChartTest {
                 .noneMatch(a -> a.startsWith("--scheduler-name"));
     }
 
+    private static List<String> extenderArgs(RenderedChart chart) {
+        V1Deployment deployment = chart.names().contains("Deployment/" + FULLNAME + "-scheduler")
+                ? chart.typed("Deployment", FULLNAME + "-scheduler", V1Deployment.class)
+                : chart.typed("Deployment", FULLNAME + "-extender", V1Deployment.class);
+        return container(deployment, "extender").getArgs();
+    }
+
+    /**
+     * kube-scheduler 1.20.0-1.20.9 and 1.21.0-1.21.3 never call the preempt verb and crash on a preemption candidate without
+     * victims: the extender serving one answers "no fit" as an error. The version is the chart's own kube-scheduler's
+     * (its image tag, else the cluster's), or the cluster's for a standalone extender; a tag that is no version gets the
+     * answer safe with all.
+     */
+    @Test
+    void noFitIsAnErrorForTheKubeSchedulersThatNeverCallThePreemptVerb() {
+        Map<String, String> byVersion = Map.of("1.19.16", "error", "1.20.2", "error", "1.20.9", "error", "1.20.10", "failed-nodes",
+                "1.21.3", "error", "1.21.4", "failed-nodes", "1.22.4", "failed-nodes", "1.28.3", "failed-nodes");
+        byVersion.forEach((version, reply) -> assertThat(extenderArgs(RenderedChart.render(version, Map.of()))).as(version)
+                .contains("--no-fit-reply=" + reply));
+        // The dedicated scheduler's image decides, not the cluster's version.
+        assertThat(extenderArgs(RenderedChart.render("1.20.2", Map.of("scheduler.image.tag", "v1.20.15")))).contains("--no-fit-reply=failed-nodes");
+        assertThat(extenderArgs(RenderedChart.render("1.28.3", Map.of("scheduler.image.tag", "v1.21.2")))).contains("--no-fit-reply=error");
+        assertThat(extenderArgs(RenderedChart.render("1.28.3", Map.of("scheduler.image.tag", "latest")))).contains("--no-fit-reply=error");
+        // A standalone extender serves the cluster's own kube-scheduler.
+        assertThat(extenderArgs(RenderedChart.render("1.20.2", Map.of("scheduler.enabled", "false", "extender.standalone", "true"))))
+                .contains("--no-fit-reply=error");
+        // Set by hand, it is passed as it is.
+        assertThat(extenderArgs(RenderedChart.render("1.20.2", Map.of("extender.noFitReply", "failed-nodes")))).contains("--no-fit-reply=failed-nodes");
+    }
+
     @Test
     void theDefaultSchedulerCanCallAStandaloneExtender() {
         RenderedChart chart = RenderedChart.render(Map.of("scheduler.enabled", "false", "extender.standalone", "true"));

@@ -95,8 +95,8 @@ public final class ControllerHost implements AutoCloseable {
         try {
             built = controllers.stream().map(c -> c.build(context)).toArray(Controller[]::new);
         } catch (RuntimeException | LinkageError e) {
-            // The leader elector runs this hook on an executor that drops what it throws: say it here.
-            LOG.error("cannot build the controllers {}", controllers.stream().map(GpuController::name).toList(), e);
+            // The elector would swallow it: the lease held and nothing running, silently.
+            LOG.error("holding the controllers' lease but the controllers {} could not be built", controllers.stream().map(GpuController::name).toList(), e);
             throw e;
         }
         manager = new ControllerManager(informers, built);

@@ -112,12 +112,17 @@ final class ControllerOptions {
         }
     }
 
-    /** Every controller this build knows and can run with the options given, by name, built from its options. */
-    private Map<String, Supplier<GpuController>> known(ClusterConfig cluster, MutationConfig.Pools pools) {
+    /**
+     * Every controller this build knows and can run with the options given, by name, built from its options and the
+     * settings every role shares (catalog, vendors, grammar, node labels).
+     */
+    private Map<String, Supplier<GpuController>> known(ServerSettings.Common common, MutationConfig.Pools pools) {
+        ClusterConfig cluster = common.clusterConfig();
         Map<String, Supplier<GpuController>> known = new java.util.HashMap<>();
         known.put(io.kubegpu.controllers.elastic.ElasticShrinkController.NAME, () -> {
             check("--elastic-wait", elasticWaitSeconds, 1, 86_400, "seconds");
-            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun);
+            return new io.kubegpu.controllers.elastic.ElasticShrinkController(Duration.ofSeconds(elasticWaitSeconds), elasticDryRun, cluster,
+                    common.grammar());
         });
         known.put(AutoscaleController.NAME, () -> {
             check("--autoscale-resync", autoscaleResyncSeconds, 10, 86_400, "seconds");
@@ -150,9 +155,9 @@ final class ControllerOptions {
         }
     }
 
-    /** The role's settings. */
-    ServerSettings.ControllersRole role(ClusterConfig cluster, MutationConfig.Pools pools) {
-        Map<String, Supplier<GpuController>> known = known(cluster, pools);
+    /** The role's settings; its controllers read requests and GPUs with {@code common}. */
+    ServerSettings.ControllersRole role(ServerSettings.Common common, MutationConfig.Pools pools) {
+        Map<String, Supplier<GpuController>> known = known(common, pools);
         if (names.contains("pools") && pools == null) {
             throw new ParameterException(spec.commandLine(), "--controllers pools needs --pool-label: the node label naming each GPU node's group, "
                     + "e.g. --pool-label org");

@@ -142,6 +142,14 @@ final class ServeCommand implements Callable<Integer> {
             + "preferences still get every fitting node) or all (every fitting node) (default: ${DEFAULT-VALUE}).")
     private FilterMode filterReturns;
 
+    @Option(names = "--no-fit-reply", defaultValue = "auto", paramLabel = "auto|failed-nodes|error",
+            description = "How filter answers a GPU pod that fits none of the nodes it is sent: failed-nodes (each node with its reason; "
+                    + "kube-scheduler may then preempt), error (an error with the reasons: kube-scheduler retries the pod without preempting, "
+                    + "which kube-scheduler 1.20.0-1.20.9 and 1.21.0-1.21.3 need: they never call the preempt verb and crash on a "
+                    + "preemption candidate without victims), or auto (error for an API server before 1.20.10 or of 1.21.0-1.21.3, "
+                    + "failed-nodes otherwise) (default: ${DEFAULT-VALUE}).")
+    private String noFitReply;
+
     @Option(names = "--warm-up-calls", paramLabel = "N",
             description = "Synthetic filter, prioritize and bind calls the extender answers on a private port before /readyz says ready, "
                     + "so its first real pods are not served by a cold JVM; 0 turns it off (default: "
@@ -392,12 +400,17 @@ final class ServeCommand implements Callable<Integer> {
             source = new ClusterSource.Sample();
         }
 
+        io.kubegpu.extender.service.NoFitReply noFit = null;
+        if (!noFitReply.equalsIgnoreCase("auto")) {
+            noFit = io.kubegpu.extender.service.NoFitReply.parse(noFitReply)
+                    .orElseThrow(() -> bad("--no-fit-reply '" + noFitReply + "' is not auto, failed-nodes or error"));
+        }
         ServerSettings.ExtenderRole extender = null;
         if (running.contains(Role.extender)) {
             extender = new ServerSettings.ExtenderRole(tlsCert == null ? null : new ServerSettings.Tls(tlsCert, tlsKey, tlsClientCa), prefix,
                     bodyLimitMb * 1024L * 1024L, policy, filterReturns, liveWeight,
                     Set.of(schedulerName == null ? BindGate.DEFAULT_SCHEDULER : schedulerName),
-                    warmUpCalls != null ? warmUpCalls : live ? LIVE_WARM_UP_CALLS : 0);
+                    warmUpCalls != null ? warmUpCalls : live ? LIVE_WARM_UP_CALLS : 0, noFit);
         }
         var pools = poolOptions.pools();
         ServerSettings.WebhookRole webhook = null;
@@ -455,8 +468,7 @@ final class ServeCommand implements Callable<Integer> {
             if (!live) {
                 throw bad("the controllers role needs a live cluster: give --kubeconfig or --in-cluster");
             }
-            controllers = controllerOptions.role(new io.kubegpu.cluster.model.ClusterConfig(parser.config().vendors(), labels, grammar.catalog(),
-                    io.kubegpu.cluster.model.ClusterConfig.GpushareResources.DEFAULT), pools);
+            controllers = controllerOptions.role(common, pools);
         }
         ServerSettings.ConsoleRole console = null;
         if (running.contains(Role.console)) {

@@ -128,8 +128,7 @@ public final class Server implements AutoCloseable {
     private static Server assemble(ServerSettings settings, Resources resources) throws Exception {
         Clock clock = Clock.systemUTC();
         var common = settings.common();
-        ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), common.labelSources(), common.catalog(),
-                ClusterConfig.GpushareResources.DEFAULT);
+        ClusterConfig cluster = common.clusterConfig();
         ClusterState state = new ClusterState(clock);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
@@ -222,7 +221,7 @@ public final class Server implements AutoCloseable {
             }
             nodeScorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, nodeScorer, explanations, metrics,
-                    role.filterMode(), clock);
+                    role.filterMode(), clock, NoFitReplies.resolve(role.noFitReply(), feed.client()));
             PodCache podCache = new PodCache();
             GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
             BindGate gate = new BindGate(role.schedulers());

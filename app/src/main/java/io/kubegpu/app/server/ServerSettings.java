@@ -4,6 +4,7 @@ import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.model.ModelLabelSource;
 import io.kubegpu.extender.decision.Policy;
 import io.kubegpu.extender.service.FilterMode;
+import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.request.GrammarConfig;
 import io.kubegpu.scorer.config.ScorerConfig;
 import io.kubegpu.webhook.mutation.MutationConfig;
@@ -86,6 +87,12 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
         public static Common defaults() {
             return new Common(GrammarConfig.defaults(), GpuCatalog.builtIn(), List.of(ModelLabelSource.GFD, ModelLabelSource.GPU_TYPE));
         }
+
+        /** How nodes and pods are read with these settings: the grammar's vendors, the catalog, the label sources. */
+        public io.kubegpu.cluster.model.ClusterConfig clusterConfig() {
+            return new io.kubegpu.cluster.model.ClusterConfig(grammar.vendors(), labelSources, catalog,
+                    io.kubegpu.cluster.model.ClusterConfig.GpushareResources.DEFAULT);
+        }
     }
 
     /** Where the cluster state comes from. */
@@ -150,9 +157,11 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
      * @param liveWeight     weight of live GPU utilization in node scores
      * @param schedulers     the {@code schedulerName}s whose pods bind may place
      * @param warmUpCalls    synthetic calls answered before {@code /readyz} says ready (0: none), see {@code ExtenderWarmUp}
+     * @param noFitReply     how filter answers a GPU pod that fits no node; null: by the API server's version (see
+     *                       {@link NoFitReply#forKubeScheduler}) when watching a cluster, {@code failed-nodes} otherwise
      */
     public record ExtenderRole(Tls tls, String prefix, long bodyLimitBytes, Policy policy, FilterMode filterMode, double liveWeight,
-                               Set<String> schedulers, int warmUpCalls) {
+                               Set<String> schedulers, int warmUpCalls, NoFitReply noFitReply) {
         public ExtenderRole {
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(policy, "policy");
@@ -167,27 +176,31 @@ public record ServerSettings(Common common, ClusterSource source, Endpoint healt
         }
 
         public static ExtenderRole defaults() {
-            return new ExtenderRole(null, "", 8L << 20, Policy.FRAGMENTATION, FilterMode.BEST, 0.3, Set.of("default-scheduler"), 0);
+            return new ExtenderRole(null, "", 8L << 20, Policy.FRAGMENTATION, FilterMode.BEST, 0.3, Set.of("default-scheduler"), 0, null);
+        }
+
+        public ExtenderRole withNoFitReply(NoFitReply value) {
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, warmUpCalls, value);
         }
 
         public ExtenderRole withWarmUpCalls(int value) {
-            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, value);
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, value, noFitReply);
         }
 
         public ExtenderRole withPolicy(Policy value) {
-            return new ExtenderRole(tls, prefix, bodyLimitBytes, value, filterMode, liveWeight, schedulers, warmUpCalls);
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, value, filterMode, liveWeight, schedulers, warmUpCalls, noFitReply);
         }
 
         public ExtenderRole withSchedulers(Set<String> value) {
-            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, value, warmUpCalls);
+            return new ExtenderRole(tls, prefix, bodyLimitBytes, policy, filterMode, liveWeight, value, warmUpCalls, noFitReply);
         }
 
         public ExtenderRole withTls(Tls value) {
-            return new ExtenderRole(value, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, warmUpCalls);
+            return new ExtenderRole(value, prefix, bodyLimitBytes, policy, filterMode, liveWeight, schedulers, warmUpCalls, noFitReply);
         }
 
         public ExtenderRole withBodyLimitBytes(long value) {
-            return new ExtenderRole(tls, prefix, value, policy, filterMode, liveWeight, schedulers, warmUpCalls);
+            return new ExtenderRole(tls, prefix, value, policy, filterMode, liveWeight, schedulers, warmUpCalls, noFitReply);
         }
     }
 

@@ -234,6 +234,8 @@ class CliTest {
         Run missingFile = run("", "serve", "--scorer-config", "/nonexistent/scorer.yaml");
         assertThat(missingFile.status()).isEqualTo(Cli.INVALID_INPUT);
         assertThat(missingFile.err()).contains("cannot read /nonexistent/scorer.yaml");
+        Run badNoFitReply = run("", "serve", "--no-fit-reply", "sometimes");
+        assertThat(badNoFitReply.err()).contains("--no-fit-reply 'sometimes' is not auto, failed-nodes or error");
         Run controllersWithoutCluster = run("", "serve", "--roles", "controllers");
         assertThat(controllersWithoutCluster.err()).contains("the controllers role needs a live cluster");
         Run clientCaWithoutTls = run("", "serve", "--tls-client-ca", "/etc/hostname");

@@ -110,6 +110,34 @@ public final class ControlPlane {
     }
 
     /**
+     * Whether the kube-scheduler of {@link #startScheduler} is alive: false once it exited (a crash included) or was stopped.
+     * A process that exited but was not reaped yet (a zombie) is not alive.
+     */
+    public static boolean schedulerRunning() {
+        try {
+            Path pidFile = stateDir().resolve("kube-scheduler.pid");
+            if (!Files.isRegularFile(pidFile)) {
+                return false;
+            }
+            String stat = Files.readString(Path.of("/proc", Files.readString(pidFile).trim(), "stat"));
+            // "pid (comm) state ...": the state letter follows the command name's closing parenthesis.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The log of the kube-scheduler last started by {@link #startScheduler} (running or not). */
+    public static String schedulerLog() {
+        try {
+            return Files.readString(stateDir().resolve("scheduler.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
      * Starts the local kube-controller-manager (Deployments, ReplicaSets, StatefulSets, HPAs, PodDisruptionBudgets,
      * garbage collection, namespaces; no node lifecycle, since no kubelet sends heartbeats), replacing one already
      * running, with extra flags such as {@code --horizontal-pod-autoscaler-downscale-stabilization=10s}.

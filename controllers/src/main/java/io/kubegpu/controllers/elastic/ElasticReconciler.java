@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.util.PatchUtils;
@@ -54,11 +55,13 @@ final class ElasticReconciler implements Reconciler {
     private final ShrinkPlanner planner;
     private final Indexer<V1Pod> pods;
     private final Indexer<V1Deployment> deployments;
+    private final Indexer<V1Node> nodes;
     private final Duration wait;
     private final boolean dryRun;
 
     ElasticReconciler(ControllerContext context, ClusterState state, DemandReader demands, ShrinkPlanner planner, Indexer<V1Pod> pods,
-                      Indexer<V1Deployment> deployments, Duration wait, boolean dryRun) {
+                      Indexer<V1Deployment> deployments, Indexer<V1Node> nodes, Duration wait, boolean dryRun) {
+        this.nodes = nodes;
         this.context = context;
         this.state = state;
         this.demands = demands;
@@ -162,7 +165,7 @@ final class ElasticReconciler implements Reconciler {
             workloads.add(new ShrinkPlanner.Workload(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName(), replicas, min.get(),
                     disruptionsAllowed(deployment), owned));
         }
-        Optional<ShrinkPlanner.Plan> plan = planner.plan(demand, priority, snapshot.nodes(), workloads);
+        Optional<ShrinkPlanner.Plan> plan = planner.plan(demand, priority, eligible(snapshot.nodes(), pod.getSpec()), workloads);
         if (plan.isEmpty()) {
             return new Result(true, wait);
         }
@@ -237,7 +240,7 @@ final class ElasticReconciler implements Reconciler {
             template.getMetadata().setNamespace(namespace);
         }
         PodDemand replica = demands.read(kubePod(template));
-        int fit = planner.restorable(replica, state.snapshot().nodes(), original - replicas);
+        int fit = planner.restorable(replica, eligible(state.snapshot().nodes(), template.getSpec()), original - replicas);
         if (fit == 0) {
             return new Result(true, wait);
         }
@@ -251,6 +254,11 @@ final class ElasticReconciler implements Reconciler {
         counter("kubegpu.elastic.actions", "action", "restore", "mode", dryRun ? "dry_run" : "applied").increment();
         LOG.info("elastic-shrink: {}/{} {}", namespace, name, message);
         return new Result(target < original, wait);
+    }
+
+    /** The GPU nodes a pod of {@code spec} may be put on (its nodeSelector, required affinity, tolerations). */
+    private List<io.kubegpu.cluster.state.NodeState> eligible(List<io.kubegpu.cluster.state.NodeState> all, io.kubernetes.client.openapi.models.V1PodSpec spec) {
+        return all.stream().filter(n -> NodeEligibility.allows(spec, nodes.getByKey(n.name()))).toList();
     }
 
     /** One merge patch: the replicas and the annotations (null removes them), so a restart finds both or neither. */

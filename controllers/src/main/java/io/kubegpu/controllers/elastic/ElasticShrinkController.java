@@ -1,6 +1,5 @@
 package io.kubegpu.controllers.elastic;
 
-import io.kubegpu.catalog.GpuCatalog;
 import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.watch.KubeClusterWatcher;
@@ -11,6 +10,7 @@ import io.kubegpu.extender.decision.GpuFit;
 import io.kubegpu.extender.decision.ShrinkPlanner;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.request.GpuRequestParser;
+import io.kubegpu.request.GrammarConfig;
 import io.kubernetes.client.extended.controller.Controller;
 import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
 import io.kubernetes.client.extended.controller.reconciler.Request;
@@ -18,6 +18,8 @@ import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1DeploymentList;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
@@ -40,18 +42,25 @@ public final class ElasticShrinkController implements GpuController {
     private final Duration wait;
     private final boolean dryRun;
     private final ClusterConfig config;
+    private final GrammarConfig grammar;
 
+    /** With the built-in catalog, vendors and grammar. */
     public ElasticShrinkController(Duration wait, boolean dryRun) {
-        this(wait, dryRun, ClusterConfig.defaults());
+        this(wait, dryRun, ClusterConfig.defaults(), GrammarConfig.defaults());
     }
 
-    public ElasticShrinkController(Duration wait, boolean dryRun, ClusterConfig config) {
+    /**
+     * With the process's own settings (serve's {@code --catalog}, {@code --vendor}, {@code --max-gpus}, {@code --node-labels}), so
+     * the controller reads requests and judges fits as the extender does.
+     */
+    public ElasticShrinkController(Duration wait, boolean dryRun, ClusterConfig config, GrammarConfig grammar) {
         if (wait.isNegative() || wait.isZero()) {
             throw new IllegalArgumentException("the elastic shrink's wait must be positive, got " + wait);
         }
         this.wait = wait;
         this.dryRun = dryRun;
-        this.config = config;
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.grammar = java.util.Objects.requireNonNull(grammar, "grammar");
     }
 
     @Override
@@ -67,6 +76,16 @@ public final class ElasticShrinkController implements GpuController {
         return dryRun;
     }
 
+    /** How nodes and pods are read: vendors, catalog, label sources. */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** How requests are parsed. */
+    public GrammarConfig grammar() {
+        return grammar;
+    }
+
     @Override
     public Controller build(ControllerContext context) {
         var factory = context.informers();
@@ -78,14 +97,19 @@ public final class ElasticShrinkController implements GpuController {
                 ? factory.getExistingSharedIndexInformer(V1Deployment.class)
                 : factory.sharedIndexInformerFor(new GenericKubernetesApi<>(V1Deployment.class, V1DeploymentList.class, "apps", "v1", "deployments",
                         context.client()), V1Deployment.class, wait.toMillis());
+        // Labels and taints, for the nodes a pod may be put on at all.
+        SharedIndexInformer<V1Node> nodes = factory.getExistingSharedIndexInformer(V1Node.class) != null
+                ? factory.getExistingSharedIndexInformer(V1Node.class)
+                : factory.sharedIndexInformerFor(new GenericKubernetesApi<>(V1Node.class, V1NodeList.class, "", "v1", "nodes", context.client()),
+                        V1Node.class, wait.toMillis());
         // The GPU view the extender decides on, from the same informers' kind of data: nodes and GPU pods.
         ClusterState state = new ClusterState(context.clock());
         KubeClusterWatcher watcher = new KubeClusterWatcher(context.client(), state, config, true);
-        DemandReader demands = new DemandReader(GpuRequestParser.defaults(), config);
-        GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), config.vendors().all(), io.kubegpu.extender.decision.Policy.BINPACK, null,
+        DemandReader demands = new DemandReader(new GpuRequestParser(grammar), config);
+        GpuFit fit = new GpuFit(new MemoryGuard(config.catalog()), config.vendors().all(), io.kubegpu.extender.decision.Policy.BINPACK, null,
                 config.gpushare().memoryUnitMiB());
         ElasticReconciler reconciler = new ElasticReconciler(context, state, demands, new ShrinkPlanner(fit), pods.getIndexer(), deployments.getIndexer(),
-                wait, dryRun);
+                nodes.getIndexer(), wait, dryRun);
         Controller inner = ControllerBuilder.defaultBuilder(factory)
                 .withName("kube-gpu-elastic-shrink")
                 .withWorkQueue(new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor(r -> {
@@ -106,7 +130,7 @@ public final class ElasticShrinkController implements GpuController {
                         .withOnDeleteFilter((d, unknown) -> false)
                         .withResyncPeriod(wait).build())
                 .withReconciler(reconciler)
-                .withReadyFunc(() -> pods.hasSynced() && deployments.hasSynced() && state.snapshot().synced())
+                .withReadyFunc(() -> pods.hasSynced() && deployments.hasSynced() && nodes.hasSynced() && state.snapshot().synced())
                 .withReadyTimeout(Duration.ofMinutes(5))
                 .withWorkerCount(1)
                 .build();

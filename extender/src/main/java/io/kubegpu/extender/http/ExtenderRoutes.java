@@ -74,7 +74,7 @@ public final class ExtenderRoutes {
             ExtenderArgs args = codec.readArgs(bytes(ctx));
             pods.remember(args.pod());
             ExtenderService.FilterResult result = service.filter(args);
-            return io.vertx.core.buffer.Buffer.buffer(codec.filterReply(args, result.verdicts(), result.chosen(), ""));
+            return io.vertx.core.buffer.Buffer.buffer(codec.filterReply(args, result.verdicts(), result.chosen(), result.error()));
         }));
         router.post(base + "/prioritize").handler(body).handler(ctx -> answer(ctx, "prioritize", synced, () -> {
             ExtenderArgs args = codec.readArgs(bytes(ctx));

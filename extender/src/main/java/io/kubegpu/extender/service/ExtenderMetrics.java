@@ -83,6 +83,11 @@ public final class ExtenderMetrics {
         counter("kubegpu.extender.decisions", "verb", verb, "outcome", outcome).increment();
     }
 
+    /** A filter answered with an error because the pod fits no node ({@link NoFitReply#ERROR}). */
+    void noFitError() {
+        counter("kubegpu.extender.no.fit.errors").increment();
+    }
+
     public void badRequest(String verb) {
         counter("kubegpu.extender.bad.requests", "verb", verb).increment();
     }

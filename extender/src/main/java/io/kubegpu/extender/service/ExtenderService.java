@@ -39,6 +39,7 @@ public final class ExtenderService {
     private final ExtenderMetrics metrics;
     private final FilterMode mode;
     private final Clock clock;
+    private final NoFitReply noFit;
     private final VictimSelection victims;
     /** GpuNode per decoded node object: the codec returns the same object for an unchanged node. */
     private final com.github.benmanes.caffeine.cache.Cache<io.kubegpu.cluster.model.KubeNode, GpuNode> mapped =
@@ -49,6 +50,13 @@ public final class ExtenderService {
 
     public ExtenderService(ClusterState state, NodeMapper nodes, DemandReader demands, GpuFit fit, NodeScorer scorer,
                            ExplainStore explanations, ExtenderMetrics metrics, FilterMode mode, Clock clock) {
+        this(state, nodes, demands, fit, scorer, explanations, metrics, mode, clock, NoFitReply.FAILED_NODES);
+    }
+
+    /** With {@code noFit}: how the filter answers when a GPU pod fits none of the nodes sent (see {@link NoFitReply}). */
+    public ExtenderService(ClusterState state, NodeMapper nodes, DemandReader demands, GpuFit fit, NodeScorer scorer,
+                           ExplainStore explanations, ExtenderMetrics metrics, FilterMode mode, Clock clock, NoFitReply noFit) {
+        this.noFit = java.util.Objects.requireNonNull(noFit, "noFit");
         this.state = state;
         this.nodes = nodes;
         this.demands = demands;
@@ -64,9 +72,39 @@ public final class ExtenderService {
     /**
      * The filter's answer: the verdict per candidate, in the order sent, and the one node the reply keeps
      * ({@code chosen}, under {@link FilterMode#BEST}) or -1 to keep every node that fits. The reply's lists and
-     * reason maps are written straight from these by the codec.
+     * reason maps are written straight from these by the codec. {@code error} is empty, or under
+     * {@link NoFitReply#ERROR} the reply's {@code Error} when the pod fits no node.
      */
-    public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts, int chosen) {
+    public record FilterResult(PodDemand demand, List<NodeVerdict> verdicts, int chosen, String error) {
+        public FilterResult(PodDemand demand, List<NodeVerdict> verdicts, int chosen) {
+            this(demand, verdicts, chosen, "");
+        }
+    }
+
+    /** At most this many distinct reasons in a no-fit error (kube-scheduler puts the text in an Event). */
+    private static final int NO_FIT_REASONS = 4;
+
+    /**
+     * {@code 0/3 nodes fit 8G,0.5(T4): 2 nodes: no GPU has …; 1 node: …}: the reasons grouped, most frequent first, as
+     * kube-scheduler words its own fit errors.
+     */
+    static String noFitError(PodDemand demand, List<NodeVerdict> verdicts) {
+        java.util.Map<String, Integer> byReason = new java.util.LinkedHashMap<>();
+        for (NodeVerdict verdict : verdicts) {
+            byReason.merge(verdict.reason(), 1, Integer::sum);
+        }
+        List<java.util.Map.Entry<String, Integer>> reasons = new ArrayList<>(byReason.entrySet());
+        reasons.sort(java.util.Map.Entry.<String, Integer>comparingByValue().reversed());
+        StringBuilder out = new StringBuilder().append("0/").append(verdicts.size()).append(" nodes fit ").append(demand.describe()).append(": ");
+        for (int i = 0; i < Math.min(NO_FIT_REASONS, reasons.size()); i++) {
+            int count = reasons.get(i).getValue();
+            out.append(i == 0 ? "" : "; ").append(count).append(count == 1 ? " node: " : " nodes: ").append(reasons.get(i).getKey());
+        }
+        if (reasons.size() > NO_FIT_REASONS) {
+            out.append("; ").append(reasons.size() - NO_FIT_REASONS).append(" other reasons");
+        }
+        return out.append(" (answered as an error, not a fit failure, so that this kube-scheduler does not preempt for it: "
+                + "see the extender's --no-fit-reply)").toString();
     }
 
     public FilterResult filter(ExtenderArgs args) {
@@ -111,7 +149,15 @@ public final class ExtenderService {
                 explanations.scored("filter", demand, candidates, parts);
             }
         }
+        if (noFit == NoFitReply.ERROR && passed == 0 && !verdicts.isEmpty() && demand.kind() != PodDemand.Kind.NONE) {
+            metrics.noFitError();
+            return new FilterResult(demand, verdicts, chosen, noFitError(demand, verdicts));
+        }
         return new FilterResult(demand, verdicts, chosen);
+    }
+
+    public NoFitReply noFitReply() {
+        return noFit;
     }
 
     /**

@@ -25,6 +25,7 @@ import io.kubegpu.extender.service.ExplainStore;
 import io.kubegpu.extender.service.ExtenderMetrics;
 import io.kubegpu.extender.service.ExtenderService;
 import io.kubegpu.extender.service.FilterMode;
+import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.extender.wire.ExtenderCodec;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.request.GpuRequestParser;
@@ -62,6 +63,10 @@ class PreemptHttpTest {
 
     @BeforeEach
     void start() throws Exception {
+        start(NoFitReply.FAILED_NODES);
+    }
+
+    private void start(NoFitReply noFit) throws Exception {
         MetadataTrimming.install();
         ClusterConfig config = ClusterConfig.defaults();
         state = new ClusterState(Clock.systemUTC());
@@ -83,7 +88,7 @@ class PreemptHttpTest {
         PodCache pods = new PodCache();
         NodeMapper nodes = new NodeMapper(config);
         ExtenderService service = new ExtenderService(state, nodes, demands, fit, new NodeScorer(Policy.BINPACK, LiveLoad.NONE, 0, config.vendors().all()),
-                explanations, metrics, FilterMode.BEST, Clock.systemUTC());
+                explanations, metrics, FilterMode.BEST, Clock.systemUTC(), noFit);
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -174,6 +179,45 @@ class PreemptHttpTest {
         String cpuOnly = "{\"metadata\":{\"name\":\"web\",\"namespace\":\"prod\",\"uid\":\"w\"},\"spec\":{\"priority\":5}}";
         assertThat(post("/preempt", "{\"Pod\":" + cpuOnly + ",\"NodeNameToMetaVictims\":{\"t4\":" + meta("uid-a") + ",\"empty\":" + meta() + "}}")
                 .bodyAsString()).isEqualTo("{\"NodeNameToMetaVictims\":{\"t4\":{\"Pods\":[{\"UID\":\"uid-a\"}],\"NumPDBViolations\":0}}}");
+    }
+
+    /**
+     * kube-scheduler 1.20/1.21 panics when two candidates tie and one has no victim (kubernetes/kubernetes#101548): a node is
+     * never answered without victims, whether none were proposed (its totals fit; t4's cards do not, 1 GiB free on each) or
+     * none of those proposed is needed (a 1 GiB quarter share fits GPU 0 as it is).
+     */
+    @Test
+    void aNodeIsNeverAnsweredWithoutVictims() throws Exception {
+        assertThat(post("/preempt", "{\"Pod\":" + PREEMPTOR + ",\"NodeNameToMetaVictims\":{\"t4\":" + meta() + "}}").bodyAsString())
+                .isEqualTo("{\"NodeNameToMetaVictims\":{}}");
+        assertThat(JsonParser.parseString(get("/explain/prod/urgent")).getAsJsonObject().getAsJsonObject("preempt").getAsJsonArray("nodes").toString())
+                .contains("\"outcome\":\"dropped\",\"reason\":\"no proposed victim may be evicted, and the pod does not fit as the node is: no GPU has "
+                        + "8 GiB and 0.5 of its compute free");
+        String small = PREEMPTOR.replace("8G,0.5(T4)", "1G,0.25(T4)").replace("\"8\"", "\"1\"");
+        assertThat(post("/preempt", "{\"Pod\":" + small + ",\"NodeNameToMetaVictims\":{\"t4\":" + meta("uid-a") + "}}").bodyAsString())
+                .isEqualTo("{\"NodeNameToMetaVictims\":{}}");
+    }
+
+    @Test
+    void withNoFitReplyErrorAPodThatFitsNoNodeGetsAnErrorWithTheReasonsAndOneThatFitsGetsItsNode() throws Exception {
+        String filter = "{\"Pod\":%s,\"NodeNames\":[\"t4\"]}";
+        // The usual answer: the node with its reason, no error (kube-scheduler then preempts).
+        JsonObject failedNodes = JsonParser.parseString(post("/filter", filter.formatted(PREEMPTOR)).bodyAsString()).getAsJsonObject();
+        assertThat(failedNodes.get("Error").getAsString()).isEmpty();
+        assertThat(failedNodes.getAsJsonObject("FailedNodes").get("t4").getAsString()).startsWith("no GPU has 8 GiB and 0.5 of its compute free");
+
+        stop();
+        start(NoFitReply.ERROR);
+        JsonObject error = JsonParser.parseString(post("/filter", filter.formatted(PREEMPTOR)).bodyAsString()).getAsJsonObject();
+        assertThat(error.get("Error").getAsString()).isEqualTo("0/1 nodes fit 8G,0.5(T4): 1 node: no GPU has 8 GiB and 0.5 of its compute free; "
+                + "most free: GPU 0 with 1 GiB and 0.25 of its compute (answered as an error, not a fit failure, so that this kube-scheduler does not "
+                + "preempt for it: see the extender's --no-fit-reply)");
+        // A pod that fits somewhere is answered as always: GPU 0 has 1 GiB and a quarter free.
+        String small = PREEMPTOR.replace("8G,0.5(T4)", "1G,0.25(T4)").replace("\"8\"", "\"1\"");
+        JsonObject fits = JsonParser.parseString(post("/filter", filter.formatted(small)).bodyAsString()).getAsJsonObject();
+        assertThat(fits.get("Error").getAsString()).isEmpty();
+        assertThat(fits.getAsJsonArray("NodeNames").toString()).isEqualTo("[\"t4\"]");
+        assertThat(get("/metrics")).contains("kubegpu_extender_no_fit_errors_total 1.0");
     }
 
     @Test
