@@ -10,7 +10,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -216,6 +218,35 @@ public final class ClusterState {
             reservationsByUid.put(reservation.podUid(), reservation);
             update(reservation.nodeName(), state -> state.withReservation(reservation));
             publish();
+        }
+    }
+
+    /**
+     * Decides and reserves in one step: {@code decide} sees the node as it is at this instant (without any earlier
+     * reservation of the same pod, which a new one replaces) and returns the reservation to make, or empty for none.
+     * Every decision that holds GPUs goes through here, under the state's lock, so no other decision and no watch update
+     * can come between a check and its reservation. (A filter that judged a snapshot and reserved later once raced a bind
+     * on a worker thread: both took the node's last free GPU.) {@code decide} must be quick and must not block.
+     *
+     * @return the reservation made, or empty when {@code decide} made none (the pod's earlier reservation is then gone)
+     */
+    public Optional<Reservation> reserve(String nodeName, String podUid, Function<NodeState, Optional<Reservation>> decide) {
+        synchronized (lock) {
+            boolean released = releaseLocked(podUid);
+            Integer slot = slotOf.get(nodeName);
+            NodeState current = slot == null || slots[slot] == null ? NodeState.empty(nodeName) : slots[slot];
+            Optional<Reservation> decided = decide.apply(current);
+            decided.ifPresent(reservation -> {
+                if (!reservation.podUid().equals(podUid) || !reservation.nodeName().equals(nodeName)) {
+                    throw new IllegalArgumentException("a reservation for " + podUid + " on " + nodeName + " was decided as " + reservation);
+                }
+                reservationsByUid.put(podUid, reservation);
+                update(nodeName, state -> state.withReservation(reservation));
+            });
+            if (released || decided.isPresent()) {
+                publish();
+            }
+            return decided;
         }
     }
 

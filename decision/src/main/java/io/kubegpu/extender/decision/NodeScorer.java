@@ -139,9 +139,14 @@ public final class NodeScorer {
      * one pod to the next) whatever order kube-scheduler sends them in.
      */
     public static int best(List<Candidate> candidates, ScoreParts[] parts) {
+        return best(candidates, parts, new java.util.BitSet());
+    }
+
+    /** As {@link #best(List, ScoreParts[])}, passing over the candidates in {@code excluded}. */
+    public static int best(List<Candidate> candidates, ScoreParts[] parts, java.util.BitSet excluded) {
         int best = -1;
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i].exact() < 0) {
+            if (parts[i].exact() < 0 || excluded.get(i)) {
                 continue;
             }
             if (best < 0 || parts[i].exact() > parts[best].exact()

@@ -3,7 +3,6 @@ package io.kubegpu.extender.bind;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuNode;
 import io.kubegpu.cluster.state.GpuSlice;
-import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.cluster.state.Reservation;
 import io.kubegpu.extender.decision.GpuFit;
 import io.kubegpu.extender.decision.NodeVerdict;
@@ -12,11 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
 /**
- * Chooses a pod's GPUs on its node and reserves them in one step per node, so two binds racing for
- * the same node never take the same free GPU. The reservation holds until the watch shows the pod
+ * Chooses a pod's GPUs on its node and reserves them in one step of the cluster state, so two binds racing for the
+ * same node, or a bind and a filter's hold, never take the same free GPU. The reservation holds until the watch shows the pod
  * bound (or it expires, or the bind fails and releases it).
  */
 public final class GpuAllocator {
@@ -24,7 +23,6 @@ public final class GpuAllocator {
     private final GpuFit fit;
     private final Duration ttl;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Object> nodeLocks = new ConcurrentHashMap<>();
 
     public GpuAllocator(ClusterState state, GpuFit fit, Duration ttl, Clock clock) {
         this.state = state;
@@ -51,31 +49,29 @@ public final class GpuAllocator {
      * choice, so a retry never re-points a pod the device plugin may already be serving, and never over-fills a GPU.
      */
     public Allocation allocate(PodDemand demand, String nodeName, List<GpuSlice> preferred) {
-        synchronized (nodeLocks.computeIfAbsent(nodeName, n -> new Object())) {
-            NodeState usage = state.snapshot().node(nodeName).orElse(null);
-            // A retry of the same pod must not count its own earlier reservation against it.
-            if (usage != null && usage.reservations().stream().anyMatch(r -> r.podUid().equals(demand.podUid()))) {
-                state.release(demand.podUid());
-                usage = state.snapshot().node(nodeName).orElse(null);
-            }
-            GpuNode node = usage == null ? null : usage.node();
-            NodeVerdict verdict = null;
+        // Judged and reserved in one step of the state (ClusterState#reserve): no other decision — a concurrent bind, or a
+        // filter holding a node's GPUs for a whole-GPU pod — can take the GPU between the judgement and the reservation.
+        // A retry of the same pod does not count its own earlier reservation against it: reserve drops it first.
+        NodeVerdict[] verdict = new NodeVerdict[1];
+        Optional<Reservation> made = state.reserve(nodeName, demand.podUid(), usage -> {
+            GpuNode node = usage.node();
+            NodeVerdict judged = null;
             if (!preferred.isEmpty()) {
                 NodeVerdict kept = fit.judgeSlices(nodeName, demand, node, usage, preferred);
-                verdict = kept.fits() ? kept : null;
+                judged = kept.fits() ? kept : null;
             }
-            if (verdict == null) {
-                verdict = fit.judge(nodeName, demand, node, usage);
+            if (judged == null) {
+                judged = fit.judge(nodeName, demand, node, usage);
             }
-            if (!verdict.fits()) {
-                return new Allocation(verdict, null);
+            verdict[0] = judged;
+            if (!judged.fits()) {
+                return Optional.empty();
             }
             Map<String, Long> requests = demand.kind() == PodDemand.Kind.WHOLE ? Map.of(demand.resource(), (long) demand.count()) : Map.of();
-            Reservation reservation = new Reservation(demand.podUid(), demand.podKey(), nodeName, requests, verdict.slices(),
-                    clock.instant(), clock.instant().plus(ttl));
-            state.reserve(reservation);
-            return new Allocation(verdict, reservation);
-        }
+            return Optional.of(new Reservation(demand.podUid(), demand.podKey(), nodeName, requests, judged.slices(), clock.instant(),
+                    clock.instant().plus(ttl)));
+        });
+        return new Allocation(verdict[0], made.orElse(null));
     }
 
     public void release(String podUid) {

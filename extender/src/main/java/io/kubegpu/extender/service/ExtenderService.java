@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,10 +139,7 @@ public final class ExtenderService {
         ScoreParts[] parts = null;
         if (choosing && passed > 0) {
             parts = scorer.score(demand, candidates);
-            chosen = NodeScorer.best(candidates, parts);
-            if (chosen >= 0) {
-                assume(demand, candidates.get(chosen));
-            }
+            chosen = holdBest(demand, candidates, parts, verdicts);
         }
         if (demand.kind() != PodDemand.Kind.NONE) {
             explanations.filtered(demand, candidates, chosen < 0 ? null : candidates.get(chosen).name());
@@ -161,17 +159,40 @@ public final class ExtenderService {
     }
 
     /**
-     * Holds the chosen node's whole GPUs for the pod, as kube-scheduler's own cache assumes it there: the binding
-     * may come from kube-scheduler, and the watch shows it only some milliseconds later, while the next pods are
-     * already being placed. Released when the watch shows the pod bound or gone, when it is filtered again, or after
-     * {@link #ASSUMED_FOR}. A share's GPU is chosen and held by bind, which always goes through the extender.
+     * The best-ranked candidate, with its whole GPUs held for the pod, as kube-scheduler's own cache assumes it there: the
+     * binding comes from kube-scheduler, and the watch shows it only some milliseconds later, while the next pods are
+     * already being placed. The hold is decided again on the node as it is at that instant, in one step with the
+     * reservation ({@link ClusterState#reserve}): the ranking judged a snapshot, and a share's bind on a worker thread may
+     * have taken a GPU since (the two once both took a node's last free GPU). A candidate that no longer fits is marked so
+     * in the reply and the next best is tried. Released when the watch shows the pod bound or gone, when it is filtered
+     * again, or after {@link #ASSUMED_FOR}. A share's GPU is chosen and held by bind, which always goes through the
+     * extender.
+     *
+     * @return the index of the chosen candidate, or -1 when none is left
      */
-    private void assume(PodDemand demand, NodeScorer.Candidate chosen) {
-        if (demand.kind() != PodDemand.Kind.WHOLE || demand.podUid() == null) {
-            return;
+    private int holdBest(PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts, List<NodeVerdict> verdicts) {
+        java.util.BitSet gone = new java.util.BitSet();
+        GpuFit.Prepared prepared = null;
+        while (true) {
+            int best = NodeScorer.best(candidates, parts, gone);
+            if (best < 0 || demand.kind() != PodDemand.Kind.WHOLE || demand.podUid() == null) {
+                return best;
+            }
+            NodeScorer.Candidate chosen = candidates.get(best);
+            GpuFit.Prepared judge = prepared == null ? (prepared = fit.prepare(demand)) : prepared;
+            NodeVerdict[] now = new NodeVerdict[1];
+            boolean held = state.reserve(chosen.name(), demand.podUid(), usage -> {
+                now[0] = judge.judge(chosen.name(), chosen.node() != null ? chosen.node() : usage.node(), usage);
+                return now[0].fits() ? Optional.of(new Reservation(demand.podUid(), demand.podKey(), chosen.name(),
+                        Map.of(demand.resource(), (long) demand.count()), List.of(), clock.instant(), clock.instant().plus(ASSUMED_FOR)))
+                        : Optional.empty();
+            }).isPresent();
+            if (held) {
+                return best;
+            }
+            verdicts.set(best, now[0]);
+            gone.set(best);
         }
-        state.reserve(new Reservation(demand.podUid(), demand.podKey(), chosen.name(), Map.of(demand.resource(), (long) demand.count()),
-                List.of(), clock.instant(), clock.instant().plus(ASSUMED_FOR)));
     }
 
     /**

@@ -177,4 +177,43 @@ class BestNodeFilterTest {
         assertThat(reply.getAsJsonArray("NodeNames")).isEmpty();
         assertThat(reply.getAsJsonObject("FailedNodes").keySet()).containsExactlyInAnyOrder("a-empty", "b-busy");
     }
+
+    @Test
+    void aWholeGpuPodIsHeldOnlyWhereItStillFitsWhenABindTookTheGpuMeanwhile() {
+        // t4-last: 2 GPUs, one held by a whole-GPU pod; t4-other: 2 free. Under binpack the filter ranks t4-last first. While
+        // it ranks (the live-load lookup runs in the middle of scoring), a share's bind on a worker thread takes t4-last's
+        // last free GPU. The hold must be judged on the node as it is then: t4-last no longer fits, t4-other is chosen.
+        // (Judged on the filter's snapshot, both took the GPU: one whole pod and a share on a node of 2 GPUs with 1 free.)
+        ClusterState local = new ClusterState(clock);
+        local.upsertNode(GpuNodes.node("t4-last").model("Tesla-T4").gpus(2).allocatable("aliyun.com/gpu-mem", 30).build());
+        local.upsertNode(GpuNodes.node("t4-other").model("Tesla-T4").gpus(2).allocatable("aliyun.com/gpu-mem", 30).build());
+        local.upsertPod(GpuPods.pod("whole").on("t4-last").whole(1).build());
+        local.markSynced(true);
+        GpuFit fit = new GpuFit(new MemoryGuard(GpuCatalog.builtIn()), CONFIG.vendors().all());
+        io.kubegpu.extender.bind.GpuAllocator allocator = new io.kubegpu.extender.bind.GpuAllocator(local, fit, java.time.Duration.ofMinutes(1), clock);
+        io.kubegpu.extender.decision.PodDemand share = new DemandReader(GpuRequestParser.defaults(), CONFIG).read(args(codec, "share", "8G,0.5",
+                "t4-last").pod());
+        boolean[] bound = new boolean[1];
+        LiveLoad bindDuringScoring = node -> {
+            if (!bound[0]) {
+                bound[0] = true;
+                assertThat(allocator.allocate(share, "t4-last").succeeded()).as("the share takes t4-last's free GPU").isTrue();
+            }
+            return java.util.OptionalDouble.empty();
+        };
+        ExtenderService racing = new ExtenderService(local, new NodeMapper(CONFIG), new DemandReader(GpuRequestParser.defaults(), CONFIG), fit,
+                new NodeScorer(Policy.BINPACK, bindDuringScoring, 0.3, CONFIG.vendors().all()), new ExplainStore(clock),
+                new ExtenderMetrics(new SimpleMeterRegistry()), FilterMode.BEST, clock);
+
+        ExtenderArgs args = args(codec, "w", "1(T4)", "t4-last", "t4-other");
+        JsonObject reply = reply(args, racing.filter(args));
+
+        assertThat(bound[0]).isTrue();
+        assertThat(reply.getAsJsonArray("NodeNames").toString()).isEqualTo("[\"t4-other\"]");
+        assertThat(reply.getAsJsonObject("FailedNodes").get("t4-last").getAsString()).isEqualTo("0 of 2 nvidia.com/gpu free, the pod needs 1");
+        // t4-last: the whole pod's GPU and the share's; nothing of w. t4-other: w's hold.
+        assertThat(local.snapshot().node("t4-last").orElseThrow().used(GPU)).isEqualTo(1);
+        assertThat(local.snapshot().node("t4-last").orElseThrow().sharedGpusInUse()).isEqualTo(1);
+        assertThat(local.snapshot().node("t4-other").orElseThrow().used(GPU)).isEqualTo(1);
+    }
 }
