@@ -211,7 +211,10 @@ public final class ClusterState {
         return previous != null;
     }
 
-    /** Holds a placement until the watch confirms it (or it expires). Replaces an earlier one for the pod. */
+    /**
+     * Holds a placement until the watch confirms it (or it expires), unconditionally. Replaces an earlier one for the pod.
+     * Decisions use {@link #reserve(String, String, Function)}, which judges the node and reserves in one step.
+     */
     public void reserve(Reservation reservation) {
         synchronized (lock) {
             releaseLocked(reservation.podUid());
