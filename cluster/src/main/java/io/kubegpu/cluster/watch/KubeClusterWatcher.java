@@ -62,6 +62,8 @@ public final class KubeClusterWatcher implements AutoCloseable {
     private boolean nodesListed;
     private boolean podsListed;
     private final List<PodListener> podListeners;
+    /** Keeps late watch events from undoing a newer list (see {@link AppliedVersions}). */
+    private final AppliedVersions podVersions = new AppliedVersions();
 
     /**
      * Told about every pod the watch delivers besides the state (e.g. the webhook's quota ledger, which counts pending pods
@@ -200,6 +202,7 @@ public final class KubeClusterWatcher implements AutoCloseable {
                 }
             });
         }
+        podVersions.listed(list.getItems());
         state.replacePods(mapped);
         if (pending != null) {
             pending.replaceAll(waiting);
@@ -225,6 +228,11 @@ public final class KubeClusterWatcher implements AutoCloseable {
     }
 
     private void applyPod(KubePod pod) {
+        if (podVersions.staleOrRecord(pod)) {
+            // Older than the list applied since (see AppliedVersions): the state already holds something newer.
+            LOG.debug("skipping a late event for pod {} at resourceVersion {}", pod.uid(), pod.getMetadata().getResourceVersion());
+            return;
+        }
         safely("pod", pod, () -> {
             Optional<GpuPod> gpuPod = pods.map(pod);
             if (gpuPod.isPresent()) {
@@ -246,6 +254,7 @@ public final class KubeClusterWatcher implements AutoCloseable {
     }
 
     private void removePod(KubePod pod) {
+        podVersions.removed(pod);
         if (pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
             state.deletePod(pod.getMetadata().getUid());
             if (pending != null) {
