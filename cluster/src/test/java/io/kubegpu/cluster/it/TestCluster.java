@@ -140,6 +140,15 @@ public final class TestCluster implements AutoCloseable {
                 // Best effort: a later run uses other names.
             }
         }
+        // Workloads first: without a namespace controller the namespace stays Terminating with what it holds, and a
+        // controller watching every namespace (autoscale, elastic-shrink) would keep judging this test's leftovers.
+        io.kubernetes.client.openapi.apis.AppsV1Api apps = new io.kubernetes.client.openapi.apis.AppsV1Api(api.getApiClient());
+        try {
+            apps.deleteCollectionNamespacedDeployment(namespace).execute();
+            apps.deleteCollectionNamespacedStatefulSet(namespace).execute();
+        } catch (ApiException | RuntimeException e) {
+            // Best effort, as below.
+        }
         try {
             api.deleteNamespace(namespace).execute();
         } catch (ApiException e) {
