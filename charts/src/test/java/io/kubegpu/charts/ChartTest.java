@@ -406,7 +406,7 @@ class ChartTest {
         assertThat(role.getRules()).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("autoscaling");
             assertThat(rule.getResources()).containsExactly("horizontalpodautoscalers");
-            assertThat(rule.getVerbs()).containsExactly("get", "list", "watch", "create", "update", "delete");
+            assertThat(rule.getVerbs()).containsExactly("list", "watch", "create", "update", "delete");
         });
         assertThat(role.getRules()).allSatisfy(rule -> assertThat(rule.getVerbs()).doesNotContain("*"));
         assertThat(container(RenderedChart.render(Map.of("controllers.autoscale.dryRun", "true")).typed("Deployment", FULLNAME + "-controllers",

@@ -41,6 +41,11 @@ class PackagedJarIT {
     class StandaloneExtender extends StandaloneExtenderChecks {
     }
 
+    @Nested
+    @Order(5)
+    class ControllersDeployment extends ControllersDeploymentChecks {
+    }
+
     @AfterAll
     static void everyRenderedContainerOfOurImageServedARealRequest() {
         Set<String> rendered = new TreeSet<>();

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  *   <li>every file under {@code /etc/kube-gpu-extender/} → a temporary file with the data of the ConfigMap or Secret the
  *       chart mounts there (or files the test gives for a mount, e.g. a webhook certificate the API server trusts);</li>
  *   <li>env {@code valueFrom.secretKeyRef} → the value the test gives for that Secret and key;</li>
+ *   <li>env {@code valueFrom.fieldRef} {@code metadata.name} → {@link #podName()}, {@code metadata.namespace} → the release's
+ *       namespace (what the downward API gives the pod);</li>
  *   <li>the container's memory limit → {@code -XX:MaxRAM} in {@code JDK_JAVA_OPTIONS}: the limit the JVM would see as its
  *       cgroup in the pod (the rendered {@code JAVA_TOOL_OPTIONS} size the heap from it).</li>
  * </ul>
@@ -189,6 +191,12 @@ final class RenderedContainer {
                     throw new AssertionError(name + " comes from Secret " + ref.get("name") + " key " + ref.get("key") + ": give its value");
                 }
                 out.put(name, value);
+            } else if (env.get("valueFrom") instanceof Map<?, ?> from && from.get("fieldRef") instanceof Map<?, ?> ref) {
+                out.put(name, switch (String.valueOf(ref.get("fieldPath"))) {
+                    case "metadata.name" -> podName();
+                    case "metadata.namespace" -> install.namespace;
+                    default -> throw new AssertionError("env " + name + " reads the pod's " + ref.get("fieldPath") + ", which the test cannot supply");
+                });
             } else {
                 throw new AssertionError("env " + name + " has a source the test cannot supply: " + env);
             }
@@ -218,6 +226,11 @@ final class RenderedContainer {
     /** Starts the jar with the substituted arguments and environment. */
     JarProcess start(String name) {
         return JarProcess.start(name, args(), env());
+    }
+
+    /** The name the pod would have (the downward API's {@code metadata.name}): the Deployment's, with a suffix of the test's. */
+    String podName() {
+        return deployment + "-e2e";
     }
 
     /** Deployment/container, the key the coverage check counts by. */
