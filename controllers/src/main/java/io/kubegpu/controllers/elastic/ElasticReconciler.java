@@ -58,6 +58,15 @@ final class ElasticReconciler implements Reconciler {
     private final Indexer<V1Node> nodes;
     private final Duration wait;
     private final boolean dryRun;
+    /**
+     * When this process last shrank for each waiting pod. A shrink frees GPUs only once the ReplicaSet controller has
+     * deleted a replica and the deletion is done, and kube-scheduler 1.20 may retry the pod only at its 60 s flush of
+     * unschedulable pods: judged again before that, the pod still waits and the replica still counts, and the same pod
+     * would shrink the Deployment again (4 to 3, then 2, seen in ElasticShrinkIT).
+     */
+    private final Map<String, java.time.Instant> shrankFor = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a shrink is given to let its pod land before another is made for the same pod. */
+    static final Duration SCHEDULER_RETRY = Duration.ofSeconds(60);
 
     ElasticReconciler(ControllerContext context, ClusterState state, DemandReader demands, ShrinkPlanner planner, Indexer<V1Pod> pods,
                       Indexer<V1Deployment> deployments, Indexer<V1Node> nodes, Duration wait, boolean dryRun) {
@@ -149,6 +158,12 @@ final class ElasticReconciler implements Reconciler {
         if (!demand.isGpuPod()) {
             return new Result(false);
         }
+        java.time.Instant last = shrankFor.get(pod.getMetadata().getUid());
+        Duration settle = wait.plus(SCHEDULER_RETRY);
+        if (last != null && Duration.between(last, context.clock().instant()).compareTo(settle) < 0) {
+            // An earlier shrink for this pod is still taking effect: look again once it has had its time.
+            return new Result(true, settle.minus(Duration.between(last, context.clock().instant())));
+        }
         int priority = pod.getSpec().getPriority() == null ? 0 : pod.getSpec().getPriority();
         ClusterSnapshot snapshot = state.snapshot();
         List<ShrinkPlanner.Workload> workloads = new ArrayList<>();
@@ -188,6 +203,10 @@ final class ElasticReconciler implements Reconciler {
             if (!dryRun) {
                 counter("kubegpu.elastic.replicas", "action", "shrink").increment(shrink.getValue());
             }
+        }
+        if (!dryRun) {
+            shrankFor.put(pod.getMetadata().getUid(), context.clock().instant());
+            shrankFor.keySet().removeIf(uid -> pods.list().stream().noneMatch(p -> uid.equals(p.getMetadata().getUid())));
         }
         // Look again after the wait: the freed GPUs may have gone to someone else.
         return new Result(true, wait);
