@@ -2,7 +2,11 @@
 # Builds kube-apiserver, kube-scheduler, kube-controller-manager and kubectl of Kubernetes 1.20.2 from
 # Debian bookworm's `kubernetes` source package (vendored dependencies, no
 # network access for Go) and installs the runtime dependencies (etcd, openssl,
-# curl). The binaries are cached in
+# curl). It also builds kube-scheduler-pr103030: the same kube-scheduler with
+# upstream's one-line fix that 1.20.10 shipped (kubernetes/kubernetes#103030, the
+# release-1.20 cherry-pick of #103019; patches/), without which 1.20.0-1.20.9
+# never call an extender's preempt verb. Tests of the verb end to end use it;
+# everything else runs the unpatched 1.20.2. The binaries are cached in
 #   ${KUBEGPU_CACHE:-$HOME/.cache/kube-gpu-extender}/kubernetes-1.20.2/bin/
 # and when they are already there this script does nothing.
 # The last line printed on stdout is the bin directory; progress goes to stderr.
@@ -16,17 +20,25 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD_TARGETS=(kube-apiserver kube-scheduler kube-controller-manager kubectl)
+PATCHED_SCHEDULER=kube-scheduler-pr103030
+SCHEDULER_PATCH="$SCRIPT_DIR/patches/103030-scheduler-extenders-on-preemption.patch"
 RUNTIME_PACKAGES=(etcd-server openssl curl procps)
 BUILD_PACKAGES=(golang-go golang-github-modern-go-reflect2-dev dpkg-dev make rsync jq)
 REFLECT2_SRC=/usr/share/gocode/src/github.com/modern-go/reflect2
 BUILD_LOG="$VERSION_DIR/build.log"
 WORK_DIR="$VERSION_DIR/build"
 
-ready() {
-  local b c
+main_ready() {
+  local b
   for b in "${BUILD_TARGETS[@]}"; do
     [[ -x $BIN_DIR/$b ]] || return 1
   done
+}
+
+ready() {
+  local c
+  main_ready || return 1
+  [[ -x $BIN_DIR/$PATCHED_SCHEDULER ]] || return 1
   for c in etcd openssl curl; do
     command -v "$c" >/dev/null 2>&1 || return 1
   done
@@ -143,31 +155,44 @@ find "$r2" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) -delete
 find "$REFLECT2_SRC" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) ! -name '*_test.go' \
   -exec cp {} "$r2/" \;
 
-whats=()
-for b in "${BUILD_TARGETS[@]}"; do whats+=("cmd/$b"); done
-log "building ${BUILD_TARGETS[*]} with $(go version | cut -d' ' -f3) (about 7 minutes on 2 cores; log: $BUILD_LOG)"
-(
-  cd "$src"
-  # hack/lib/init.sh forces GO111MODULE=off and builds in a GOPATH tree under
-  # _output/local/go (GOCACHE too), so vendor/ is used as a GOPATH vendor dir.
-  # GOFLAGS must stay empty: -mod=vendor is invalid in GOPATH mode and the
-  # build scripts would also parse it into a bogus build tag. GOPROXY=off makes
-  # sure nothing is ever downloaded.
-  export GOPATH="$WORK_DIR/gopath" GOCACHE="$WORK_DIR/gocache" GOPROXY=off GOFLAGS="" \
-    CGO_ENABLED=0
-  make WHAT="${whats[*]}"
-) >>"$BUILD_LOG" 2>&1 || fail "make failed"
+go_make() {
+  (
+    cd "$src"
+    # hack/lib/init.sh forces GO111MODULE=off and builds in a GOPATH tree under
+    # _output/local/go (GOCACHE too), so vendor/ is used as a GOPATH vendor dir.
+    # GOFLAGS must stay empty: -mod=vendor is invalid in GOPATH mode and the
+    # build scripts would also parse it into a bogus build tag. GOPROXY=off makes
+    # sure nothing is ever downloaded.
+    export GOPATH="$WORK_DIR/gopath" GOCACHE="$WORK_DIR/gocache" GOPROXY=off GOFLAGS="" \
+      CGO_ENABLED=0
+    make WHAT="$1"
+  ) >>"$BUILD_LOG" 2>&1 || fail "make WHAT=$1 failed"
+}
 
 tmp_bin="$VERSION_DIR/bin.tmp.$$"
 rm -rf "$tmp_bin"
 mkdir -p "$tmp_bin"
-for b in "${BUILD_TARGETS[@]}"; do
-  cp "$src/_output/bin/$b" "$tmp_bin/" || fail "$b was not built"
-done
-"$tmp_bin/kube-apiserver" --version | grep -q "v$K8S_VERSION" \
-  || fail "built kube-apiserver does not report v$K8S_VERSION"
-rm -rf "$BIN_DIR"
-mv "$tmp_bin" "$BIN_DIR"
+if ! main_ready; then
+  whats=()
+  for b in "${BUILD_TARGETS[@]}"; do whats+=("cmd/$b"); done
+  log "building ${BUILD_TARGETS[*]} with $(go version | cut -d' ' -f3) (about 7 minutes on 2 cores; log: $BUILD_LOG)"
+  go_make "${whats[*]}"
+  for b in "${BUILD_TARGETS[@]}"; do
+    cp "$src/_output/bin/$b" "$tmp_bin/" || fail "$b was not built"
+  done
+  "$tmp_bin/kube-apiserver" --version | grep -q "v$K8S_VERSION" \
+    || fail "built kube-apiserver does not report v$K8S_VERSION"
+fi
+
+log "building $PATCHED_SCHEDULER (kube-scheduler with $(basename "$SCHEDULER_PATCH"))"
+patch -d "$src" -p1 --forward <"$SCHEDULER_PATCH" >>"$BUILD_LOG" 2>&1 \
+  || fail "$SCHEDULER_PATCH does not apply"
+go_make cmd/kube-scheduler
+cp "$src/_output/bin/kube-scheduler" "$tmp_bin/$PATCHED_SCHEDULER" || fail "$PATCHED_SCHEDULER was not built"
+
+mkdir -p "$BIN_DIR"
+mv "$tmp_bin"/* "$BIN_DIR/"
+rmdir "$tmp_bin"
 
 if [[ ${KUBEGPU_KEEP_BUILD:-0} != 1 ]]; then
   # The Go build cache makes files read-only; make them deletable first.

@@ -2,7 +2,11 @@
 # Starts the built kube-scheduler 1.20.2 in the background against the control
 # plane of STATE_DIR (which start.sh must have started).
 #
-#   start-scheduler.sh [--name NAME] CONFIG_FILE [STATE_DIR]
+#   start-scheduler.sh [--name NAME] [--binary BINARY] CONFIG_FILE [STATE_DIR]
+#
+# BINARY is kube-scheduler (the default: Kubernetes 1.20.2 as released) or
+# kube-scheduler-pr103030 (1.20.2 with the fix 1.20.10 shipped, so that it calls
+# an extender's preempt verb; see build.sh).
 #
 # Several schedulers can run for one state dir, each under its own NAME (e.g. two
 # replicas with leader election on one lease): pid file kube-scheduler-NAME.pid,
@@ -28,12 +32,23 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 NAME=""
-if [[ ${1:-} == --name ]]; then
-  [[ $# -ge 2 && $2 =~ ^[a-z0-9-]+$ ]] || die "--name takes lower-case letters, digits and dashes"
-  NAME=$2
+BINARY=kube-scheduler
+while [[ ${1:-} == --* ]]; do
+  case $1 in
+    --name)
+      [[ $# -ge 2 && $2 =~ ^[a-z0-9-]+$ ]] || die "--name takes lower-case letters, digits and dashes"
+      NAME=$2
+      ;;
+    --binary)
+      [[ $# -ge 2 && $2 =~ ^kube-scheduler(-pr103030)?$ ]] \
+        || die "--binary takes kube-scheduler or kube-scheduler-pr103030, not '${2:-}'"
+      BINARY=$2
+      ;;
+    *) die "unknown option $1 (usage: start-scheduler.sh [--name NAME] [--binary BINARY] CONFIG_FILE [STATE_DIR])" ;;
+  esac
   shift 2
-fi
-[[ $# -ge 1 && $# -le 2 ]] || die "usage: start-scheduler.sh [--name NAME] CONFIG_FILE [STATE_DIR]"
+done
+[[ $# -ge 1 && $# -le 2 ]] || die "usage: start-scheduler.sh [--name NAME] [--binary BINARY] CONFIG_FILE [STATE_DIR]"
 CONFIG_FILE=$1
 STATE_DIR="${2:-$DEFAULT_STATE_DIR}"
 [[ -f $CONFIG_FILE ]] || die "config file $CONFIG_FILE not found"
@@ -62,9 +77,9 @@ if [[ -z $healthz ]]; then
   log "warning: $CONFIG_FILE has no healthzBindAddress; kube-scheduler listens on 0.0.0.0:10251"
 fi
 
-log "starting kube-scheduler with $CONFIG_FILE"
+log "starting $BINARY with $CONFIG_FILE"
 start_detached "$PID_FILE" "$LOG_FILE" \
-  "$bin_dir/kube-scheduler" \
+  "$bin_dir/$BINARY" \
   --config="$CONFIG_FILE" \
   --secure-port=0 \
   --logtostderr=true \

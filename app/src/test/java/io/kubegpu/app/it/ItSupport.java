@@ -25,6 +25,11 @@ final class ItSupport {
      * included), pointed at the extender on {@code port}; only the kubeconfig, leader election and health port differ.
      */
     static void startShippedScheduler(Path kubeconfig, int port) throws Exception {
+        startShippedScheduler(kubeconfig, port, "kube-scheduler");
+    }
+
+    /** The shipped configuration pointed at {@code port}, run by {@code binary} of the control-plane scripts' build. */
+    static void startShippedScheduler(Path kubeconfig, int port, String binary) throws Exception {
         String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));
         assertThat(shipped).contains("preemptVerb: preempt");
         String config = shipped.replace("/etc/kubernetes/scheduler.conf", kubeconfig.toString())
@@ -34,7 +39,7 @@ final class ItSupport {
         Path file = Files.createTempFile("kube-scheduler", ".yaml");
         file.toFile().deleteOnExit();
         Files.writeString(file, config);
-        ControlPlane.startScheduler(file);
+        ControlPlane.startScheduler(file, binary);
     }
 
     /** kube-scheduler is still up and never panicked. */

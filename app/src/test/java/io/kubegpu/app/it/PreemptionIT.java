@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * without the extenders (kubernetes/kubernetes#102971, fixed in 1.20.10 and 1.21.4). Preemption here is kube-scheduler's
  * own, from node totals, and a node that our filter refused while its totals fit becomes a candidate without victims,
  * on which 1.20 panics (kubernetes/kubernetes#101548). These tests show both and that the extender's
- * {@code --no-fit-reply auto} (an error for this version) keeps kube-scheduler up; the verb itself is tested over HTTP
- * in {@code PreemptHttpTest}.
+ * {@code --no-fit-reply auto} (an error for this version) keeps kube-scheduler up. The verb end to end runs on 1.20.2 with
+ * upstream's fix as 1.20.10 shipped it ({@link ControlPlane#SCHEDULER_CALLING_PREEMPT_VERB}); its wire format is also
+ * tested over HTTP in {@code PreemptHttpTest}.
  *
  * <p>Victims are created already bound, with their GPU assignment, so which card each holds is known. kube-scheduler
  * chooses victims from node totals, keeping the most important pods first (higher priority): the priorities below steer
@@ -111,7 +112,12 @@ class PreemptionIT {
 
     /** kube-scheduler 1.20 with the shipped file as it is (the preempt verb included), pointed at {@code target}. */
     private static void startScheduler(Server target) throws Exception {
-        ItSupport.startShippedScheduler(kubeconfig, target.port());
+        startScheduler(target, "kube-scheduler");
+    }
+
+    /** The same with another kube-scheduler binary of the control-plane build. */
+    private static void startScheduler(Server target, String binary) throws Exception {
+        ItSupport.startShippedScheduler(kubeconfig, target.port(), binary);
         if (agent == null) {
             agent = new NodeAgent(ControlPlane.client(), nodes).start();
         }
@@ -322,6 +328,55 @@ class PreemptionIT {
             });
             assertThat(t4s.gpu0()).noneMatch(PreemptionIT::gone);
             assertThat(metrics(extender)).contains("kubegpu_extender_no_fit_errors_total");
+        }
+    }
+
+    /**
+     * The share scenario with a kube-scheduler that calls our verb: 1.20.2 with upstream's fix as 1.20.10 shipped it
+     * ({@link ControlPlane#SCHEDULER_CALLING_PREEMPT_VERB}). The extender answers "no fit" as failed nodes
+     * ({@code --no-fit-reply failed-nodes}, what {@code auto} chooses for such a kube-scheduler's API server: ours is
+     * 1.20.2, so {@code auto} would choose {@code error}), so kube-scheduler preempts.
+     *
+     * <p>kube-scheduler proposes from node totals (30 of 32 GiB used on each node, 8 wanted): on spread its two lowest
+     * pods, one per card; on onecard two of GPU 0's three lows (it keeps the mids). Our verb drops spread: once its
+     * victims are gone each card has 1 + 5 = 6 GiB free, 8 wanted on one. It keeps onecard with both proposed victims:
+     * GPU 0 then has 1 + 5 + 5 = 11 GiB and 1 - 0.25 = 0.75 of its compute free (one victim alone leaves 6 GiB). So the
+     * pod lands on onecard's GPU 0 after exactly those two are removed, and nothing on spread is touched, where
+     * kube-scheduler alone (the test above) evicted two pods for nothing.
+     */
+    @Test
+    void withAKubeSchedulerThatCallsTheVerbAShareEvictsOnlyTheVictimsOnOneCard() throws Exception {
+        T4Cluster t4s = t4Cluster("verb");
+        try (Server failedNodes = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Kubernetes(kubeconfig))
+                .withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK).withNoFitReply(NoFitReply.FAILED_NODES)))) {
+            Eventually.until(WAIT, "the second extender has synced", () -> failedNodes.state().snapshot().node(t4s.onecard())
+                    .map(n -> n.pods().size() == 6).orElse(false));
+            startScheduler(failedNodes, ControlPlane.SCHEDULER_CALLING_PREEMPT_VERB);
+            String urgent = pod("urgent", "verb", high, "8G,0.5(T4)", "aliyun.com/gpu-mem", 8, null, null);
+
+            assertThat(boundTo(urgent)).isEqualTo(t4s.onecard());
+            String assigned = Eventually.value(WAIT, urgent + " carries its assignment",
+                    () -> read(urgent).getMetadata().getAnnotations().get("kubegpu.io/assigned-gpus"));
+            assertThat(assigned).startsWith("0:8192:500");
+            assertThat(t4s.gpu0().stream().filter(PreemptionIT::gone).count()).as("victims on GPU 0").isEqualTo(2);
+            assertThat(t4s.gpu1()).noneMatch(PreemptionIT::gone);
+            assertThat(t4s.spreadPods()).as("nothing on the node where the pod could not fit").noneMatch(PreemptionIT::gone);
+
+            // What /explain shows of the verb's last answer: spread dropped, onecard kept with its victims on GPU 0.
+            Map<String, JsonObject> decided = new java.util.HashMap<>();
+            explain(failedNodes, urgent).getAsJsonObject("preempt").getAsJsonArray("nodes")
+                    .forEach(n -> decided.put(n.getAsJsonObject().get("node").getAsString(), n.getAsJsonObject()));
+            assertThat(decided).as("kube-scheduler proposed both nodes").containsKeys(t4s.spread(), t4s.onecard());
+            assertThat(decided.get(t4s.spread()).get("outcome").getAsString()).isEqualTo("dropped");
+            JsonObject onecard = decided.get(t4s.onecard());
+            assertThat(onecard.get("outcome").getAsString()).isEqualTo("preempt");
+            assertThat(onecard.get("gpu").getAsInt()).isZero();
+            assertThat(onecard.getAsJsonArray("victims")).hasSize(2).allSatisfy(v -> {
+                assertThat(v.getAsJsonObject().get("decision").getAsString()).isEqualTo("evict");
+                assertThat(v.getAsJsonObject().getAsJsonArray("gpus").toString()).isEqualTo("[0]");
+            });
+            assertThat(metrics(failedNodes)).contains("kubegpu_extender_decisions_total{outcome=\"victims\",verb=\"preempt\"}");
+            ItSupport.assertSchedulerSurvived();
         }
     }
 

@@ -105,6 +105,17 @@ public final class ControlPlane {
         runScript("start-scheduler.sh", config.toString(), stateDir().toString());
     }
 
+    /**
+     * kube-scheduler 1.20.2 with upstream's fix of kubernetes/kubernetes#102971 as 1.20.10 shipped it (#103030, built by
+     * build.sh): unlike 1.20.2 as released, it calls an extender's preempt verb.
+     */
+    public static final String SCHEDULER_CALLING_PREEMPT_VERB = "kube-scheduler-pr103030";
+
+    /** {@link #startScheduler(Path)} with another binary of build.sh, e.g. {@link #SCHEDULER_CALLING_PREEMPT_VERB}. */
+    public static void startScheduler(Path config, String binary) {
+        runScript("start-scheduler.sh", "--binary", binary, config.toString(), stateDir().toString());
+    }
+
     public static void stopScheduler() {
         runScript("stop-scheduler.sh", stateDir().toString());
     }

@@ -34,9 +34,6 @@ public final class ExplainStore {
     }
 
     private record Decision(Filtered filter, Scored prioritize, Preempted preempt) {
-        Decision(Filtered filter, Scored prioritize) {
-            this(filter, prioritize, null);
-        }
     }
 
     /**
@@ -61,8 +58,14 @@ public final class ExplainStore {
         this.clock = clock;
     }
 
+    /**
+     * A new filter replaces the pod's last filter and prioritize, but keeps its last preemption: after the victims are
+     * gone the preemptor is filtered again and lands, and why those victims were evicted is still what its owner asks.
+     */
     void filtered(PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
-        decisions.put(demand.podKey(), new Decision(new Filtered(clock.instant(), demand, candidates, chosen), null));
+        Filtered filtered = new Filtered(clock.instant(), demand, candidates, chosen);
+        decisions.asMap().compute(demand.podKey(), (key, previous) -> new Decision(filtered, null,
+                previous == null ? null : previous.preempt()));
     }
 
     void scored(String verb, PodDemand demand, List<NodeScorer.Candidate> candidates, ScoreParts[] parts) {

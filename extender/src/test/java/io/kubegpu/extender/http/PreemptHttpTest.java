@@ -156,6 +156,12 @@ class PreemptHttpTest {
                         + "on GPU 0 with it kept\"}")
                 .contains("\"decision\":\"pass-through\"");
 
+        // kube-scheduler filters the preemptor again once the victims are gone: why they went is still shown beside it.
+        post("/filter", "{\"Pod\":" + PREEMPTOR + ",\"NodeNames\":[\"t4\"]}");
+        JsonObject afterFilter = JsonParser.parseString(get("/explain/prod/urgent")).getAsJsonObject();
+        assertThat(afterFilter.has("filter")).isTrue();
+        assertThat(afterFilter.getAsJsonObject("preempt")).isEqualTo(explain);
+
         String metrics = get("/metrics");
         assertThat(metrics).contains("kubegpu_extender_decisions_total{outcome=\"no_fit\",verb=\"preempt\"} 1.0")
                 .contains("kubegpu_extender_decisions_total{outcome=\"victims\",verb=\"preempt\"} 1.0");
