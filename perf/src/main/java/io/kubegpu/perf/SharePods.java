@@ -40,6 +40,10 @@ final class SharePods {
             pod = podReader.read();
         }
         String mutated = Json.createPatch(patch).apply(pod).toString();
-        return CLIENT_JSON.deserialize(mutated, V1Pod.class);
+        V1Pod mutatedPod = CLIENT_JSON.deserialize(mutated, V1Pod.class);
+        // The client's model starts spec.overhead as an empty map, which it would send as {}: the API server refuses
+        // any overhead on a pod without a RuntimeClass that defines one.
+        mutatedPod.getSpec().setOverhead(null);
+        return mutatedPod;
     }
 }

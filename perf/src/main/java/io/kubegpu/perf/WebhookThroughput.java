@@ -28,7 +28,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage: {@code java -cp perf/target/benchmarks.jar io.kubegpu.perf.WebhookThroughput [--pods 1000] [--threads 8]}.
  */
 public final class WebhookThroughput {
-    private record Run(String mode, int pods, double seconds, double podsPerSecond) {
+    /** @param cpuMsPerPod CPU per created pod of kube-apiserver, etcd, the webhook and the harness, from /proc */
+    private record Run(String mode, int pods, double seconds, double podsPerSecond, Map<String, Double> cpuMsPerPod) {
+    }
+
+    /** One round's creations: how long they took and the CPU each process spent meanwhile. */
+    private record Round(double seconds, Map<String, Double> cpuMsPerPod) {
     }
 
     private static final String NO_WEBHOOK = "no webhook (pods outside its objectSelector)";
@@ -66,27 +71,32 @@ public final class WebhookThroughput {
                 // One registration for both modes: the shipped objectSelector (kubegpu.io/gpu-pod=true) decides whether the
                 // API server calls the webhook, so "no webhook" pods are the same pods without the opt-in label. Unmeasured
                 // first: the webhook's JIT (as in production, a long-running process) and the API server's caches.
-                create(cluster, pool, "warm-gpu", 2000, true);
-                create(cluster, pool, "warm", 500, false);
+                create(cluster, pool, "warm-gpu", 2000, true, webhook.pid());
+                create(cluster, pool, "warm", 500, false, webhook.pid());
                 // Alternating runs, each mode's figure the mean: this shared 2-core machine drifts by 20-30 % in minutes.
                 for (int round = 0; round < ROUNDS; round++) {
-                    runs.add(new Run(NO_WEBHOOK, pods, create(cluster, pool, "plain-" + round, pods, false), 0));
-                    runs.add(new Run(WITH_WEBHOOK, pods, create(cluster, pool, "gpu-" + round, pods, true), 0));
+                    Round plain = create(cluster, pool, "plain-" + round, pods, false, webhook.pid());
+                    runs.add(new Run(NO_WEBHOOK, pods, plain.seconds(), 0, plain.cpuMsPerPod()));
+                    Round gpu = create(cluster, pool, "gpu-" + round, pods, true, webhook.pid());
+                    runs.add(new Run(WITH_WEBHOOK, pods, gpu.seconds(), 0, gpu.cpuMsPerPod()));
                 }
             } finally {
                 access.unregisterWebhook(name);
             }
         }
-        List<Run> rated = runs.stream().map(r -> new Run(r.mode(), r.pods(), r.seconds(), r.pods() / r.seconds())).toList();
+        List<Run> rated = runs.stream().map(r -> new Run(r.mode(), r.pods(), r.seconds(), r.pods() / r.seconds(), r.cpuMsPerPod())).toList();
         write(rated, pods, threads);
         System.exit(0);
     }
 
     /**
-     * Creates {@code count} pods with {@code threads} callers and returns the seconds it took; then removes them (there
-     * is no namespace controller to do it, and GPU pods left pending would be scheduled by the next benchmark).
+     * Creates {@code count} pods with {@code threads} callers and returns the seconds it took and the CPU spent by each
+     * process meanwhile ({@code webhookPid} as the webhook); then removes them (there is no namespace controller to do
+     * it, and GPU pods left pending would be scheduled by the next benchmark).
      */
-    private static double create(TestCluster cluster, ExecutorService pool, String prefix, int count, boolean optIn) throws Exception {
+    private static Round create(TestCluster cluster, ExecutorService pool, String prefix, int count, boolean optIn, long webhookPid)
+            throws Exception {
+        Map<String, java.time.Duration> cpuBefore = ProcessCpu.sample(webhookPid);
         long start = System.nanoTime();
         List<Future<V1Pod>> created = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -101,8 +111,11 @@ public final class WebhookThroughput {
             pods.add(f.get(10, TimeUnit.MINUTES));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+        ProcessCpu.msPerPod(cpuBefore, ProcessCpu.sample(webhookPid), count)
+                .forEach((process, ms) -> cpu.put(process.equals("extender") ? "webhook" : process, ms));
         cluster.forceDeleteAll(pods, pool);
-        return seconds;
+        return new Round(seconds, cpu);
     }
 
     private static void write(List<Run> runs, int pods, int threads) throws Exception {
@@ -119,13 +132,20 @@ public final class WebhookThroughput {
         double with = runs.stream().filter(r -> r.mode().equals(WITH_WEBHOOK)).mapToDouble(Run::podsPerSecond).average().orElse(Double.NaN);
         json.put("meanPodsPerSecondWithout", base);
         json.put("meanPodsPerSecondWith", with);
-        md.append("| mode | pods | seconds | pods/s | vs no webhook (mean) |\n|---|---|---|---|---|\n");
+        md.append("| mode | pods | seconds | pods/s | vs no webhook (mean) | CPU ms per pod |\n|---|---|---|---|---|---|\n");
         for (Run run : runs) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.0f %% |%n", run.mode(), run.pods(), run.seconds(), run.podsPerSecond(),
-                    100 * run.podsPerSecond() / base));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.0f %% | %s |%n", run.mode(), run.pods(), run.seconds(),
+                    run.podsPerSecond(), 100 * run.podsPerSecond() / base, cpuText(run.cpuMsPerPod())));
         }
         md.append(String.format(Locale.ROOT, "%nMeans of %d alternating runs: %.1f pods/s without, %.1f with: **%.0f %%** (target ≥ 85 %%).%n",
                 ROUNDS, base, with, 100 * with / base));
         Results.write("webhook-e2e", json, md.toString());
+    }
+
+    private static String cpuText(Map<String, Double> cpu) {
+        StringBuilder out = new StringBuilder();
+        cpu.forEach((process, ms) -> out.append(out.length() == 0 ? "" : ", ").append(process).append(' ')
+                .append(String.format(Locale.ROOT, "%.2f", ms)));
+        return out.toString();
     }
 }

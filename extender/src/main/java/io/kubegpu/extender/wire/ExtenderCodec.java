@@ -61,17 +61,16 @@ public final class ExtenderCodec {
     }
 
     private ExtenderArgs parseArgs(byte[] body) {
-        JsonSlices json = new JsonSlices(body);
-        JsonSlices.ArgsSlices found = json.args();
-        if (found.pod() == null || found.pod().isNull(body)) {
+        JsonSlices.ArgsSlices found = JsonSlices.args(body);
+        if (found.pod() == null) {
             throw new MalformedRequestException("the request has no Pod");
         }
         KubePod decodedPod = readPod(body, found.pod());
         if (decodedPod.getMetadata() == null) {
             throw new MalformedRequestException("the Pod has no metadata");
         }
-        if (found.nodeNames() != null && !found.nodeNames().isNull(body)) {
-            return new ExtenderArgs(decodedPod, null, json.strings(found.nodeNames(), "NodeNames"));
+        if (found.nodeNames() != null) {
+            return new ExtenderArgs(decodedPod, null, found.nodeNames());
         }
         if (found.nodesPresent()) {
             List<ExtenderArgs.RawNode> out = new ArrayList<>(found.nodes().size());

@@ -118,8 +118,9 @@ class ExtenderCodecTest {
                 .hasMessage("a node in Nodes.items has no metadata.name");
         assertThatThrownBy(() -> read("{\"Pod\":" + POD + "}")).hasMessage("the request has neither NodeNames nor Nodes");
         assertThatThrownBy(() -> read("{\"Pod\":null,\"NodeNames\":[]}")).hasMessage("the request has no Pod");
+        assertThatThrownBy(() -> read("{\"Pod\":\"web\",\"NodeNames\":[]}")).hasMessage("Pod must be an object, not a string");
         assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":[\"a\",null]}")).hasMessage("NodeNames contains null");
         assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":[\"a\",7]}")).hasMessageContaining("NodeNames must hold strings");
-        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":{\"a\":1}}")).hasMessageContaining("expected '['");
+        assertThatThrownBy(() -> read("{\"Pod\":" + POD + ",\"NodeNames\":{\"a\":1}}")).hasMessage("NodeNames must be an array of strings");
     }
 }
