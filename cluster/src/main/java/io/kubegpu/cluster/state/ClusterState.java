@@ -281,6 +281,13 @@ public final class ClusterState {
         }
     }
 
+    /** The reservation in force for a pod, if any (e.g. the card the filter held for a share, which its bind keeps). */
+    public Optional<Reservation> reservation(String podUid) {
+        synchronized (lock) {
+            return Optional.ofNullable(reservationsByUid.get(podUid));
+        }
+    }
+
     /** Every reservation in force, for the reconciler that releases those of pods that are gone or never bound. */
     public List<Reservation> reservations() {
         synchronized (lock) {

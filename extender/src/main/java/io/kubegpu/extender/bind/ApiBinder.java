@@ -10,6 +10,7 @@ import io.kubegpu.cluster.model.KubePodList;
 import io.kubegpu.cluster.state.ClusterState;
 import io.kubegpu.cluster.state.GpuPod;
 import io.kubegpu.cluster.state.GpuSlice;
+import io.kubegpu.cluster.state.Reservation;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.PodDemand;
 import io.kubegpu.extender.wire.BindArgs;
@@ -92,8 +93,7 @@ public final class ApiBinder implements Binder {
             LOG.info("refused to bind {} to {}: {}", LogSafe.quote(args.podKey()), LogSafe.quote(args.node()), LogSafe.quote(refused.get()));
             return refused.get();
         }
-        Written earlier = args.podUid() == null ? null : written.getIfPresent(args.podUid());
-        List<GpuSlice> preferred = earlier != null && earlier.node().equals(args.node()) ? earlier.slices() : List.of();
+        List<GpuSlice> preferred = preferredSlices(args);
         GpuAllocator.Allocation allocation = allocator.allocate(demand, args.node(), preferred);
         if (!allocation.succeeded()) {
             return allocation.verdict().reason();
@@ -112,6 +112,21 @@ public final class ApiBinder implements Binder {
             allocator.release(args.podUid());
             throw e;
         }
+    }
+
+    /**
+     * The card to keep when it still fits: the one an interrupted bind of this process wrote, else the one the filter held
+     * for the pod on this node (its choice already counted by the next pods' filters). Empty: choose afresh.
+     */
+    private List<GpuSlice> preferredSlices(BindArgs args) {
+        if (args.podUid() == null) {
+            return List.of();
+        }
+        Written earlier = written.getIfPresent(args.podUid());
+        if (earlier != null && earlier.node().equals(args.node())) {
+            return earlier.slices();
+        }
+        return state.reservation(args.podUid()).filter(held -> held.nodeName().equals(args.node())).map(Reservation::slices).orElse(List.of());
     }
 
     /** The assignment annotations of a share: ours, and the gpushare device plugin's. */

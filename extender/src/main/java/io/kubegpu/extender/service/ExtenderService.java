@@ -159,14 +159,16 @@ public final class ExtenderService {
     }
 
     /**
-     * The best-ranked candidate, with its whole GPUs held for the pod, as kube-scheduler's own cache assumes it there: the
-     * binding comes from kube-scheduler, and the watch shows it only some milliseconds later, while the next pods are
-     * already being placed. The hold is decided again on the node as it is at that instant, in one step with the
-     * reservation ({@link ClusterState#reserve}): the ranking judged a snapshot, and a share's bind on a worker thread may
-     * have taken a GPU since (the two once both took a node's last free GPU). A candidate that no longer fits is marked so
-     * in the reply and the next best is tried. Released when the watch shows the pod bound or gone, when it is filtered
-     * again, or after {@link #ASSUMED_FOR}. A share's GPU is chosen and held by bind, which always goes through the
-     * extender.
+     * The best-ranked candidate, with what the pod takes there held for it, as kube-scheduler's own cache assumes it
+     * there: its whole GPUs, or for a share the card's memory and compute. The binding (kube-scheduler's for whole GPUs,
+     * ours for shares) and the watch that shows it come tens of milliseconds later, while the next pods are already being
+     * placed: without the hold the next share was sent to the same full card, its bind refused, and kube-scheduler's
+     * backoff brought shares down to 11 pods/s at 500 nodes. The hold is decided again on the node as it is at that
+     * instant, in one step with the reservation ({@link ClusterState#reserve}): the ranking judged a snapshot, and a
+     * share's bind on a worker thread may have taken a GPU since (the two once both took a node's last free GPU). A
+     * candidate that no longer fits is marked so in the reply and the next best is tried. Released when the watch shows
+     * the pod bound or gone, when it is filtered again, or after {@link #ASSUMED_FOR}; a share's bind replaces it with
+     * its own reservation, keeping the held card when it still fits.
      *
      * @return the index of the chosen candidate, or -1 when none is left
      */
@@ -175,7 +177,8 @@ public final class ExtenderService {
         GpuFit.Prepared prepared = null;
         while (true) {
             int best = NodeScorer.best(candidates, parts, gone);
-            if (best < 0 || demand.kind() != PodDemand.Kind.WHOLE || demand.podUid() == null) {
+            boolean holds = demand.kind() == PodDemand.Kind.WHOLE || demand.kind() == PodDemand.Kind.SHARED;
+            if (best < 0 || !holds || demand.podUid() == null) {
                 return best;
             }
             NodeScorer.Candidate chosen = candidates.get(best);
@@ -183,9 +186,13 @@ public final class ExtenderService {
             NodeVerdict[] now = new NodeVerdict[1];
             boolean held = state.reserve(chosen.name(), demand.podUid(), usage -> {
                 now[0] = judge.judge(chosen.name(), chosen.node() != null ? chosen.node() : usage.node(), usage);
-                return now[0].fits() ? Optional.of(new Reservation(demand.podUid(), demand.podKey(), chosen.name(),
-                        Map.of(demand.resource(), (long) demand.count()), List.of(), clock.instant(), clock.instant().plus(ASSUMED_FOR)))
-                        : Optional.empty();
+                if (!now[0].fits()) {
+                    return Optional.empty();
+                }
+                boolean whole = demand.kind() == PodDemand.Kind.WHOLE;
+                return Optional.of(new Reservation(demand.podUid(), demand.podKey(), chosen.name(),
+                        whole ? Map.of(demand.resource(), (long) demand.count()) : Map.of(), whole ? List.of() : now[0].slices(),
+                        clock.instant(), clock.instant().plus(ASSUMED_FOR)));
             }).isPresent();
             if (held) {
                 return best;
