@@ -125,7 +125,8 @@ public final class ExtenderRoutes {
         router.get("/explain/:namespace/:pod").handler(ctx -> {
             String key = ctx.pathParam("namespace") + "/" + ctx.pathParam("pod");
             explanations.get(key).ifPresentOrElse(record -> reply(ctx, 200, record.toString()),
-                    () -> reply(ctx, 404, codec.errorReply("no decision recorded for pod " + key + " (kept for an hour)")));
+                    () -> reply(ctx, 404, codec.errorReply("no decision recorded for pod " + key + " (decisions are kept for an hour, "
+                            + "and in a burst only the latest: about the last 870 pods at 230 candidate nodes)")));
         });
     }
 

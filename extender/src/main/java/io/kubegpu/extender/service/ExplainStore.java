@@ -34,6 +34,22 @@ public final class ExplainStore {
     }
 
     private record Decision(Filtered filter, Scored prioritize, Preempted preempt) {
+        /** Per-node entries held, for the store's bound. */
+        int weight() {
+            long nodes = 1;
+            if (filter != null) {
+                nodes += filter.candidates().size();
+            }
+            if (prioritize != null) {
+                nodes += prioritize.candidates().size();
+            }
+            if (preempt != null) {
+                for (VictimSelection.NodeResult result : preempt.nodes()) {
+                    nodes += 1 + result.victims().size();
+                }
+            }
+            return (int) Math.min(Integer.MAX_VALUE, nodes);
+        }
     }
 
     /**
@@ -43,9 +59,20 @@ public final class ExplainStore {
     public record LastFilter(Instant at, PodDemand demand, List<NodeScorer.Candidate> candidates, String chosen) {
     }
 
+    /**
+     * What the store may hold, counted in per-node entries (a candidate's verdict and score, a preemption node's victims):
+     * about 200 bytes each, so some 40 MB. Bounded by pods alone (10,000) it held 5 million at 5,000 nodes (500 candidates
+     * per call) after a burst of 10,000 pods, filled the extender's 1 GiB heap and spent 5 ms of GC per pod
+     * (SchedulerThroughput, 2026-12-07). 200,000 is the last ~870 pods at 230 candidates, ~400 at 500.
+     */
+    static final long MAX_NODE_ENTRIES = 200_000;
+
     private final Cache<String, Decision> decisions = Caffeine.newBuilder()
-            .maximumSize(10_000)
+            .maximumWeight(MAX_NODE_ENTRIES)
+            .weigher((String pod, Decision decision) -> decision.weight())
             .expireAfterWrite(Duration.ofHours(1))
+            // Evict on the writing thread: a burst of filters is never ahead of the eviction that bounds it.
+            .executor(Runnable::run)
             .build();
     private final Clock clock;
 
