@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <p>Hand-written on the hot path because it is measurably faster than the library buffer at hand: writing a filter
  * reply (a third of the nodes fitting, two thirds with reasons) took 11.3 µs against 17.1 with Vert.x's {@code Buffer}
- * at 230 candidates, and 24.1 against 34.5 at 500 (WireBenchmark, JMH, 2 cores, 2026-12-07; perf/results/wire.md).
+ * at 230 candidates, and 24.1 against 34.5 at 500 (WireBenchmark, JMH, 2 cores, 2026-12-07; a second run, in
+ * perf/results/wire.md: 13.8 against 22.1 and 27.6 against 35.4).
  */
 final class ReplyBuffer {
     /** A thread's buffer is reused from reply to reply unless a reply grew it past this (full Node objects). */
