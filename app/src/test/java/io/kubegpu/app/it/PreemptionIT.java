@@ -275,6 +275,20 @@ class PreemptionIT {
         return new T4Cluster(spread, onecard, spreadPods, gpu0, gpu1);
     }
 
+    /** A second extender answering "no fit" as failed nodes (so kube-scheduler preempts), synced with the T4 pods. */
+    private static Server failedNodesExtender(T4Cluster t4s) throws Exception {
+        Server failedNodes = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Kubernetes(kubeconfig))
+                .withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK).withNoFitReply(NoFitReply.FAILED_NODES)));
+        try {
+            Eventually.until(WAIT, "the second extender has synced", () -> failedNodes.state().snapshot().node(t4s.onecard())
+                    .map(n -> n.pods().size() == 6).orElse(false));
+        } catch (RuntimeException | AssertionError e) {
+            failedNodes.close();
+            throw e;
+        }
+        return failedNodes;
+    }
+
     /**
      * Reproduces the crash, then shows the shipped settings keep kube-scheduler up in the very state that crashed it.
      *
@@ -293,10 +307,7 @@ class PreemptionIT {
     @Test
     void kubeScheduler120CrashesOnAVictimlessCandidateUnlessNoFitIsAnError() throws Exception {
         T4Cluster t4s = t4Cluster("crash");
-        try (Server failedNodes = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Kubernetes(kubeconfig))
-                .withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK).withNoFitReply(NoFitReply.FAILED_NODES)))) {
-            Eventually.until(WAIT, "the second extender has synced", () -> failedNodes.state().snapshot().node(t4s.onecard())
-                    .map(n -> n.pods().size() == 6).orElse(false));
+        try (Server failedNodes = failedNodesExtender(t4s)) {
             startScheduler(failedNodes);
             String urgent = pod("urgent", "crash", high, "8G,0.5(T4)", "aliyun.com/gpu-mem", 8, null, null);
 
@@ -347,10 +358,7 @@ class PreemptionIT {
     @Test
     void withAKubeSchedulerThatCallsTheVerbAShareEvictsOnlyTheVictimsOnOneCard() throws Exception {
         T4Cluster t4s = t4Cluster("verb");
-        try (Server failedNodes = Server.start(ServerSettings.embedded().withSource(new ServerSettings.ClusterSource.Kubernetes(kubeconfig))
-                .withExtender(ServerSettings.ExtenderRole.defaults().withPolicy(Policy.BINPACK).withNoFitReply(NoFitReply.FAILED_NODES)))) {
-            Eventually.until(WAIT, "the second extender has synced", () -> failedNodes.state().snapshot().node(t4s.onecard())
-                    .map(n -> n.pods().size() == 6).orElse(false));
+        try (Server failedNodes = failedNodesExtender(t4s)) {
             startScheduler(failedNodes, ControlPlane.SCHEDULER_CALLING_PREEMPT_VERB);
             String urgent = pod("urgent", "verb", high, "8G,0.5(T4)", "aliyun.com/gpu-mem", 8, null, null);
 
