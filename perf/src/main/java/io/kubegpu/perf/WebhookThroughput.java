@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * Pod creations per second through the real kube-apiserver of the integration tier with the shipped
  * MutatingWebhookConfiguration registered: pods outside its objectSelector (no call) against opted-in pods with a GPU
  * string, in alternating rounds after an unmeasured warm-up (20 s of AdmissionReviews replayed straight to the webhook,
- * then 2,500 pods through the API server). The webhook runs
+ * then 6,500 pods through the API server). The webhook runs
  * as its own process ({@code serve --roles webhook}). Writes {@code perf/results/webhook-e2e.{json,md}}.
  *
  * <p>Usage: {@code java -cp perf/target/benchmarks.jar io.kubegpu.perf.WebhookThroughput [--pods 1000] [--threads 8]}.
@@ -77,7 +77,7 @@ public final class WebhookThroughput {
                 // One registration for both modes: the shipped objectSelector (kubegpu.io/gpu-pod=true) decides whether the
                 // API server calls the webhook, so "no webhook" pods are the same pods without the opt-in label. Unmeasured
                 // first: the webhook's JIT (as in production, a long-running process) and the API server's caches.
-                create(cluster, pool, "warm-gpu", 2000, true, webhook.pid());
+                create(cluster, pool, "warm-gpu", 6000, true, webhook.pid());
                 create(cluster, pool, "warm", 500, false, webhook.pid());
                 // Alternating runs, each mode's figure the mean: this shared 2-core machine drifts by 20-30 % in minutes.
                 for (int round = 0; round < ROUNDS; round++) {
