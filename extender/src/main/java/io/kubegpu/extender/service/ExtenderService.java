@@ -177,8 +177,8 @@ public final class ExtenderService {
         GpuFit.Prepared prepared = null;
         while (true) {
             int best = NodeScorer.best(candidates, parts, gone);
-            boolean holds = demand.kind() == PodDemand.Kind.WHOLE || demand.kind() == PodDemand.Kind.SHARED;
-            if (best < 0 || !holds || demand.podUid() == null) {
+            // Only GPU pods get here (the filter chooses for no other), whole or shared: both are held.
+            if (best < 0 || demand.podUid() == null) {
                 return best;
             }
             NodeScorer.Candidate chosen = candidates.get(best);
