@@ -3,7 +3,10 @@ package io.kubegpu.app.server;
 import io.kubegpu.cluster.manifest.ManifestLoader;
 import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.model.NodeMapper;
+import io.kubegpu.cluster.model.PodMapper;
 import io.kubegpu.cluster.state.ClusterState;
+import io.kubegpu.cluster.state.GpuPod;
+import io.kubegpu.cluster.state.GpuSlice;
 import io.kubegpu.extender.bind.BindGate;
 import io.kubegpu.extender.bind.GpuAllocator;
 import io.kubegpu.extender.bind.InMemoryBinder;
@@ -20,7 +23,8 @@ import io.kubegpu.extender.service.ExtenderService;
 import io.kubegpu.extender.wire.ExtenderCodec;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.request.GpuRequestParser;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -35,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +66,13 @@ final class ExtenderWarmUp implements AutoCloseable {
     /** Nodes of the synthetic cluster, and candidates per call: kube-scheduler sends about 230 at 500 nodes. */
     private static final int NODES = 256;
     private static final int CANDIDATES = 230;
-    /** Distinct synthetic pods; each is removed again after its cycle, so the synthetic cluster never fills. */
-    private static final int PODS = 32;
+    /** Distinct candidate lists (kube-scheduler sends the nodes in a different order each time). */
+    private static final int CANDIDATE_SETS = 32;
+    /**
+     * Synthetic pods alive at once: a pod is deleted this many pods after it was created. About 480 GPUs of the 2,048,
+     * so nodes are in every state from empty to full-ish, as a real cluster's are.
+     */
+    private static final int LIVE = 400;
     private static final String BOUND = "{\"Error\":\"\"}";
     private static final Pattern CHOSEN = Pattern.compile("\"NodeNames\":\\[\"([^\"]+)\"");
 
@@ -127,7 +137,8 @@ final class ExtenderWarmUp implements AutoCloseable {
             GpuFit fit = new GpuFit(new MemoryGuard(cluster.catalog()), cluster.vendors().all(), role.policy(), profile,
                     cluster.gpushare().memoryUnitMiB());
             profile.refresh(state.snapshot());
-            ExtenderMetrics metrics = new ExtenderMetrics(new SimpleMeterRegistry());
+            // A registry of its own (never the served one: synthetic decisions must not show in /metrics), of the served one's kind.
+            ExtenderMetrics metrics = new ExtenderMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             ExplainStore explanations = new ExplainStore();
             NodeScorer scorer = new NodeScorer(role.policy(), LiveLoad.NONE, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
@@ -140,7 +151,7 @@ final class ExtenderWarmUp implements AutoCloseable {
                     .mount(router, "", role.bodyLimitBytes(), () -> true);
             server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)).requestHandler(router).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            answered = drive(server.actualPort(), state, calls, started + budget.toNanos(), stopped);
+            answered = drive(server.actualPort(), state, new WarmUpWatch(state, new PodMapper(cluster)), calls, started + budget.toNanos(), stopped);
             outcome = String.format(Locale.ROOT, "%d synthetic calls in %.1f s", answered, (System.nanoTime() - started) / 1e9);
             LOG.info("extender warmed up: {}", outcome);
         } catch (InterruptedException e) {
@@ -158,8 +169,14 @@ final class ExtenderWarmUp implements AutoCloseable {
         }
     }
 
-    /** Sends the calls, as kube-scheduler does (HTTP/1.1, one connection), until {@code calls} or the deadline. */
-    private static int drive(int port, ClusterState state, int calls, long deadline, AtomicBoolean stopped) throws Exception {
+    /**
+     * Sends the calls, as kube-scheduler does (HTTP/1.1, one connection), until {@code calls} or the deadline, and plays
+     * the API server's part around them: each synthetic pod is created (a watch event), filtered, bound (by us for a
+     * share), shown bound by the watch, and deleted {@link #LIVE} pods later, so the synthetic cluster is partly full, as
+     * a real one is, and never fills.
+     */
+    private static int drive(int port, ClusterState state, WarmUpWatch watch, int calls, long deadline, AtomicBoolean stopped)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
         URI prioritize = URI.create("http://127.0.0.1:" + port + "/prioritize");
@@ -169,18 +186,25 @@ final class ExtenderWarmUp implements AutoCloseable {
             names.add(nodeName(i));
         }
         Random random = new Random(1);
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < PODS; i++) {
+        List<String> candidates = new ArrayList<>();
+        for (int i = 0; i < CANDIDATE_SETS; i++) {
             Collections.shuffle(names, random);
-            bodies.add("{\"Pod\":" + pod(i) + ",\"Nodes\":null,\"NodeNames\":" + jsonList(names.subList(0, CANDIDATES)) + "}");
+            candidates.add(jsonList(names.subList(0, CANDIDATES)));
         }
+        String[] placed = new String[LIVE];
         int sent = 0;
+        int index = 0;
         while (sent < calls && System.nanoTime() < deadline && !stopped.get()) {
-            int index = sent % PODS;
-            String reply = post(http, filter, bodies.get(index));
+            if (index >= LIVE) {
+                watch.deleted(index - LIVE, placed[index % LIVE]);
+            }
+            watch.added(index);
+            String body = "{\"Pod\":" + WarmUpWatch.pod(index, null, Map.of(), "Pending") + ",\"Nodes\":null,\"NodeNames\":"
+                    + candidates.get(index % CANDIDATE_SETS) + "}";
+            String reply = post(http, filter, body);
             sent++;
             if (index % 8 == 0) {
-                post(http, prioritize, bodies.get(index));
+                post(http, prioritize, body);
                 sent++;
             }
             Matcher chosen = CHOSEN.matcher(reply);
@@ -188,17 +212,25 @@ final class ExtenderWarmUp implements AutoCloseable {
                 // The synthetic cluster always has room: no node means the warm-up is not exercising the path it should.
                 throw new IllegalStateException("the synthetic filter placed nothing: " + reply);
             }
-            if (isShare(index)) {
-                String bound = post(http, bind, "{\"PodName\":\"" + podName(index) + "\",\"PodNamespace\":\"warm-up\",\"PodUID\":\""
-                        + uid(index) + "\",\"Node\":\"" + chosen.group(1) + "\"}");
+            String node = chosen.group(1);
+            List<GpuSlice> slices = List.of();
+            if (WarmUpWatch.isShare(index)) {
+                String bound = post(http, bind, "{\"PodName\":\"" + WarmUpWatch.name(index) + "\",\"PodNamespace\":\"warm-up\",\"PodUID\":\""
+                        + WarmUpWatch.uid(index) + "\",\"Node\":\"" + node + "\"}");
                 if (!bound.equals(BOUND)) {
                     throw new IllegalStateException("the synthetic bind failed: " + bound);
                 }
                 sent++;
+                // The card the bind chose (the embedded binder records the pod bound at once), as its annotations carry it.
+                GpuPod recorded = state.pod(WarmUpWatch.uid(index));
+                if (recorded == null) {
+                    throw new IllegalStateException("the synthetic bind recorded no pod");
+                }
+                slices = recorded.slices();
             }
-            // As the watch would report the pod gone: the synthetic cluster stays as it started.
-            state.deletePod(uid(index));
-            state.release(uid(index));
+            watch.bound(index, node, slices);
+            placed[index % LIVE] = node;
+            index++;
         }
         return sent;
     }
@@ -212,35 +244,8 @@ final class ExtenderWarmUp implements AutoCloseable {
         return reply.body();
     }
 
-    /** Seven in ten pods ask for a whole GPU, three for a share, as a mixed cluster's do. */
-    private static boolean isShare(int index) {
-        return index % 10 >= 7;
-    }
-
     private static String nodeName(int index) {
         return String.format(Locale.ROOT, "warm-up-%03d", index);
-    }
-
-    private static String podName(int index) {
-        return "warm-up-" + index;
-    }
-
-    private static String uid(int index) {
-        return String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", index);
-    }
-
-    /** A pod as the API server stores it and kube-scheduler sends it, after our webhook. */
-    private static String pod(int index) {
-        String annotation = isShare(index) ? "8G,0.5" : index % 5 == 0 ? "2(V100)" : "1";
-        String resources = isShare(index) ? "{\"aliyun.com/gpu-mem\":\"8\"}"
-                : "{\"cpu\":\"4\",\"memory\":\"16Gi\",\"nvidia.com/gpu\":\"" + (index % 5 == 0 ? 2 : 1) + "\"}";
-        return """
-            {"metadata":{"name":"%s","namespace":"warm-up","uid":"%s","resourceVersion":"1","creationTimestamp":"2026-01-01T00:00:00Z",\
-            "labels":{"app":"warm-up"},"annotations":{"kubegpu.io/gpu":"%s"}},\
-            "spec":{"containers":[{"name":"main","image":"registry.invalid/warm-up:1","resources":{"limits":%s,"requests":%s}}],\
-            "restartPolicy":"Never","schedulerName":"default-scheduler","priority":0,"preemptionPolicy":"PreemptLowerPriority",\
-            "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]},\
-            "status":{"phase":"Pending","qosClass":"Burstable"}}""".formatted(podName(index), uid(index), annotation, resources, resources);
     }
 
     /** Half A100 80GB, half V100 32GB, eight GPUs each, with gpushare's memory resource. */
