@@ -42,6 +42,11 @@ final class ExtenderProcess implements AutoCloseable {
         }
         List<String> launch = new java.util.ArrayList<>(List.of("-jar", jar.toString()));
         launch.addAll(args);
+        // -Dperf.extenderArgs="OPTIONS": more `serve` options for our extender, e.g. --warm-up-calls to compare warm-ups.
+        String extra = System.getProperty("perf.extenderArgs", "").trim();
+        if (!extra.isEmpty()) {
+            launch.addAll(List.of(extra.split("\\s+")));
+        }
         return launch(launch, base, tls);
     }
 
