@@ -20,6 +20,7 @@ import io.kubegpu.extender.http.ExtenderRoutes;
 import io.kubegpu.extender.service.ExplainStore;
 import io.kubegpu.extender.service.ExtenderMetrics;
 import io.kubegpu.extender.service.ExtenderService;
+import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.extender.wire.ExtenderCodec;
 import io.kubegpu.guard.MemoryGuard;
 import io.kubegpu.request.GpuRequestParser;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * would start that way. So the extender first answers {@code calls} synthetic filter, prioritize and bind requests —
  * the same Vert.x listener, routes, codec, decisions and allocator as the real ones, on a private loopback port, over a
  * synthetic cluster of its own — and only then says ready. The real cluster state is never touched: the synthetic pods
- * are placed on, and removed from, the synthetic state.
+ * are placed on, and removed from, the synthetic state. Around the calls it plays the API server's pod watch
+ * ({@link WarmUpWatch}) and opens TLS records as the watch's connection does ({@link TlsRecordWarmUp}).
  *
  * <p>kube-scheduler is not made to wait: the real verbs answer from the start (they wait only for the cluster state
  * to sync), and the warm-up runs on its own thread; it only holds back {@code /readyz}.
@@ -73,6 +75,8 @@ final class ExtenderWarmUp implements AutoCloseable {
      * so nodes are in every state from empty to full-ish, as a real cluster's are.
      */
     private static final int LIVE = 400;
+    /** TLS records the watch's decryption is warmed with: C2 compiled it after about 5,000 (0.3 s). */
+    private static final int TLS_RECORDS = 10_000;
     private static final String BOUND = "{\"Error\":\"\"}";
     private static final Pattern CHOSEN = Pattern.compile("\"NodeNames\":\\[\"([^\"]+)\"");
 
@@ -108,15 +112,17 @@ final class ExtenderWarmUp implements AutoCloseable {
 
     /**
      * Starts the warm-up on its own thread: {@code calls} synthetic calls, or fewer if {@code budget} runs out first.
-     * The stack under test mirrors the real one's settings (policy, filter mode, grammar, catalog).
+     * The stack under test mirrors the real one's settings (policy, filter mode, grammar, catalog, and the no-fit reply
+     * as resolved for the cluster's kube-scheduler: a warm-up on another reply compiled the filter for the branch the real
+     * calls never take, and the first real call threw that code away, JFR's deoptimization at the reply's check).
      */
     static ExtenderWarmUp start(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser,
-                                int calls, Duration budget) {
+                                NoFitReply noFit, int calls, Duration budget) {
         if (calls <= 0) {
             return none();
         }
         ExtenderWarmUp warmUp = new ExtenderWarmUp();
-        Thread thread = new Thread(() -> warmUp.run(vertx, role, cluster, parser, calls, budget), "extender-warm-up");
+        Thread thread = new Thread(() -> warmUp.run(vertx, role, cluster, parser, noFit, calls, budget), "extender-warm-up");
         thread.setDaemon(true);
         // Below the request threads: on a small node the real calls and the informers come first.
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -124,7 +130,8 @@ final class ExtenderWarmUp implements AutoCloseable {
         return warmUp;
     }
 
-    private void run(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser, int calls, Duration budget) {
+    private void run(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser, NoFitReply noFit,
+                     int calls, Duration budget) {
         long started = System.nanoTime();
         HttpServer server = null;
         int answered = 0;
@@ -142,7 +149,7 @@ final class ExtenderWarmUp implements AutoCloseable {
             ExplainStore explanations = new ExplainStore();
             NodeScorer scorer = new NodeScorer(role.policy(), LiveLoad.NONE, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
-                    role.filterMode(), clock);
+                    role.filterMode(), clock, noFit);
             PodCache pods = new PodCache();
             GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
             InMemoryBinder binder = new InMemoryBinder(state, allocator, demands, pods, new BindGate(java.util.Set.of("default-scheduler")));
@@ -152,7 +159,9 @@ final class ExtenderWarmUp implements AutoCloseable {
             server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)).requestHandler(router).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             answered = drive(server.actualPort(), state, new WarmUpWatch(state, new PodMapper(cluster)), calls, started + budget.toNanos(), stopped);
-            outcome = String.format(Locale.ROOT, "%d synthetic calls in %.1f s", answered, (System.nanoTime() - started) / 1e9);
+            long opened = TlsRecordWarmUp.open(TLS_RECORDS);
+            outcome = String.format(Locale.ROOT, "%d synthetic calls and %d TLS records (%d MiB) in %.1f s", answered, TLS_RECORDS, opened >> 20,
+                    (System.nanoTime() - started) / 1e9);
             LOG.info("extender warmed up: {}", outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -208,31 +217,39 @@ final class ExtenderWarmUp implements AutoCloseable {
                 sent++;
             }
             Matcher chosen = CHOSEN.matcher(reply);
-            if (!chosen.find()) {
-                // The synthetic cluster always has room: no node means the warm-up is not exercising the path it should.
-                throw new IllegalStateException("the synthetic filter placed nothing: " + reply);
+            String node = chosen.find() ? chosen.group(1) : null;
+            if ((node == null) != WarmUpWatch.fitsNowhere(index)) {
+                // The synthetic cluster always has room for the others: otherwise the warm-up is not exercising the path it should.
+                throw new IllegalStateException("the synthetic filter answered " + reply + " for " + WarmUpWatch.name(index));
             }
-            String node = chosen.group(1);
-            List<GpuSlice> slices = List.of();
-            if (WarmUpWatch.isShare(index)) {
-                String bound = post(http, bind, "{\"PodName\":\"" + WarmUpWatch.name(index) + "\",\"PodNamespace\":\"warm-up\",\"PodUID\":\""
-                        + WarmUpWatch.uid(index) + "\",\"Node\":\"" + node + "\"}");
-                if (!bound.equals(BOUND)) {
-                    throw new IllegalStateException("the synthetic bind failed: " + bound);
+            if (node != null) {
+                List<GpuSlice> slices = List.of();
+                if (WarmUpWatch.isShare(index)) {
+                    slices = bindShare(http, bind, state, index, node);
+                    sent++;
                 }
-                sent++;
-                // The card the bind chose (the embedded binder records the pod bound at once), as its annotations carry it.
-                GpuPod recorded = state.pod(WarmUpWatch.uid(index));
-                if (recorded == null) {
-                    throw new IllegalStateException("the synthetic bind recorded no pod");
-                }
-                slices = recorded.slices();
+                watch.bound(index, node, slices);
             }
-            watch.bound(index, node, slices);
+            // A pod that fits nowhere stays pending, as in a real queue, until it is deleted.
             placed[index % LIVE] = node;
             index++;
         }
         return sent;
+    }
+
+    /** Binds a share through the route; the card the bind chose, as the assignment annotations the watch then shows carry it. */
+    private static List<GpuSlice> bindShare(HttpClient http, URI bind, ClusterState state, int index, String node) throws Exception {
+        String bound = post(http, bind, "{\"PodName\":\"" + WarmUpWatch.name(index) + "\",\"PodNamespace\":\"warm-up\",\"PodUID\":\""
+                + WarmUpWatch.uid(index) + "\",\"Node\":\"" + node + "\"}");
+        if (!bound.equals(BOUND)) {
+            throw new IllegalStateException("the synthetic bind failed: " + bound);
+        }
+        // The embedded binder records the pod bound at once.
+        GpuPod recorded = state.pod(WarmUpWatch.uid(index));
+        if (recorded == null) {
+            throw new IllegalStateException("the synthetic bind recorded no pod");
+        }
+        return recorded.slices();
     }
 
     private static String post(HttpClient http, URI uri, String body) throws Exception {

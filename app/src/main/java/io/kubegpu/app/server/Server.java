@@ -21,6 +21,7 @@ import io.kubegpu.extender.bind.Binder;
 import io.kubegpu.extender.bind.GpuAllocator;
 import io.kubegpu.extender.bind.InMemoryBinder;
 import io.kubegpu.extender.bind.PodCache;
+import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.extender.decision.DemandReader;
 import io.kubegpu.extender.decision.GpuFit;
 import io.kubegpu.extender.decision.LiveLoad;
@@ -165,9 +166,11 @@ public final class Server implements AutoCloseable {
         BooleanSupplier synced = () -> state.snapshot().synced();
         Router healthRouter = Router.router(vertx);
         // Ready once the cluster state is synced and, for the extender, its request path is compiled (ExtenderWarmUp).
+        // One answer for the served filter and the warm-up's, so the warm-up compiles the branch the real calls take.
+        NoFitReply noFit = settings.extender() == null ? null : NoFitReplies.resolve(settings.extender().noFitReply(), feed.client());
         ExtenderWarmUp warmUp = settings.extender() == null ? ExtenderWarmUp.none()
-                : ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()), settings.extender().warmUpCalls(),
-                        WARM_UP_BUDGET);
+                : ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()), noFit,
+                        settings.extender().warmUpCalls(), WARM_UP_BUDGET);
         resources.add("extender warm-up", warmUp);
         boolean nothingToSync = settings.source() instanceof ClusterSource.None;
         ExtenderRoutes.mountHealth(healthRouter, () -> !nothingToSync && !(synced.getAsBoolean() && edges.synced()) ? "cluster state not synced yet"
@@ -221,7 +224,7 @@ public final class Server implements AutoCloseable {
             }
             nodeScorer = new NodeScorer(role.policy(), live, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, nodeScorer, explanations, metrics,
-                    role.filterMode(), clock, NoFitReplies.resolve(role.noFitReply(), feed.client()));
+                    role.filterMode(), clock, noFit);
             PodCache podCache = new PodCache();
             GpuAllocator allocator = new GpuAllocator(state, fit, ExtenderService.ASSUMED_FOR, clock);
             BindGate gate = new BindGate(role.schedulers());

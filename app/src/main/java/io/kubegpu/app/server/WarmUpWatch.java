@@ -93,31 +93,53 @@ final class WarmUpWatch {
     }
 
     /**
+     * One in fifty asks for more GPUs than any node has, as the pods that wait in a real cluster's queue do: the filter's
+     * answer for a pod that fits nowhere (an error or failed nodes, by kube-scheduler's version) is compiled too.
+     */
+    static boolean fitsNowhere(int index) {
+        return index % 50 == 25;
+    }
+
+    /**
      * A pod as the API server stores it, sends it on the watch and kube-scheduler sends it to us, after our webhook:
-     * managed fields, owner, tolerations and conditions included, which the readers skip.
+     * the API server's defaults, owner, conditions and managed fields included, which the readers skip. Their shapes
+     * matter to the JSON parsers' compiled code: the managed fields' keys such as {@code k:{"name":"main"}} are member
+     * names with escapes, and a warm-up without them had jackson-core's name parser recompiled by the first real pod
+     * (an uncommon trap in {@code _parseName}, seen in the compiler's log).
      */
     static String pod(int index, String node, Map<String, String> assignment, String phase) {
-        String request = isShare(index) ? "8G,0.5" : index % 5 == 0 ? "2(V100)" : "1";
+        int gpus = fitsNowhere(index) ? 16 : index % 5 == 0 ? 2 : 1;
+        String request = isShare(index) ? "8G,0.5" : fitsNowhere(index) ? "16" : index % 5 == 0 ? "2(V100)" : "1";
         String resources = isShare(index) ? "{\"aliyun.com/gpu-mem\":\"8\"}"
-                : "{\"cpu\":\"4\",\"memory\":\"16Gi\",\"nvidia.com/gpu\":\"" + (index % 5 == 0 ? 2 : 1) + "\"}";
+                : "{\"cpu\":\"4\",\"memory\":\"16Gi\",\"nvidia.com/gpu\":\"" + gpus + "\"}";
+        String resourceFields = isShare(index) ? "{\".\":{},\"f:aliyun.com/gpu-mem\":{}}"
+                : "{\".\":{},\"f:cpu\":{},\"f:memory\":{},\"f:nvidia.com/gpu\":{}}";
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("kubegpu.io/gpu", request);
         annotations.putAll(assignment);
         String nodeName = node == null ? "" : "\"nodeName\":\"" + node + "\",";
         return """
-            {"kind":"Pod","apiVersion":"v1","metadata":{"name":"%s","generateName":"warm-up-","namespace":"warm-up","uid":"%s",\
-            "resourceVersion":"%d","creationTimestamp":"2026-01-01T00:00:00Z","labels":{"app":"warm-up","pod-template-hash":"5d4f8b"},\
-            "annotations":%s,"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"warm-up-5d4f8b",\
-            "uid":"00000000-0000-4000-9000-000000000001","controller":true,"blockOwnerDeletion":true}],\
-            "managedFields":[{"manager":"kube-controller-manager","operation":"Update","apiVersion":"v1","time":"2026-01-01T00:00:00Z",\
-            "fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{}}}}]},\
-            "spec":{"containers":[{"name":"main","image":"registry.invalid/warm-up:1","resources":{"limits":%s,"requests":%s},\
-            "terminationMessagePath":"/dev/termination-log","imagePullPolicy":"IfNotPresent"}],"restartPolicy":"Always",\
-            %s"schedulerName":"default-scheduler","priority":0,"preemptionPolicy":"PreemptLowerPriority","enableServiceLinks":true,\
-            "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]},\
-            "status":{"phase":"%s","conditions":[{"type":"PodScheduled","status":"%s","lastProbeTime":null,\
+            {"metadata":{"name":"%1$s","generateName":"warm-up-","namespace":"warm-up","uid":"%2$s","resourceVersion":"%3$d",\
+            "creationTimestamp":"2026-01-01T00:00:00Z","labels":{"app":"warm-up","pod-template-hash":"5d4f8b"},"annotations":%4$s,\
+            "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"warm-up-5d4f8b","uid":"00000000-0000-4000-9000-000000000001",\
+            "controller":true,"blockOwnerDeletion":true}],"managedFields":[{"manager":"kube-controller-manager","operation":"Update",\
+            "apiVersion":"v1","time":"2026-01-01T00:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:annotations":\
+            {".":{},"f:kubegpu.io/gpu":{}},"f:generateName":{},"f:labels":{".":{},"f:app":{},"f:pod-template-hash":{}},\
+            "f:ownerReferences":{".":{},"k:{\\"uid\\":\\"00000000-0000-4000-9000-000000000001\\"}":{".":{},"f:apiVersion":{},\
+            "f:blockOwnerDeletion":{},"f:controller":{},"f:kind":{},"f:name":{},"f:uid":{}}}},"f:spec":{"f:containers":\
+            {"k:{\\"name\\":\\"main\\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:name":{},"f:resources":{".":{},\
+            "f:limits":%5$s,"f:requests":%5$s},"f:terminationMessagePath":{},"f:terminationMessagePolicy":{}}},"f:dnsPolicy":{},\
+            "f:enableServiceLinks":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},\
+            "f:terminationGracePeriodSeconds":{}}}}]},\
+            "spec":{"containers":[{"name":"main","image":"registry.invalid/warm-up:1","resources":{"limits":%6$s,"requests":%6$s},\
+            "terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File","imagePullPolicy":"IfNotPresent"}],\
+            "restartPolicy":"Always","terminationGracePeriodSeconds":30,"dnsPolicy":"ClusterFirst",%7$s"securityContext":{},\
+            "schedulerName":"default-scheduler","tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists",\
+            "effect":"NoExecute","tolerationSeconds":300},{"key":"node.kubernetes.io/unreachable","operator":"Exists",\
+            "effect":"NoExecute","tolerationSeconds":300}],"priority":0,"enableServiceLinks":true,"preemptionPolicy":"PreemptLowerPriority"},\
+            "status":{"phase":"%8$s","conditions":[{"type":"PodScheduled","status":"%9$s","lastProbeTime":null,\
             "lastTransitionTime":"2026-01-01T00:00:01Z"}],"qosClass":"Burstable"}}"""
-                .formatted(name(index), uid(index), 1000 + index, GSON.toJson(annotations), resources, resources, nodeName, phase,
+                .formatted(name(index), uid(index), 1000 + index, GSON.toJson(annotations), resourceFields, resources, nodeName, phase,
                         node == null ? "False" : "True");
     }
 }

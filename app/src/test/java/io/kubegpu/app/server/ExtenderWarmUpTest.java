@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubegpu.cluster.it.Eventually;
 import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.state.NodeState;
+import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.request.GpuRequestParser;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -58,11 +59,12 @@ class ExtenderWarmUpTest {
         ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), common.labelSources(), common.catalog(),
                 ClusterConfig.GpushareResources.DEFAULT);
         Vertx vertx = Vertx.vertx();
-        try (ExtenderWarmUp warmUp = ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()), 500, WAIT)) {
+        try (ExtenderWarmUp warmUp = ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()),
+                NoFitReply.ERROR, 500, WAIT)) {
             Eventually.until(WAIT, "the warm-up is done", warmUp::done);
             // Filters, a prioritize for every eighth pod and a bind for every share, each answered 200 with a node for
             // every pod: a failed call would end the warm-up early and say so.
-            assertThat(warmUp.outcome()).matches("5\\d\\d synthetic calls in [0-9.]+ s");
+            assertThat(warmUp.outcome()).matches("5\\d\\d synthetic calls and 10000 TLS records \\(\\d+ MiB\\) in [0-9.]+ s");
         } finally {
             vertx.close();
         }
