@@ -59,7 +59,8 @@ public final class SchedulerThroughput {
      * @param extenderThreadCpuMsPerPod the extender's CPU time per pod by thread group (request path, compiler,
      *                          collector, watches)
      * @param bindMs            bind latency percentiles, ms: our {@code bind} verb's (for the pods it binds) and
-     *                          kube-scheduler's binding phase for every pod, each from its histogram's buckets
+     *                          kube-scheduler's binding phase for every pod, and the API server's own handling of the
+     *                          Binding writes (every binder's floor), each from its histogram's buckets
      */
     private record Run(String mode, int pods, double seconds, double podsPerSecond, double msPerPod, double algorithmMs,
                        Map<String, Double> extenderMsPerCall, Map<String, Double> cpuMsPerPod, Map<String, Double> extenderThreadCpuMsPerPod,
@@ -182,6 +183,7 @@ public final class SchedulerThroughput {
         System.out.println(Instant.now() + " scheduling " + mode);
         Map<String, double[]> before = extenderTotals(extenderPort);
         java.util.NavigableMap<Double, Double> bindBefore = buckets(extenderUrl(extenderPort), "kubegpu_extender_request_duration_seconds", "verb=\"bind\"");
+        java.util.NavigableMap<Double, Double> apiServerBindBefore = apiServerBindings(cluster.api.getApiClient());
         long extenderPid = extender == null ? -1 : extender.pid();
         Map<String, java.time.Duration> cpuBefore = ProcessCpu.sample(extenderPid);
         Map<String, java.time.Duration> threadsBefore = ProcessCpu.threads(extenderPid);
@@ -210,10 +212,12 @@ public final class SchedulerThroughput {
         Map<String, Double> bindMs = new java.util.LinkedHashMap<>();
         var ourBinds = minus(buckets(extenderUrl(extenderPort), "kubegpu_extender_request_duration_seconds", "verb=\"bind\""), bindBefore);
         var schedulerBinds = buckets("http://" + METRICS, "scheduler_binding_duration_seconds", "");
+        var apiServerBinds = minus(apiServerBindings(cluster.api.getApiClient()), apiServerBindBefore);
         for (double q : new double[] {0.5, 0.99}) {
             String name = q == 0.5 ? "p50" : "p99";
             quantileMs(ourBinds, q).ifPresent(ms -> bindMs.put("extender bind " + name, ms));
             quantileMs(schedulerBinds, q).ifPresent(ms -> bindMs.put("kube-scheduler binding " + name, ms));
+            quantileMs(apiServerBinds, q).ifPresent(ms -> bindMs.put("API server binding write " + name, ms));
         }
         Map<String, Double> extenderMs = new java.util.TreeMap<>();
         extenderTotals(extenderPort).forEach((verb, total) -> {
@@ -245,26 +249,48 @@ public final class SchedulerThroughput {
      * contain {@code labels}; empty when {@code base} is null or unreachable.
      */
     static java.util.NavigableMap<Double, Double> buckets(String base, String histogram, String labels) {
-        java.util.NavigableMap<Double, Double> out = new java.util.TreeMap<>();
         if (base == null) {
-            return out;
+            return new java.util.TreeMap<>();
         }
         try {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^" + histogram + "_bucket\\{([^}]*)} ([0-9.eE+-]+)").matcher(body);
-            while (m.find()) {
-                if (!m.group(1).contains(labels)) {
-                    continue;
-                }
-                Matcher le = LE.matcher(m.group(1));
-                if (le.find()) {
-                    double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
-                    out.merge(bound, Double.parseDouble(m.group(2)), Double::sum);
-                }
-            }
+            return parseBuckets(body, histogram, labels);
         } catch (Exception e) {
             System.out.println(histogram + " unavailable: " + e.getMessage());
+            return new java.util.TreeMap<>();
+        }
+    }
+
+    /**
+     * The API server's own time to write a pod's Binding ({@code POST pods/binding}, from the call's arrival to its
+     * reply): what any binder — kube-scheduler or our bind — waits for at least. Read through the harness's client,
+     * which carries the admin token the API server's {@code /metrics} asks for.
+     */
+    static java.util.NavigableMap<Double, Double> apiServerBindings(io.kubernetes.client.openapi.ApiClient api) {
+        try (okhttp3.Response reply = api.buildCall(api.getBasePath(), "/metrics", "GET", List.of(), List.of(), null,
+                new java.util.HashMap<>(), new java.util.HashMap<>(), new java.util.HashMap<>(), new String[] {"BearerToken"}, null).execute()) {
+            return parseBuckets(reply.body().string(), "apiserver_request_duration_seconds",
+                    "resource=\"pods\",scope=\"resource\",subresource=\"binding\",verb=\"POST\"");
+        } catch (Exception e) {
+            System.out.println("apiserver_request_duration_seconds unavailable: " + e.getMessage());
+            return new java.util.TreeMap<>();
+        }
+    }
+
+    /** The cumulative buckets of {@code histogram} in a Prometheus text exposition, over the series whose labels contain {@code labels}. */
+    static java.util.NavigableMap<Double, Double> parseBuckets(String exposition, String histogram, String labels) {
+        java.util.NavigableMap<Double, Double> out = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^" + histogram + "_bucket\\{([^}]*)} ([0-9.eE+-]+)").matcher(exposition);
+        while (m.find()) {
+            if (!m.group(1).contains(labels)) {
+                continue;
+            }
+            Matcher le = LE.matcher(m.group(1));
+            if (le.find()) {
+                double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+                out.merge(bound, Double.parseDouble(m.group(2)), Double::sum);
+            }
         }
         return out;
     }
