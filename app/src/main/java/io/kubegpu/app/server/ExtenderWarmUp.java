@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * thousands of times; measured on the scheduler harness, a fresh extender spent more CPU in the JIT compiler than in
  * answering during its first 1,000 pods, and kube-scheduler waited on it. Every failover of a two-replica scheduler
  * would start that way. So the extender first answers {@code calls} synthetic filter, prioritize and bind requests —
- * the same Vert.x listener, routes, codec, decisions and allocator as the real ones, on a private loopback port, over a
- * synthetic cluster of its own — and only then says ready. The real cluster state is never touched: the synthetic pods
- * are placed on, and removed from, the synthetic state. Around the calls it plays the API server's pod watch
+ * the same Vert.x listener, routes, codec, decisions and allocator as the real ones, on a private loopback port of a
+ * Vert.x and a metrics registry of its own, over a synthetic cluster of its own — and only then says ready. The real
+ * cluster state and metrics are never touched: the synthetic pods are placed on, and removed from, the synthetic state. Around the calls it plays the API server's pod watch
  * ({@link WarmUpWatch}) and opens TLS records as the watch's connection does ({@link TlsRecordWarmUp}).
  *
  * <p>kube-scheduler is not made to wait: the real verbs answer from the start (they wait only for the cluster state
@@ -116,13 +116,13 @@ final class ExtenderWarmUp implements AutoCloseable {
      * as resolved for the cluster's kube-scheduler: a warm-up on another reply compiled the filter for the branch the real
      * calls never take, and the first real call threw that code away, JFR's deoptimization at the reply's check).
      */
-    static ExtenderWarmUp start(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser,
+    static ExtenderWarmUp start(ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser,
                                 NoFitReply noFit, int calls, Duration budget) {
         if (calls <= 0) {
             return none();
         }
         ExtenderWarmUp warmUp = new ExtenderWarmUp();
-        Thread thread = new Thread(() -> warmUp.run(vertx, role, cluster, parser, noFit, calls, budget), "extender-warm-up");
+        Thread thread = new Thread(() -> warmUp.run(role, cluster, parser, noFit, calls, budget), "extender-warm-up");
         thread.setDaemon(true);
         // Below the request threads: on a small node the real calls and the informers come first.
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -130,12 +130,17 @@ final class ExtenderWarmUp implements AutoCloseable {
         return warmUp;
     }
 
-    private void run(Vertx vertx, ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser, NoFitReply noFit,
+    private void run(ServerSettings.ExtenderRole role, ClusterConfig cluster, GpuRequestParser parser, NoFitReply noFit,
                      int calls, Duration budget) {
         long started = System.nanoTime();
-        HttpServer server = null;
+        // A registry of its own (never the served one: synthetic calls and decisions must not show in /metrics), of the
+        // served one's kind, and a Vert.x of its own reporting to it: on the served Vert.x the synthetic calls were counted
+        // in the served vertx_http_server_requests_total. Same classes, so the same code is compiled.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = null;
         int answered = 0;
         try {
+            vertx = Server.vertxReportingTo(registry, "extender-warm-up");
             Clock clock = Clock.systemUTC();
             ClusterState state = new ClusterState(clock);
             new ManifestLoader(cluster).load(new StringReader(manifest()), "the warm-up's synthetic cluster", state);
@@ -144,8 +149,7 @@ final class ExtenderWarmUp implements AutoCloseable {
             GpuFit fit = new GpuFit(new MemoryGuard(cluster.catalog()), cluster.vendors().all(), role.policy(), profile,
                     cluster.gpushare().memoryUnitMiB());
             profile.refresh(state.snapshot());
-            // A registry of its own (never the served one: synthetic decisions must not show in /metrics), of the served one's kind.
-            ExtenderMetrics metrics = new ExtenderMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            ExtenderMetrics metrics = new ExtenderMetrics(registry);
             ExplainStore explanations = new ExplainStore();
             NodeScorer scorer = new NodeScorer(role.policy(), LiveLoad.NONE, role.liveWeight(), cluster.vendors().all(), profile);
             ExtenderService service = new ExtenderService(state, new NodeMapper(cluster), demands, fit, scorer, explanations, metrics,
@@ -156,7 +160,7 @@ final class ExtenderWarmUp implements AutoCloseable {
             Router router = Router.router(vertx);
             new ExtenderRoutes(vertx, service, new ExtenderCodec(), binder, pods, explanations, metrics)
                     .mount(router, "", role.bodyLimitBytes(), () -> true);
-            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)).requestHandler(router).listen()
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)).requestHandler(router).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             answered = drive(server.actualPort(), state, new WarmUpWatch(state, new PodMapper(cluster)), calls, started + budget.toNanos(), stopped);
             long opened = TlsRecordWarmUp.open(TLS_RECORDS);
@@ -171,8 +175,9 @@ final class ExtenderWarmUp implements AutoCloseable {
             outcome = "failed after " + answered + " calls: " + e;
             LOG.warn("extender warm-up {}; serving anyway", outcome, e);
         } finally {
-            if (server != null) {
-                server.close();
+            if (vertx != null) {
+                // Its listener, event loops and bind pool with it.
+                vertx.close();
             }
             done.set(true);
         }

@@ -38,6 +38,7 @@ import io.kubegpu.request.GpuRequestParser;
 import io.kubegpu.scorer.Scorer;
 import io.kubegpu.scorer.run.SyntheticSource;
 import io.kubernetes.client.openapi.ApiClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -132,10 +133,7 @@ public final class Server implements AutoCloseable {
         ClusterConfig cluster = common.clusterConfig();
         ClusterState state = new ClusterState(clock);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
+        Vertx vertx = vertxReportingTo(registry, "kube-gpu-extender");
         resources.add("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS));
         // JVM heap, GC, threads and CPU next to ours: what an operator sizes the pod's memory limit by.
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
@@ -169,7 +167,7 @@ public final class Server implements AutoCloseable {
         // One answer for the served filter and the warm-up's, so the warm-up compiles the branch the real calls take.
         NoFitReply noFit = settings.extender() == null ? null : NoFitReplies.resolve(settings.extender().noFitReply(), feed.client());
         ExtenderWarmUp warmUp = settings.extender() == null ? ExtenderWarmUp.none()
-                : ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()), noFit,
+                : ExtenderWarmUp.start(settings.extender(), cluster, new GpuRequestParser(common.grammar()), noFit,
                         settings.extender().warmUpCalls(), WARM_UP_BUDGET);
         resources.add("extender warm-up", warmUp);
         boolean nothingToSync = settings.source() instanceof ClusterSource.None;
@@ -393,6 +391,17 @@ public final class Server implements AutoCloseable {
             state.markSynced(true); // No cluster: nothing to wait for.
         }
         return new Feed(null, null);
+    }
+
+    /**
+     * A Vert.x whose HTTP servers, clients and worker pools report to {@code registry}. vertx-micrometer keeps its
+     * registries in a static map by name: a second Vert.x under the same name would report to the first one's.
+     */
+    static Vertx vertxReportingTo(MeterRegistry registry, String registryName) {
+        return Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
     }
 
     private static HttpServer listen(Vertx vertx, Endpoint endpoint, ServerSettings.Tls tls, Router router, String what) throws IOException {

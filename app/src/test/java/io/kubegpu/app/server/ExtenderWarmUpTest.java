@@ -7,7 +7,6 @@ import io.kubegpu.cluster.model.ClusterConfig;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.request.GpuRequestParser;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +37,7 @@ class ExtenderWarmUpTest {
     }
 
     @Test
-    void theServerBecomesReadyAfterTheWarmUpWithItsOwnStateUntouched() throws Exception {
+    void theServerBecomesReadyAfterTheWarmUpWithItsOwnStateAndMetricsUntouched() throws Exception {
         ServerSettings settings = ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults().withWarmUpCalls(600));
         try (Server server = Server.start(settings)) {
             long version = server.state().snapshot().version();
@@ -48,7 +47,10 @@ class ExtenderWarmUpTest {
             assertThat(server.state().snapshot().version()).isEqualTo(version);
             assertThat(describe(server.state().snapshot().nodes())).isEqualTo(before);
             assertThat(server.state().reservations()).isEmpty();
-            assertThat(get(server, "/metrics").body()).doesNotContain("warm-up");
+            // Nor its metrics: the synthetic decisions, and its HTTP calls (the served listener has had no POST).
+            String metrics = get(server, "/metrics").body();
+            assertThat(metrics).doesNotContain("warm-up");
+            assertThat(metrics).contains("vertx_http_server_requests_total").doesNotContain("method=\"POST\"");
         }
     }
 
@@ -58,15 +60,12 @@ class ExtenderWarmUpTest {
         var common = settings.common();
         ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), common.labelSources(), common.catalog(),
                 ClusterConfig.GpushareResources.DEFAULT);
-        Vertx vertx = Vertx.vertx();
-        try (ExtenderWarmUp warmUp = ExtenderWarmUp.start(vertx, settings.extender(), cluster, new GpuRequestParser(common.grammar()),
+        try (ExtenderWarmUp warmUp = ExtenderWarmUp.start(settings.extender(), cluster, new GpuRequestParser(common.grammar()),
                 NoFitReply.ERROR, 500, WAIT)) {
             Eventually.until(WAIT, "the warm-up is done", warmUp::done);
             // Filters, a prioritize for every eighth pod and a bind for every share, each answered 200 with a node for
             // every pod: a failed call would end the warm-up early and say so.
             assertThat(warmUp.outcome()).matches("5\\d\\d synthetic calls and 10000 TLS records \\(\\d+ MiB\\) in [0-9.]+ s");
-        } finally {
-            vertx.close();
         }
     }
 
