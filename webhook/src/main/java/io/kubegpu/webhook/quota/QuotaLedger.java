@@ -32,7 +32,16 @@ import java.util.function.Supplier;
  */
 public final class QuotaLedger {
     private static final int REFUSALS_KEPT = 50;
-    private static final int ATTEMPTS = 8;
+    /**
+     * How long an admission keeps deciding again after another replica's write won. Every lost write is another admission
+     * that went through, so the quota moves on; but a replica that lost must read and write while the winner, holding its
+     * own last write, only writes, and in a burst the loser lost more than the 8 tries this once allowed (a two-replica
+     * burst of 50 on a real API server refused a pod "being changed by other admissions"). Well inside the webhook's
+     * 5 s timeout; each store call has its own 2 s bound.
+     */
+    static final Duration CONFLICT_BUDGET = Duration.ofSeconds(2);
+    /** The bound where the clock stands still (a manual clock): every lost write was another admission's success. */
+    static final int MAX_ATTEMPTS = 1_000;
 
     /**
      * A pod as the watch shows it.
@@ -223,7 +232,8 @@ public final class QuotaLedger {
         }
         Map<QuotaKey, Amount> charges = quota.charges(ask.use());
         synchronized (admissionLocks.computeIfAbsent(quota.name(), q -> new Object())) {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant giveUp = clock.instant().plus(CONFLICT_BUDGET);
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 TicketStore.Stored stored;
                 try {
                     stored = lastRead.get(quota.name());
@@ -258,6 +268,9 @@ public final class QuotaLedger {
                     return new Decision.Admitted(quota.name(), ticket.id());
                 }
                 lastRead.remove(quota.name()); // Another replica wrote: read what it wrote and decide again.
+                if (!clock.instant().isBefore(giveUp)) {
+                    break;
+                }
             }
             return refuse(Decision.Kind.UNAVAILABLE, quota, ask, "quota " + quota.name() + " is being changed by other admissions at the same "
                     + "moment; try again");

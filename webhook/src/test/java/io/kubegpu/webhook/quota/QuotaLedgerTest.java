@@ -233,6 +233,45 @@ class QuotaLedgerTest {
                         + "try again in a moment"));
     }
 
+    /** A store where another replica wins the first {@code losses} writes, each taking {@code each} of the test clock. */
+    private TicketStore losingTo(int losses, Duration each) {
+        InMemoryTicketStore inner = new InMemoryTicketStore();
+        AtomicInteger lost = new AtomicInteger();
+        return new TicketStore() {
+            @Override
+            public Stored read(String quota) {
+                return inner.read(quota);
+            }
+
+            @Override
+            public String write(String quota, List<Ticket> tickets, String version) {
+                clock.advance(each);
+                return lost.getAndIncrement() < losses ? null : inner.write(quota, tickets, version);
+            }
+        };
+    }
+
+    @Test
+    void anAdmissionThatKeepsLosingTheWriteToOtherReplicasDecidesAgainUntilItWins() {
+        // Twenty other admissions win first (more than the 8 tries this once allowed): still admitted, once.
+        QuotaLedger ledger = ledger("quotas: {team-a: \"A100=10\"}", losingTo(20, Duration.ofMillis(20)));
+        assertThat(ledger.admit(ask("team-a", "1(A100)"))).isInstanceOf(Decision.Admitted.class);
+        assertThat(ledger.report().used("team-a")).containsEntry("A100", new Amount(1000, 0));
+    }
+
+    @Test
+    void anAdmissionThatNeverWinsTheWriteIsRefusedAfterItsBudgetNotHeldForever() {
+        QuotaLedger ledger = ledger("quotas: {team-a: \"A100=10\"}", losingTo(Integer.MAX_VALUE, Duration.ofMillis(100)));
+        Instant start = clock.instant();
+        assertThat(ledger.admit(ask("team-a", "1(A100)"))).isInstanceOfSatisfying(Decision.Refused.class, r -> {
+            assertThat(r.kind()).isEqualTo(Decision.Kind.UNAVAILABLE);
+            assertThat(r.message()).contains("is being changed by other admissions at the same moment; try again");
+        });
+        // It gave up once its budget had passed on the test clock, after about 20 lost writes.
+        assertThat(Duration.between(start, clock.instant())).isGreaterThanOrEqualTo(QuotaLedger.CONFLICT_BUDGET)
+                .isLessThan(QuotaLedger.CONFLICT_BUDGET.plusMillis(200));
+    }
+
     @Test
     void aBurstOfFiftyConcurrentAdmissionsOnTwoReplicasNeverOvershoots() throws Exception {
         InMemoryTicketStore shared = new InMemoryTicketStore();
