@@ -270,6 +270,12 @@ public final class SchedulerThroughput {
     static java.util.NavigableMap<Double, Double> apiServerBindings(io.kubernetes.client.openapi.ApiClient api) {
         try (okhttp3.Response reply = api.buildCall(api.getBasePath(), "/metrics", "GET", List.of(), List.of(), null,
                 new java.util.HashMap<>(), new java.util.HashMap<>(), new java.util.HashMap<>(), new String[] {"BearerToken"}, null).execute()) {
+            if (reply.code() != 200) {
+                // An empty histogram would read as "no binds": say why there is none.
+                System.out.println("apiserver_request_duration_seconds unavailable: GET /metrics answered HTTP " + reply.code()
+                        + " (the harness's kubeconfig needs get on the nonResourceURL /metrics)");
+                return new java.util.TreeMap<>();
+            }
             return parseBuckets(reply.body().string(), "apiserver_request_duration_seconds",
                     "resource=\"pods\",scope=\"resource\",subresource=\"binding\",verb=\"POST\"");
         } catch (Exception e) {

@@ -40,7 +40,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * would start that way. So the extender first answers {@code calls} synthetic filter, prioritize and bind requests —
  * the same Vert.x listener, routes, codec, decisions and allocator as the real ones, on a private loopback port of a
  * Vert.x and a metrics registry of its own, over a synthetic cluster of its own — and only then says ready. The real
- * cluster state and metrics are never touched: the synthetic pods are placed on, and removed from, the synthetic state. Around the calls it plays the API server's pod watch
- * ({@link WarmUpWatch}) and opens TLS records as the watch's connection does ({@link TlsRecordWarmUp}).
+ * cluster state and metrics are never touched: the synthetic pods are placed on, and removed from, the synthetic state.
+ * Around the calls it plays the API server's pod watch ({@link WarmUpWatch}) and opens TLS records as the watch's
+ * connection does ({@link TlsRecordWarmUp}).
  *
  * <p>kube-scheduler is not made to wait: the real verbs answer from the start (they wait only for the cluster state
  * to sync), and the warm-up runs on its own thread; it only holds back {@code /readyz}.
@@ -212,9 +212,8 @@ final class ExtenderWarmUp implements AutoCloseable {
             if (index >= LIVE) {
                 watch.deleted(index - LIVE, placed[index % LIVE]);
             }
-            watch.added(index);
-            String body = "{\"Pod\":" + WarmUpWatch.pod(index, null, Map.of(), "Pending") + ",\"Nodes\":null,\"NodeNames\":"
-                    + candidates.get(index % CANDIDATE_SETS) + "}";
+            String pending = watch.added(index);
+            String body = "{\"Pod\":" + pending + ",\"Nodes\":null,\"NodeNames\":" + candidates.get(index % CANDIDATE_SETS) + "}";
             String reply = post(http, filter, body);
             sent++;
             if (index % 8 == 0) {

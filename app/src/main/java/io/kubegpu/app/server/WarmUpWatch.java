@@ -46,9 +46,11 @@ final class WarmUpWatch {
         this.json = new JSON();
     }
 
-    /** The pod created, pending. */
-    void added(int index) {
-        deliver("ADDED", pod(index, null, Map.of(), "Pending"));
+    /** The pod created, pending; its JSON, which kube-scheduler then sends in the filter call. */
+    String added(int index) {
+        String pending = pod(index, null, Map.of(), "Pending");
+        deliver("ADDED", pending);
+        return pending;
     }
 
     /** The pod bound to {@code node}, with the card assignment a share's bind wrote. */
