@@ -104,6 +104,33 @@ class FragmentationPolicyTest {
     }
 
     @Test
+    void eachPodShapeOnTheSameNodeStatesGetsItsOwnRememberedAnswer() {
+        NodeScorer scorer = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC);
+        GpuNode empty = node("empty", "T4", 4);
+        GpuNode half = node("half", "T4", 4);
+        GpuNode busy = node("busy", "T4", 4);
+        NodeState emptyNow = usage(empty);
+        NodeState halfNow = usage(half, shared("s", "half", 0, 8192, 500));
+        NodeState busyNow = usage(busy, whole("w", "busy", 3));
+        // More shapes than a node remembers at once, then the first ones again: every answer must be the one a scorer
+        // that never saw the others gives (a shape answered with another shape's placement ranks these nodes wrongly).
+        List<String> asked = List.of("0.25", "0.5", "0.75", "1", "2", "0.25", "0.5", "0.75");
+        List<List<Integer>> rankings = new ArrayList<>();
+        for (String request : asked) {
+            PodDemand pod = demand(request);
+            List<NodeScorer.Candidate> candidates = List.of(
+                    new NodeScorer.Candidate("empty", empty, emptyNow, FIT.judge("empty", pod, empty, emptyNow)),
+                    new NodeScorer.Candidate("half", half, halfNow, FIT.judge("half", pod, half, halfNow)),
+                    new NodeScorer.Candidate("busy", busy, busyNow, FIT.judge("busy", pod, busy, busyNow)));
+            ScoreParts[] remembered = scorer.score(pod, candidates);
+            assertThat(remembered).as(request).isEqualTo(new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC)
+                    .score(pod, candidates));
+            rankings.add(Arrays.stream(remembered).map(ScoreParts::total).toList());
+        }
+        assertThat(new java.util.HashSet<>(rankings)).as("the shapes rank these nodes differently").hasSizeGreaterThan(2);
+    }
+
+    @Test
     void layoutsCountWholeGpuPodsOnGpusNoShareUses() {
         GpuNode node = node("n", "T4", 4);
         NodeState state = usage(node, whole("w", "n", 2), shared("s", "n", 0, 4096, 0));
