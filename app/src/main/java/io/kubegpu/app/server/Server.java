@@ -46,6 +46,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
@@ -75,6 +76,8 @@ public final class Server implements AutoCloseable {
     static final long REQUEST_TIMEOUT_MS = 30_000;
     /** A connection with no bytes either way for this long is closed: slow or stuck clients cannot pile up. */
     static final int IDLE_TIMEOUT_SECONDS = 60;
+    /** HTTP/2 streams one client may have open on the verbs' HTTPS listener: above kube-scheduler's binds in flight. */
+    static final long MAX_STREAMS = 1_000;
     /** The webhook's largest AdmissionReview: a Pod is at most ~1.5 MiB in etcd. */
     static final long WEBHOOK_BODY_LIMIT = 4L << 20;
     /** The scorer's largest body: POST /config/update takes a few numbers. */
@@ -412,6 +415,10 @@ public final class Server implements AutoCloseable {
                 .setDecompressionSupported(true).setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (tls != null) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString()));
+            // HTTP/2 offered: kube-scheduler's client (Go, HTTP/2 over TLS when the server offers it) then sends every call
+            // on one connection. Over HTTP/1.1 it keeps only two idle connections per extender, so each bind beyond two
+            // in flight opened a connection, and a TLS handshake, of its own. Enough streams for all its binds at once.
+            options.setUseAlpn(true).setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS));
             if (tls.clientCa() != null) {
                 options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toString()));
             }
