@@ -21,14 +21,30 @@ final class ExtenderProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * -Dperf.extenderTls=true: our extender serves its verbs over HTTPS (a fresh self-signed certificate, HTTP/2 offered),
+     * as a standalone extender does, and kube-scheduler calls it with enableHTTPS; the do-nothing extender stays on HTTP.
+     */
+    static final boolean TLS = Boolean.getBoolean("perf.extenderTls");
+
     /** The extender role watching the cluster of {@code kubeconfig}, on a free port, with these extra serve options. */
     static ExtenderProcess start(Path kubeconfig, String... options) throws IOException, InterruptedException {
         int port = freePort();
         List<String> args = new java.util.ArrayList<>(List.of("serve", "--roles", "extender", "--host", "127.0.0.1", "--port",
                 Integer.toString(port), "--kubeconfig", kubeconfig.toString()));
         args.addAll(List.of(options));
-        ExtenderProcess extender = start(args, "http://127.0.0.1:" + port, false);
+        if (TLS) {
+            Path dir = Files.createTempDirectory("extender-tls");
+            io.kubegpu.cluster.it.SelfSignedTls.certificate(dir, "127.0.0.1");
+            args.addAll(List.of("--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString()));
+        }
+        ExtenderProcess extender = start(args, base(port), TLS);
         return new ExtenderProcess(extender.process, port);
+    }
+
+    /** Where our extender on {@code port} answers: https with -Dperf.extenderTls=true, else http. */
+    static String base(int port) {
+        return (TLS ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     /**

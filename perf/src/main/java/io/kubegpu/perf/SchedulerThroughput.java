@@ -46,8 +46,19 @@ public final class SchedulerThroughput {
      * The harness's client for metrics and replayed calls: HTTP/1.1, as kube-scheduler calls (the JDK client's default
      * h2c upgrade once left a metrics request unanswered for minutes), and every request bounded in time.
      */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = harnessClient();
+    private static HttpClient harnessClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5));
+        if (ExtenderProcess.TLS) {
+            try {
+                builder.sslContext(io.kubegpu.cluster.it.SelfSignedTls.trustAll());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return builder.build();
+    }
+
     private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     /**
@@ -241,7 +252,7 @@ public final class SchedulerThroughput {
     }
 
     private static String extenderUrl(int port) {
-        return port < 0 ? null : "http://127.0.0.1:" + port;
+        return port < 0 ? null : ExtenderProcess.base(port);
     }
 
     /**
@@ -362,7 +373,7 @@ public final class SchedulerThroughput {
             }
             bodies.add("{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}");
         }
-        URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
+        URI filter = URI.create(ExtenderProcess.base(port) + "/filter");
         for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
             HttpResponse<Void> reply = HTTP.send(HttpRequest.newBuilder(filter).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build(), HttpResponse.BodyHandlers.discarding());
@@ -407,7 +418,7 @@ public final class SchedulerThroughput {
             return out;
         }
         try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(ExtenderProcess.base(port) + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String verb : List.of("filter", "prioritize", "bind")) {
                 Matcher sum = Pattern.compile("kubegpu_extender_request_duration_seconds_sum\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
@@ -510,6 +521,10 @@ public final class SchedulerThroughput {
         } else {
             String shipped = Files.readString(ControlPlane.repoPath("scheduler-config/kube-scheduler-v1beta1.yaml"));
             extender = shipped.substring(shipped.indexOf("\nextenders:") + 1).replace("http://127.0.0.1:8888", "http://127.0.0.1:" + extenderPort);
+            if (ExtenderProcess.TLS && !mode.equals("floor")) {
+                // No CA given: kube-scheduler then skips verifying the certificate (its makeTransport), fine on loopback.
+                extender = extender.replace("http://127.0.0.1:", "https://127.0.0.1:").replace("enableHTTPS: false", "enableHTTPS: true");
+            }
             if (mode.startsWith("full")) {
                 extender = extender.replace("nodeCacheCapable: true", "nodeCacheCapable: false");
             }
