@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ranks the nodes a pod fits on, 0–10 as kube-scheduler's extender protocol expects (it multiplies by
@@ -36,26 +35,17 @@ public final class NodeScorer {
     private final List<Vendor> vendors;
     private final WorkloadProfile profile;
     /**
-     * Placements by node, for its current state and task mix. A node's state is an immutable object that stays the
-     * same until a pod or a Node event changes that node, so from one pod to the next nearly every node's answer is
-     * known already: only the node the last pod went to is evaluated again. One small entry per node, compared by
-     * identity (cheap, never stale), replaced when the node changes: a map keyed by every state ever seen was a
-     * quarter of a share's filter time (a 20,000-entry table whose lookups missed the CPU caches).
-     */
-    private final ConcurrentHashMap<String, NodeMemo> placements = new ConcurrentHashMap<>();
-    /** Entries of nodes that left the cluster are dropped wholesale once the map holds this many. */
-    private static final int REMEMBERED = 20_000;
-
-    /**
      * One node's best placements for the last few pod shapes asked about (shares of different sizes take different
-     * cards), for one state of the node and one task mix. {@code answers[i]} null: shape {@code i} fits nowhere there.
+     * cards), for one task mix, kept with the node's state ({@link NodeState#keepDerived}): a state stays the same until
+     * a pod or a Node event changes that node, so from one pod to the next nearly every node's answer is known already,
+     * and only the node the last pod went to is evaluated again. {@code answers[i]} null: shape {@code i} fits nowhere.
      * Immutable: a new shape makes a new memo, so concurrent filters never see one half-written.
      */
-    private record NodeMemo(NodeState usage, GpuNode node, TargetWorkload workload, TaskShape[] shapes, Placement[] answers) {
+    private record NodeMemo(NodeScorer owner, GpuNode node, TargetWorkload workload, TaskShape[] shapes, Placement[] answers) {
         static final int SHAPES = 4;
 
-        boolean isFor(NodeState usage, GpuNode node, TargetWorkload workload) {
-            return this.usage == usage && this.node == node && this.workload == workload;
+        boolean isFor(NodeScorer owner, GpuNode node, TargetWorkload workload) {
+            return this.owner == owner && this.node == node && this.workload == workload;
         }
 
         /** Index of {@code shape} among the remembered ones, or -1. */
@@ -77,7 +67,7 @@ public final class NodeScorer {
             System.arraycopy(answers, answers.length - keep, moreAnswers, 0, keep);
             moreShapes[keep] = shape;
             moreAnswers[keep] = answer;
-            return new NodeMemo(usage, node, workload, moreShapes, moreAnswers);
+            return new NodeMemo(owner, node, workload, moreShapes, moreAnswers);
         }
     }
 
@@ -223,19 +213,17 @@ public final class NodeScorer {
         return out;
     }
 
-    /** What is remembered for the candidate's node in its current state and this task mix; null when nothing. */
+    /** What this scorer remembered with the candidate's node state for this task mix; null when nothing. */
     private NodeMemo rememberedFor(Candidate c, TargetWorkload workload) {
-        NodeMemo memo = placements.get(c.node().name());
-        return memo != null && memo.isFor(c.usage(), c.node(), workload) ? memo : null;
+        return c.usage() != null && c.usage().derived() instanceof NodeMemo memo && memo.isFor(this, c.node(), workload) ? memo : null;
     }
 
     /** Remembers {@code placement} for {@code shape} beside what {@code memo} (null: nothing) holds for this state. */
     private void remember(Candidate c, NodeMemo memo, TargetWorkload workload, TaskShape shape, Placement placement) {
-        NodeMemo base = memo != null ? memo : new NodeMemo(c.usage(), c.node(), workload, new TaskShape[0], new Placement[0]);
-        if (placements.size() >= REMEMBERED) {
-            placements.clear();
+        if (c.usage() != null) {
+            NodeMemo base = memo != null ? memo : new NodeMemo(this, c.node(), workload, new TaskShape[0], new Placement[0]);
+            c.usage().keepDerived(base.with(shape, placement));
         }
-        placements.put(c.node().name(), base.with(shape, placement));
     }
 
     /** The pod as placement sees it on this node: whole GPUs, or a share of one (memory as a fraction of this card). */
