@@ -47,6 +47,9 @@ public final class SchedulerThroughput {
      * h2c upgrade once left a metrics request unanswered for minutes), and every request bounded in time.
      */
     private static final HttpClient HTTP = harnessClient();
+    private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /** With -Dperf.extenderTls=true it accepts the extender's self-signed certificate. */
     private static HttpClient harnessClient() {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5));
         if (ExtenderProcess.TLS) {
@@ -58,8 +61,6 @@ public final class SchedulerThroughput {
         }
         return builder.build();
     }
-
-    private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     /**
      * @param algorithmMs       kube-scheduler's scheduling algorithm time per pod (filter, extenders, scoring): the

@@ -9,7 +9,6 @@ import io.kubegpu.extender.placement.TargetWorkload;
 import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.request.Vendor;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
