@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 final class ExtenderProcess implements AutoCloseable {
     private final Process process;
     private final int port;
+    /** Where it answers: http://127.0.0.1:PORT, or https for our extender with -Dperf.extenderTls=true. */
+    private final String base;
 
-    private ExtenderProcess(Process process, int port) {
+    private ExtenderProcess(Process process, int port, String base) {
         this.process = process;
         this.port = port;
+        this.base = base;
     }
 
     /**
@@ -38,13 +41,9 @@ final class ExtenderProcess implements AutoCloseable {
             io.kubegpu.cluster.it.SelfSignedTls.certificate(dir, "127.0.0.1");
             args.addAll(List.of("--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString()));
         }
-        ExtenderProcess extender = start(args, base(port), TLS);
-        return new ExtenderProcess(extender.process, port);
-    }
-
-    /** Where our extender on {@code port} answers: https with -Dperf.extenderTls=true, else http. */
-    static String base(int port) {
-        return (TLS ? "https" : "http") + "://127.0.0.1:" + port;
+        String base = (TLS ? "https" : "http") + "://127.0.0.1:" + port;
+        ExtenderProcess extender = start(args, base, TLS);
+        return new ExtenderProcess(extender.process, port, base);
     }
 
     /**
@@ -71,7 +70,7 @@ final class ExtenderProcess implements AutoCloseable {
         int port = freePort();
         ExtenderProcess floor = launch(List.of("-cp", System.getProperty("java.class.path"), "io.kubegpu.perf.http.FloorExtender",
                 Integer.toString(port)), "http://127.0.0.1:" + port, false);
-        return new ExtenderProcess(floor.process, port);
+        return new ExtenderProcess(floor.process, port, "http://127.0.0.1:" + port);
     }
 
     private static ExtenderProcess launch(List<String> launch, String base, boolean tls) throws IOException, InterruptedException {
@@ -90,7 +89,7 @@ final class ExtenderProcess implements AutoCloseable {
         }
         command.addAll(launch);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ExtenderProcess extender = new ExtenderProcess(process, -1);
+        ExtenderProcess extender = new ExtenderProcess(process, -1, base);
         HttpClient http;
         try {
             http = tls ? HttpClient.newBuilder().sslContext(io.kubegpu.cluster.it.SelfSignedTls.trustAll()).build() : HttpClient.newHttpClient();
@@ -117,6 +116,11 @@ final class ExtenderProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** Where it answers, scheme included. */
+    String base() {
+        return base;
     }
 
     /** A port nothing listens on right now, for a server the harness starts. */

@@ -188,13 +188,14 @@ public final class SchedulerThroughput {
             all.add(f.get(10, TimeUnit.MINUTES));
         }
         if (replay) {
-            replayFilters(extender.port(), cluster.api.getApiClient().getJSON().serialize(all.get(0)), nodeNames(cluster));
+            replayFilters(extender.base(), cluster.api.getApiClient().getJSON().serialize(all.get(0)), nodeNames(cluster));
         }
         Path config = Files.createTempFile("scheduler-" + mode, ".yaml");
         Files.writeString(config, schedulerConfig(mode, kubeconfig, extenderPort));
         System.out.println(Instant.now() + " scheduling " + mode);
-        Map<String, double[]> before = extenderTotals(extenderPort);
-        java.util.NavigableMap<Double, Double> bindBefore = buckets(extenderUrl(extenderPort), "kubegpu_extender_request_duration_seconds", "verb=\"bind\"");
+        String extenderBase = extender == null ? null : extender.base();
+        Map<String, double[]> before = extenderTotals(extenderBase);
+        java.util.NavigableMap<Double, Double> bindBefore = buckets(extenderBase, "kubegpu_extender_request_duration_seconds", "verb=\"bind\"");
         java.util.NavigableMap<Double, Double> apiServerBindBefore = apiServerBindings(cluster.api.getApiClient());
         long extenderPid = extender == null ? -1 : extender.pid();
         Map<String, java.time.Duration> cpuBefore = ProcessCpu.sample(extenderPid);
@@ -222,7 +223,7 @@ public final class SchedulerThroughput {
                 : ProcessCpu.msPerPod(threadsBefore, ProcessCpu.threads(extenderPid), count);
         Map<String, Double> phases = schedulerPhases(HTTP);
         Map<String, Double> bindMs = new java.util.LinkedHashMap<>();
-        var ourBinds = minus(buckets(extenderUrl(extenderPort), "kubegpu_extender_request_duration_seconds", "verb=\"bind\""), bindBefore);
+        var ourBinds = minus(buckets(extenderBase, "kubegpu_extender_request_duration_seconds", "verb=\"bind\""), bindBefore);
         var schedulerBinds = buckets("http://" + METRICS, "scheduler_binding_duration_seconds", "");
         var apiServerBinds = minus(apiServerBindings(cluster.api.getApiClient()), apiServerBindBefore);
         for (double q : new double[] {0.5, 0.99}) {
@@ -232,7 +233,7 @@ public final class SchedulerThroughput {
             quantileMs(apiServerBinds, q).ifPresent(ms -> bindMs.put("API server binding write " + name, ms));
         }
         Map<String, Double> extenderMs = new java.util.TreeMap<>();
-        extenderTotals(extenderPort).forEach((verb, total) -> {
+        extenderTotals(extenderBase).forEach((verb, total) -> {
             double[] earlier = before.getOrDefault(verb, new double[2]);
             if (total[1] > earlier[1]) {
                 extenderMs.put(verb, 1000 * (total[0] - earlier[0]) / (total[1] - earlier[1]));
@@ -250,10 +251,6 @@ public final class SchedulerThroughput {
         double rate = (count - 1) / Math.max(seconds, 1e-3);
         return new Run(mode, count, seconds, rate, 1000 / rate, phases.getOrDefault("scheduling_algorithm_duration_seconds", Double.NaN),
                 extenderMs, cpu, extenderThreads, bindMs);
-    }
-
-    private static String extenderUrl(int port) {
-        return port < 0 ? null : ExtenderProcess.base(port);
     }
 
     /**
@@ -361,7 +358,7 @@ public final class SchedulerThroughput {
      * kube-scheduler sends at this cluster size. Over HTTP/1.1, as kube-scheduler calls. Its hold on a node is
      * released when the pod is filtered for real.
      */
-    private static void replayFilters(int port, String podJson, List<String> nodes) throws Exception {
+    private static void replayFilters(String base, String podJson, List<String> nodes) throws Exception {
         java.util.Random random = new java.util.Random(1);
         int candidates = Math.min(nodes.size(), Math.max(100, nodes.size() * Math.max(5, 50 - nodes.size() / 125) / 100));
         List<String> bodies = new ArrayList<>();
@@ -374,7 +371,7 @@ public final class SchedulerThroughput {
             }
             bodies.add("{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}");
         }
-        URI filter = URI.create(ExtenderProcess.base(port) + "/filter");
+        URI filter = URI.create(base + "/filter");
         for (int i = 0; i < JIT_WARM_UP_CALLS; i++) {
             HttpResponse<Void> reply = HTTP.send(HttpRequest.newBuilder(filter).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build(), HttpResponse.BodyHandlers.discarding());
@@ -412,14 +409,14 @@ public final class SchedulerThroughput {
         return mode.contains("-cold");
     }
 
-    /** Per verb, the extender's histogram sum (seconds) and count so far; empty without an extender. */
-    static Map<String, double[]> extenderTotals(int port) {
+    /** Per verb, the extender's histogram sum (seconds) and count so far; empty without an extender ({@code base} null). */
+    static Map<String, double[]> extenderTotals(String base) {
         Map<String, double[]> out = new java.util.TreeMap<>();
-        if (port < 0) {
+        if (base == null) {
             return out;
         }
         try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create(ExtenderProcess.base(port) + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String verb : List.of("filter", "prioritize", "bind")) {
                 Matcher sum = Pattern.compile("kubegpu_extender_request_duration_seconds_sum\\{verb=\"" + verb + "\"} ([0-9.eE+-]+)").matcher(body);
