@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,15 +12,15 @@ import java.util.Optional;
  */
 public final class ClusterSnapshot {
     private final NodeState[] slots;
-    private final Map<String, Integer> slotOf;
+    private final NodeNameIndex index;
     private final long version;
     private final Instant takenAt;
     private final boolean synced;
     private final int nodeCount;
 
-    ClusterSnapshot(NodeState[] slots, Map<String, Integer> slotOf, int nodeCount, long version, Instant takenAt, boolean synced) {
+    ClusterSnapshot(NodeState[] slots, NodeNameIndex index, int nodeCount, long version, Instant takenAt, boolean synced) {
         this.slots = slots;
-        this.slotOf = slotOf;
+        this.index = index;
         this.nodeCount = nodeCount;
         this.version = version;
         this.takenAt = takenAt;
@@ -35,8 +34,7 @@ public final class ClusterSnapshot {
 
     /** The same as {@link #node(String)} without the Optional, for hot loops over hundreds of candidates. */
     public NodeState nodeOrNull(String name) {
-        Integer slot = slotOf.get(name);
-        return slot == null || slot >= slots.length ? null : slots[slot];
+        return index.find(name, slots);
     }
 
     /** Every known node, in no particular order. Includes states whose node object is not yet seen. */

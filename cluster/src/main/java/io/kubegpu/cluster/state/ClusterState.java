@@ -29,9 +29,9 @@ import java.util.function.UnaryOperator;
 public final class ClusterState {
     private final Clock clock;
     private final Object lock = new Object();
-    /** The writers' index; every snapshot holds an immutable copy taken when it last changed. */
+    /** The writers' index; every snapshot holds a {@link NodeNameIndex} of it, built when a name last came or went. */
     private final Map<String, Integer> slotOf = new HashMap<>();
-    private Map<String, Integer> publishedSlotOf = Map.of();
+    private NodeNameIndex publishedIndex = NodeNameIndex.EMPTY;
     private boolean namesChanged;
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
     private NodeState[] slots = new NodeState[16];
@@ -50,7 +50,7 @@ public final class ClusterState {
 
     public ClusterState(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.snapshot = new ClusterSnapshot(new NodeState[0], Map.of(), 0, 0, clock.instant(), false);
+        this.snapshot = new ClusterSnapshot(new NodeState[0], NodeNameIndex.EMPTY, 0, 0, clock.instant(), false);
     }
 
     /** The latest published state. Lock-free. */
@@ -358,9 +358,9 @@ public final class ClusterState {
     private void publish() {
         version++;
         if (namesChanged) {
-            publishedSlotOf = Map.copyOf(slotOf);
+            publishedIndex = NodeNameIndex.of(slotOf);
             namesChanged = false;
         }
-        snapshot = new ClusterSnapshot(Arrays.copyOf(slots, slotCount), publishedSlotOf, nodeCount, version, clock.instant(), synced);
+        snapshot = new ClusterSnapshot(Arrays.copyOf(slots, slotCount), publishedIndex, nodeCount, version, clock.instant(), synced);
     }
 }
