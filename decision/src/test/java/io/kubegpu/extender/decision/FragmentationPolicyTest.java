@@ -17,6 +17,7 @@ import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.placement.GpuLayout;
 import io.kubegpu.extender.placement.TaskShape;
 import io.kubegpu.guard.MemoryGuard;
+import io.kubegpu.request.Vendor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,6 +131,28 @@ class FragmentationPolicyTest {
             rankings.add(Arrays.stream(remembered).map(ScoreParts::total).toList());
         }
         assertThat(new java.util.HashSet<>(rankings)).as("the shapes rank these nodes differently").hasSizeGreaterThan(2);
+    }
+
+    @Test
+    void twoScorersOnTheSameNodeStatesEachGetTheirOwnRememberedAnswers() {
+        // Same policy and task mix, different vendors: the second counts no nvidia.com/gpu as taken, so it sees the busy
+        // node's GPUs as free and ranks the nodes otherwise. Both keep their placements with the same node states.
+        List<Vendor> amdOnly = List.of(CONFIG.vendors().find("amd").orElseThrow());
+        NodeScorer allVendors = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC);
+        NodeScorer amd = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, amdOnly, GENERIC);
+        GpuNode empty = node("empty", "T4", 4);
+        GpuNode busy = node("busy", "T4", 4);
+        PodDemand pod = demand("1");
+        List<NodeScorer.Candidate> candidates = List.of(candidate(FIT, pod, empty), candidate(FIT, pod, busy, whole("w", "busy", 3)));
+        ScoreParts[] expectedAll = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, CONFIG.vendors().all(), GENERIC)
+                .score(pod, List.of(candidate(FIT, pod, empty), candidate(FIT, pod, busy, whole("w", "busy", 3))));
+        ScoreParts[] expectedAmd = new NodeScorer(Policy.FRAGMENTATION, LiveLoad.NONE, 0, amdOnly, GENERIC)
+                .score(pod, List.of(candidate(FIT, pod, empty), candidate(FIT, pod, busy, whole("w", "busy", 3))));
+        assertThat(expectedAmd).as("the two scorers answer differently").isNotEqualTo(expectedAll);
+        for (int round = 0; round < 3; round++) {
+            assertThat(allVendors.score(pod, candidates)).as("all vendors, round " + round).isEqualTo(expectedAll);
+            assertThat(amd.score(pod, candidates)).as("amd only, round " + round).isEqualTo(expectedAmd);
+        }
     }
 
     @Test
