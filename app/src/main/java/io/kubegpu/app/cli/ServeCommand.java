@@ -48,8 +48,8 @@ final class ServeCommand implements Callable<Integer> {
      * The warm-up's default on a live cluster, measured on the scheduler harness (first 1,000 real pods after a start
      * against a warmed extender, 2026-12-07): 10,000 calls left the compiler's first compilations of per-pod code (the
      * filter's hold, the route handler, the watch reader: counters still short of the C2 threshold) to the real pods,
-     * 2.1–2.2 ms of compiler CPU per pod and 42–54 % of warmed throughput; 30,000 calls (26–30 s here) 1.1–1.4 ms and 64–80 %,
-     * 72 % over three cold runs.
+     * 2.1–2.2 ms of compiler CPU per pod and 42–54 % of warmed throughput; 30,000 calls (26–30 s here) 1.1–1.7 ms and 59–80 %,
+     * 68 % over four cold runs (README, Performance).
      */
     static final int LIVE_WARM_UP_CALLS = 30_000;
 
