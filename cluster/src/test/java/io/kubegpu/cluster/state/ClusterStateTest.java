@@ -56,6 +56,22 @@ class ClusterStateTest {
     }
 
     @Test
+    void sumsEachResourceOnItsOwnWhateverStringInstanceAsksForIt() {
+        state.upsertNode(node("n1", 8));
+        state.upsertPod(pod("a", "n1", 2));
+        state.upsertPod(new GpuPod("b", "ns", "pod-b", "n1", false, Map.of(GPU, 1L, "amd.com/gpu", 3L), List.of()));
+        state.upsertPod(shared("c", "n1", new GpuSlice(0, 8192, 500)));
+        NodeState n1 = nodeState("n1");
+        assertThat(n1.used(GPU)).isEqualTo(3);
+        assertThat(n1.used("amd.com/gpu")).isEqualTo(3);
+        assertThat(n1.used(GPU_MEM)).isEqualTo(8);
+        // Readers pass names they built themselves (a vendor's configured resource), not the constants the pods used.
+        assertThat(n1.used(new String("nvidia.com/gpu"))).isEqualTo(3);
+        assertThat(n1.used("example.com/gpu")).as("a resource no pod holds").isZero();
+        assertThat(nodeState("n1").used(null)).isZero();
+    }
+
+    @Test
     void finishedDeletedAndRescheduledPodsAreAccountedCorrectly() {
         state.upsertNode(node("n1", 8));
         state.upsertNode(node("n2", 8));

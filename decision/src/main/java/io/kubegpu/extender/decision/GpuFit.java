@@ -135,12 +135,8 @@ public final class GpuFit {
         private io.kubegpu.request.GpuRequest guardRequest;
         /** The model check by node model label: a cluster has few models, so each is judged once per call. */
         private final java.util.HashMap<String, ModelCheck> modelByLabel = new java.util.HashMap<>();
-        /**
-         * Memory-guard refusals by node model label and GPU memory (null value: the card is fine): the guard resolves the
-         * label through the catalog and rounds the reported size, and a cluster has few distinct pairs, so each is judged
-         * once per call.
-         */
-        private final java.util.HashMap<String, FitReason> refusalByCard = new java.util.HashMap<>();
+        /** Memory-guard verdicts of the cards judged in this call ({@link #guardOn}). */
+        private final CardVerdicts cardVerdicts = new CardVerdicts();
         private FitReason invalidRequest;
         /** Whether a share's GPU is the policy's choice (bind) or the best fit (filter). */
         private final boolean choosesGpu;
@@ -333,13 +329,14 @@ public final class GpuFit {
 
     /** The memory guard's refusal of the node's card, or null when the card is large enough; one instance per card and call. */
     private FitReason guardOn(Prepared prepared, GpuNode node) {
-        String card = node.modelLabel() + "\u0000" + node.gpuMemoryMiB();
-        if (prepared.refusalByCard.containsKey(card)) {
-            return prepared.refusalByCard.get(card);
+        CardVerdicts verdicts = prepared.cardVerdicts;
+        int known = verdicts.indexOf(node.modelLabel(), node.gpuMemoryMiB());
+        if (known >= 0) {
+            return verdicts.refusal(known);
         }
         Verdict verdict = guard.checkReported(prepared.guardRequest(), prepared.demand.minTotalMiB(), node.modelLabel(), node.gpuMemoryMiB());
         FitReason refusal = verdict.fits() ? null : new FitReason.CardRefused(verdict.reason());
-        prepared.refusalByCard.put(card, refusal);
+        verdicts.add(node.modelLabel(), node.gpuMemoryMiB(), refusal);
         return refusal;
     }
 

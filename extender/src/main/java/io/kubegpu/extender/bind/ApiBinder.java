@@ -53,7 +53,9 @@ public final class ApiBinder implements Binder {
     private final BindGate gate;
     private final Clock clock;
     /** The assignments this process wrote, by pod UID: the only ones a retried bind may keep. */
-    private final Cache<String, Written> written = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofMinutes(15)).build();
+    private final Cache<String, Written> written = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofMinutes(15))
+            // Maintenance on the binding thread, as PodCache does: no hand-off to the common pool per share.
+            .executor(Runnable::run).build();
 
     private record Written(String node, List<GpuSlice> slices) {
     }

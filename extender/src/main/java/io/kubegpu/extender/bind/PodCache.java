@@ -14,6 +14,9 @@ public final class PodCache {
     private final Cache<String, KubePod> byUid = Caffeine.newBuilder()
             .maximumSize(20_000)
             .expireAfterWrite(Duration.ofMinutes(10))
+            // Maintenance on the writing thread (the event loop, a few microseconds): Caffeine's default hands it to the
+            // common fork-join pool, a thread wake-up per filter call, 0.03 ms of CPU per pod on the scheduler harness.
+            .executor(Runnable::run)
             .build();
 
     public void remember(KubePod pod) {
