@@ -68,7 +68,7 @@ class ClusterStateTest {
         // Readers pass names they built themselves (a vendor's configured resource), not the constants the pods used.
         assertThat(n1.used(new String("nvidia.com/gpu"))).isEqualTo(3);
         assertThat(n1.used("example.com/gpu")).as("a resource no pod holds").isZero();
-        assertThat(nodeState("n1").used(null)).isZero();
+        assertThat(n1.used(null)).isZero();
     }
 
     @Test
