@@ -121,7 +121,7 @@ public final class NodeState {
     /** Amount of a GPU resource held by pods and reservations. */
     public long used(String resource) {
         for (int i = 0; i < usedResources.length; i++) {
-            if (usedResources[i] == resource || usedResources[i].equals(resource)) {
+            if (usedResources[i].equals(resource)) {
                 return usedAmounts[i];
             }
         }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>A linear scan of flat arrays, because it runs for every candidate of a share's filter: keyed by a concatenated
  * string, the lookup built and hashed a new string per candidate, a tenth of a share's filter in JMH
  * ({@code ExtenderBenchmark.filterBestNamesOnly}, {@code 8G,0.5}). Model labels are shared per model by the node
- * mapper, so the identity check almost always decides.
+ * mapper, so {@code equals} almost always decides on identity, its first check.
  */
 final class CardVerdicts {
     private String[] labels = new String[4];
@@ -22,7 +22,7 @@ final class CardVerdicts {
     /** The entry for this card, or -1 when it has not been judged in this call. */
     int indexOf(String label, int reportedMiB) {
         for (int i = 0; i < size; i++) {
-            if (memoryMiB[i] == reportedMiB && (labels[i] == label || Objects.equals(labels[i], label))) {
+            if (memoryMiB[i] == reportedMiB && Objects.equals(labels[i], label)) {
                 return i;
             }
         }
