@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,7 +67,14 @@ class ExtenderWarmUpTest {
             Eventually.until(WAIT, "the warm-up is done", warmUp::done);
             // Filters, a prioritize for every eighth pod and a bind for every share, each answered 200 with a node for
             // every pod: a failed call would end the warm-up early and say so.
-            assertThat(warmUp.outcome()).matches("5\\d\\d synthetic calls and 10000 TLS records \\(\\d+ MiB\\) in [0-9.]+ s");
+            Matcher outcome = Pattern.compile("5\\d\\d synthetic calls \\((\\d+) binds\\) on (\\d+) connections and 10000 TLS records \\(\\d+ MiB\\) in [0-9.]+ s")
+                    .matcher(warmUp.outcome());
+            assertThat(outcome.matches()).as(warmUp.outcome()).isTrue();
+            // Each bind came on a connection of its own, as kube-scheduler's binds do, counted by the warm-up's listener;
+            // the filters and prioritizes came on one more. Three pods in ten are shares.
+            int binds = Integer.parseInt(outcome.group(1));
+            assertThat(binds).isBetween(90, 120);
+            assertThat(Integer.parseInt(outcome.group(2))).isEqualTo(binds + 1);
         }
     }
 
