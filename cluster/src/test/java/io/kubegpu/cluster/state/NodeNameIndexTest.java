@@ -77,6 +77,34 @@ class NodeNameIndexTest {
     }
 
     @Test
+    void namesBeyondAsciiAndLongNamesAreFound() {
+        // Not valid node names, but the state must still find them (and nothing else): a character beyond Latin-1, one
+        // within it but beyond ASCII, and a name longer than a node name may be.
+        String greek = "gpu-\u03b1";
+        String latin = "gpu-\u00e9";
+        String longName = "n".repeat(300);
+        List.of(greek, latin, longName, "gpu-a").forEach(name -> state.upsertNode(GpuNodes.node(name).gpus(1).build()));
+        ClusterSnapshot snapshot = state.snapshot();
+        for (String name : List.of(greek, latin, longName, "gpu-a")) {
+            assertThat(snapshot.nodeOrNull(fresh(name))).as(name).isNotNull().extracting(NodeState::name).isEqualTo(name);
+        }
+        assertThat(snapshot.nodeOrNull("gpu-\u00e8")).isNull();
+        assertThat(snapshot.nodeOrNull("gpu-\u03b2")).isNull();
+        assertThat(snapshot.nodeOrNull("n".repeat(299))).isNull();
+        assertThat(snapshot.nodeOrNull("n".repeat(301))).isNull();
+    }
+
+    @Test
+    void aNameIsNotFoundByItsPrefixOrByALongerName() {
+        List.of("gpu-1", "gpu-12", "gpu-123").forEach(name -> state.upsertNode(GpuNodes.node(name).gpus(name.length()).build()));
+        ClusterSnapshot snapshot = state.snapshot();
+        assertThat(snapshot.nodeOrNull(fresh("gpu-12")).node().gpuCount()).isEqualTo(6);
+        assertThat(snapshot.nodeOrNull("gpu-")).isNull();
+        assertThat(snapshot.nodeOrNull("gpu-1234")).isNull();
+        assertThat(snapshot.nodeOrNull("gpu-13")).isNull();
+    }
+
+    @Test
     void aNodeKnownOnlyThroughItsPodsIsFound() {
         state.upsertPod(new GpuPod("uid-1", "ns", "p", "not-yet-seen", false, Map.of("nvidia.com/gpu", 1L), List.of()));
         assertThat(state.snapshot().nodeOrNull(fresh("not-yet-seen")).used("nvidia.com/gpu")).isEqualTo(1);
