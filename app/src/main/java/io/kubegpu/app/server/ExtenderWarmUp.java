@@ -28,7 +28,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
@@ -273,10 +272,11 @@ final class ExtenderWarmUp implements AutoCloseable {
         String bound = client.connect(new HttpConnectOptions().setHost("127.0.0.1").setPort(port)).compose(connection -> connection
                         .request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/bind").putHeader("Content-Type", "application/json"))
                         .compose(request -> request.send(body))
-                        .compose(response -> response.statusCode() == 200 ? response.body()
-                                : Future.failedFuture("/bind answered " + response.statusCode()))
+                        // As post() says of the other calls: the status and what the route answered.
+                        .compose(response -> response.body().compose(reply -> response.statusCode() == 200
+                                ? Future.succeededFuture(reply.toString())
+                                : Future.failedFuture("/bind answered " + response.statusCode() + ": " + reply)))
                         .eventually(connection::close))
-                .map(Buffer::toString)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (!bound.equals(BOUND)) {
             throw new IllegalStateException("the synthetic bind failed: " + bound);
