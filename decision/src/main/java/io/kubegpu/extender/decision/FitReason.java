@@ -105,6 +105,7 @@ public sealed interface FitReason {
         @Override
         public String text() {
             String most = mostFreeIndex >= 0 ? "most free: GPU " + mostFreeIndex + " with " + GpuFit.gib(mostFreeMiB) + " and " + GpuFit.share(mostFreeMilli)
+                    + (mostFreeMiB < 0 || mostFreeMilli < 0 ? " (its shares hold more than it has)" : "")
                     : unhealthy.isEmpty() ? "all " + gpus + " GPUs are taken by whole-GPU pods"
                     : "the other GPUs are taken by whole-GPU pods or unhealthy (GPUs " + unhealthy + ")";
             return "no GPU has " + GpuFit.gib(neededMiB) + (neededMilli > 0 ? " and " + GpuFit.share(neededMilli) : "") + " free; " + most;

@@ -401,8 +401,14 @@ public final class GpuFit {
         return (tenths / 10) + "." + (tenths % 10) + " GiB";
     }
 
-    /** Thousandths as a decimal fraction without trailing zeros: 500 → "0.5", 1000 → "1". */
+    /**
+     * Thousandths as a decimal fraction without trailing zeros: 500 → "0.5", 1000 → "1", -100 → "-0.1" (what is free on
+     * a GPU whose shares hold more compute than it has, as pods bound by another scheduler can).
+     */
     static String share(int milli) {
+        if (milli < 0) {
+            return "-" + share(-milli);
+        }
         StringBuilder out = new StringBuilder().append(milli / 1000);
         int fraction = milli % 1000;
         if (fraction != 0) {

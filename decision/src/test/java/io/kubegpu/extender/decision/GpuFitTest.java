@@ -162,5 +162,16 @@ class GpuFitTest {
         assertThat(GpuFit.share(250)).isEqualTo("0.25 of its compute");
         assertThat(GpuFit.share(5)).isEqualTo("0.005 of its compute");
         assertThat(GpuFit.share(1000)).isEqualTo("1 of its compute");
+        assertThat(GpuFit.share(-200)).isEqualTo("-0.2 of its compute");
+    }
+
+    @Test
+    void aGpuWhoseSharesHoldMoreComputeThanItHasIsReportedNotCrashedOn() {
+        // Pods bound by another scheduler can hold more than a GPU has; the reason for the refusal said so by throwing.
+        GpuNode t4 = node("t4", "T4", 1);
+        NodeVerdict verdict = judge(demand("0.5"), t4, shared("a", "t4", 0, 2048, 600), shared("b", "t4", 0, 2048, 600));
+        assertThat(verdict.outcome()).isEqualTo(Outcome.OCCUPIED);
+        assertThat(verdict.reason()).isEqualTo("no GPU has 8 GiB and 0.5 of its compute free; most free: GPU 0 with 12 GiB and -0.2 of its compute"
+                + " (its shares hold more than it has)");
     }
 }
