@@ -179,14 +179,20 @@ public final class GpuFit {
             if (node == null) {
                 return NodeVerdict.occupied(nodeName, new FitReason.UnknownNode(nodeName));
             }
-            if (!node.ready()) {
-                return NodeVerdict.occupied(nodeName, NOT_READY);
-            }
-            if (node.unschedulable()) {
-                return NodeVerdict.occupied(nodeName, CORDONED);
+            // Names only, the node is the state's own, whose counts the state keeps inline: judging reads one object.
+            boolean own = usage != null && usage.node() == node;
+            if (!own || !usage.placeable()) {
+                if (!node.ready()) {
+                    return NodeVerdict.occupied(nodeName, NOT_READY);
+                }
+                if (node.unschedulable()) {
+                    return NodeVerdict.occupied(nodeName, CORDONED);
+                }
             }
             FitReason wrongModel;
-            if (node.modelLabel() == null) {
+            if (demand.models().isEmpty()) {
+                wrongModel = null;
+            } else if (node.modelLabel() == null) {
                 wrongModel = modelMismatch(demand, wanted, node);
             } else {
                 // get, then put: a capturing computeIfAbsent lambda would be allocated per node.
@@ -200,13 +206,14 @@ public final class GpuFit {
             if (wrongModel != null) {
                 return NodeVerdict.unresolvable(nodeName, wrongModel);
             }
-            return demand.kind() == PodDemand.Kind.WHOLE ? whole(nodeName, this, node, usage) : shared(nodeName, this, node, usage);
+            return demand.kind() == PodDemand.Kind.WHOLE ? whole(nodeName, this, node, usage, own) : shared(nodeName, this, node, usage);
         }
     }
 
-    private NodeVerdict whole(String nodeName, Prepared prepared, GpuNode node, NodeState usage) {
+    /** @param own {@code node} is {@code usage}'s own node, so the counts the state keeps inline apply */
+    private NodeVerdict whole(String nodeName, Prepared prepared, GpuNode node, NodeState usage, boolean own) {
         PodDemand demand = prepared.demand;
-        long total = node.allocatable(demand.resource());
+        long total = own ? usage.allocatable(demand.resource()) : node.allocatable(demand.resource());
         if (total < demand.count()) {
             return NodeVerdict.unresolvable(nodeName, new FitReason.TooFewGpus(demand.resource(), total, demand.count()));
         }
@@ -216,7 +223,8 @@ public final class GpuFit {
                 return NodeVerdict.unresolvable(nodeName, refused);
             }
         }
-        long free = total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse()) - unhealthyUnshared(node, usage);
+        long free = own ? usage.freeWhole(demand.resource())
+                : total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse()) - unhealthyUnshared(node, usage);
         if (free < demand.count()) {
             return NodeVerdict.occupied(nodeName, new FitReason.GpusTaken(demand.resource(), free, total, demand.count()));
         }

@@ -38,13 +38,33 @@ public final class NodeScorer {
      * cards), for one task mix, kept with the node's state ({@link NodeState#keepDerived}): a state stays the same until
      * a pod or a Node event changes that node, so from one pod to the next nearly every node's answer is known already,
      * and only the node the last pod went to is evaluated again. {@code answers[i]} null: shape {@code i} fits nowhere.
-     * Immutable: a new shape makes a new memo, so concurrent filters never see one half-written.
+     * Immutable: a new shape makes a new memo, so concurrent filters never see one half-written. The latest shape and its
+     * score are also kept inline ({@code latest}, {@code latestScore}, {@link #NOWHERE} when it fits nowhere): pods come in
+     * runs of one shape, and that answer then costs no read beyond the memo itself (the arrays, shapes and placements are
+     * further objects, each a cache miss end to end).
      */
-    private record NodeMemo(NodeScorer owner, GpuNode node, TargetWorkload workload, TaskShape[] shapes, Placement[] answers) {
+    private record NodeMemo(NodeScorer owner, GpuNode node, TargetWorkload workload, TaskShape[] shapes, Placement[] answers,
+                            TaskShape latest, int latestScore) {
         static final int SHAPES = 4;
+        static final int NOWHERE = -1;
+        static final int UNKNOWN = -2;
+
+        NodeMemo(NodeScorer owner, GpuNode node, TargetWorkload workload, TaskShape[] shapes, Placement[] answers) {
+            this(owner, node, workload, shapes, answers, shapes.length == 0 ? null : shapes[shapes.length - 1],
+                    answers.length == 0 || answers[answers.length - 1] == null ? NOWHERE : answers[answers.length - 1].score());
+        }
 
         boolean isFor(NodeScorer owner, GpuNode node, TargetWorkload workload) {
             return this.owner == owner && this.node == node && this.workload == workload;
+        }
+
+        /** The remembered placement score of {@code shape}: 0–100, {@link #NOWHERE}, or {@link #UNKNOWN} when not remembered. */
+        int scoreOf(TaskShape shape) {
+            if (latest == shape) {
+                return latestScore;
+            }
+            int known = indexOf(shape);
+            return known < 0 ? UNKNOWN : answers[known] == null ? NOWHERE : answers[known].score();
         }
 
         /** Index of {@code shape} among the remembered ones, or -1. */
@@ -185,22 +205,21 @@ public final class NodeScorer {
                 continue;
             }
             TaskShape shape = wholeShape != null ? wholeShape : shapeOn(demand, c.node());
-            Placement placement = null;
+            int score = NodeMemo.NOWHERE;
             if (shape != null) {
                 NodeMemo memo = rememberedFor(c, workload);
-                int known = memo == null ? -1 : memo.indexOf(shape);
-                if (known >= 0) {
-                    placement = memo.answers()[known];
-                } else {
+                score = memo == null ? NodeMemo.UNKNOWN : memo.scoreOf(shape);
+                if (score == NodeMemo.UNKNOWN) {
                     if (placer == null) {
                         placer = WorkloadProfile.placer(workload);
                     }
-                    placement = placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape);
+                    Placement placement = placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape);
                     remember(c, memo, workload, shape, placement);
+                    score = placement == null ? NodeMemo.NOWHERE : placement.score();
                 }
             }
-            if (placement != null) {
-                raw[i] = placement.score();
+            if (score != NodeMemo.NOWHERE) {
+                raw[i] = score;
                 best = Math.max(best, raw[i]);
                 worst = Math.min(worst, raw[i]);
             }
@@ -237,15 +256,19 @@ public final class NodeScorer {
     /** Fraction of the node's GPUs allocated once the pod is placed: whole GPUs plus each shared GPU's fuller dimension. */
     double allocatedAfter(PodDemand demand, Candidate c) {
         GpuNode node = c.node();
-        int gpus = Math.max(1, node.gpuCount());
-        double allocated = 0;
         NodeState usage = c.usage();
+        double allocated = 0;
         for (Vendor vendor : vendors) {
             allocated += usage == null ? 0 : usage.used(vendor.resource());
         }
         if (demand.kind() == PodDemand.Kind.WHOLE) {
             allocated += demand.count();
         }
+        if (usage != null && usage.node() == node && c.verdict().slices().isEmpty()) {
+            // The state's own node and nothing placed on a shared GPU: the state's sum of its shares serves.
+            return clamp((allocated + usage.sharedLoad()) / Math.max(1, usage.gpuCount()));
+        }
+        int gpus = Math.max(1, node.gpuCount());
         int card = Math.max(1, node.usableMemoryMiB());
         int placedOn = c.verdict().slices().isEmpty() ? -1 : c.verdict().slices().get(0).index();
         for (int i = 0; i < node.gpuCount(); i++) {

@@ -24,11 +24,34 @@ public record TaskShape(int cpuMilli, int gpuMilli, int gpuCount, Set<String> mo
         }
     }
 
+    /** Whole-GPU shapes without CPU or models, one instance per count: the scorer's memos compare shapes by identity first. */
+    private static final TaskShape[] PLAIN_WHOLE = new TaskShape[17];
+
+    static {
+        for (int gpus = 1; gpus < PLAIN_WHOLE.length; gpus++) {
+            PLAIN_WHOLE[gpus] = new TaskShape(0, GpuLayout.WHOLE, gpus, Set.of());
+        }
+    }
+
     public static TaskShape whole(int cpuMilli, int gpus, Set<String> models) {
+        if (cpuMilli == 0 && gpus > 0 && gpus < PLAIN_WHOLE.length && models.isEmpty()) {
+            return PLAIN_WHOLE[gpus];
+        }
         return new TaskShape(cpuMilli, GpuLayout.WHOLE, gpus, models);
     }
 
+    /** Shares without CPU or models, one instance per size, made on first use (a benign race: records are immutable). */
+    private static final TaskShape[] PLAIN_SHARE = new TaskShape[GpuLayout.WHOLE];
+
     public static TaskShape share(int cpuMilli, int milli, Set<String> models) {
+        if (cpuMilli == 0 && milli > 0 && milli < GpuLayout.WHOLE && models.isEmpty()) {
+            TaskShape shape = PLAIN_SHARE[milli];
+            if (shape == null) {
+                shape = new TaskShape(0, milli, 1, Set.of());
+                PLAIN_SHARE[milli] = shape;
+            }
+            return shape;
+        }
         return new TaskShape(cpuMilli, milli, 1, models);
     }
 
