@@ -144,7 +144,9 @@ final class ExtenderWarmUp implements AutoCloseable {
         // in the served vertx_http_server_requests_total. Same classes, so the same code is compiled.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = null;
-        int answered = 0;
+        // Counted as the calls are answered, so that a warm-up failing partway says how far it got.
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger binds = new AtomicInteger();
         try {
             vertx = Server.vertxReportingTo(registry, "extender-warm-up");
             Clock clock = Clock.systemUTC();
@@ -171,19 +173,18 @@ final class ExtenderWarmUp implements AutoCloseable {
                     .connectionHandler(connection -> accepted.incrementAndGet()).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             HttpClientAgent bindClient = vertx.createHttpClient();
-            Driven driven = drive(server.actualPort(), bindClient, state, new WarmUpWatch(state, new PodMapper(cluster)), calls,
-                    started + budget.toNanos(), stopped);
-            answered = driven.calls();
+            drive(server.actualPort(), bindClient, state, new WarmUpWatch(state, new PodMapper(cluster)), calls,
+                    started + budget.toNanos(), stopped, answered, binds);
             long opened = TlsRecordWarmUp.open(TLS_RECORDS);
             outcome = String.format(Locale.ROOT, "%d synthetic calls (%d binds) on %d connections and %d TLS records (%d MiB) in %.1f s",
-                    answered, driven.binds(), accepted.get(), TLS_RECORDS, opened >> 20, (System.nanoTime() - started) / 1e9);
+                    answered.get(), binds.get(), accepted.get(), TLS_RECORDS, opened >> 20, (System.nanoTime() - started) / 1e9);
             LOG.info("extender warmed up: {}", outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            outcome = "interrupted after " + answered + " calls";
+            outcome = "interrupted after " + answered.get() + " calls";
         } catch (Exception | LinkageError e) {
             // Only speed is lost: the real verbs never depended on this.
-            outcome = "failed after " + answered + " calls: " + e;
+            outcome = "failed after " + answered.get() + " calls: " + e;
             LOG.warn("extender warm-up {}; serving anyway", outcome, e);
         } finally {
             if (vertx != null) {
@@ -199,10 +200,11 @@ final class ExtenderWarmUp implements AutoCloseable {
      * them: each synthetic pod is created (a watch event), filtered, bound (by us for a share), shown bound by the watch,
      * and deleted {@link #LIVE} pods later, so the synthetic cluster is partly full, as a real one is, and never fills.
      * Filters and prioritizes share one HTTP/1.1 connection (kube-scheduler sends them one at a time); each bind opens a
-     * connection of its own, which the client closes after the reply (see {@link #bindShare}).
+     * connection of its own, which the client closes after the reply (see {@link #bindShare}). {@code answered} and
+     * {@code binds} count the calls answered and the binds among them as they go.
      */
-    private static Driven drive(int port, HttpClientAgent bindClient, ClusterState state, WarmUpWatch watch, int calls, long deadline,
-                             AtomicBoolean stopped) throws Exception {
+    private static void drive(int port, HttpClientAgent bindClient, ClusterState state, WarmUpWatch watch, int calls, long deadline,
+                              AtomicBoolean stopped, AtomicInteger answered, AtomicInteger binds) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI filter = URI.create("http://127.0.0.1:" + port + "/filter");
         URI prioritize = URI.create("http://127.0.0.1:" + port + "/prioritize");
@@ -217,33 +219,31 @@ final class ExtenderWarmUp implements AutoCloseable {
             candidates.add(jsonList(names.subList(0, CANDIDATES)));
         }
         String[] placed = new String[LIVE];
-        int sent = 0;
-        int binds = 0;
         int index = 0;
-        while (sent < calls && System.nanoTime() < deadline && !stopped.get()) {
+        while (answered.get() < calls && System.nanoTime() < deadline && !stopped.get()) {
             if (index >= LIVE) {
                 watch.deleted(index - LIVE, placed[index % LIVE]);
             }
             String pending = watch.added(index);
             String body = "{\"Pod\":" + pending + ",\"Nodes\":null,\"NodeNames\":" + candidates.get(index % CANDIDATE_SETS) + "}";
             String reply = post(http, filter, body);
-            sent++;
+            answered.incrementAndGet();
             if (index % 8 == 0) {
                 post(http, prioritize, body);
-                sent++;
+                answered.incrementAndGet();
             }
             Matcher chosen = CHOSEN.matcher(reply);
             String node = chosen.find() ? chosen.group(1) : null;
             if ((node == null) != WarmUpWatch.fitsNowhere(index)) {
                 // The synthetic cluster always has room for the others: otherwise the warm-up is not exercising the path it should.
-                throw new IllegalStateException("the synthetic filter answered " + reply + " for " + WarmUpWatch.name(index));
+                throw new IllegalStateException("the synthetic filter answered " + abbreviated(reply) + " for " + WarmUpWatch.name(index));
             }
             if (node != null) {
                 List<GpuSlice> slices = List.of();
                 if (WarmUpWatch.isShare(index)) {
                     slices = bindShare(bindClient, port, state, index, node);
-                    sent++;
-                    binds++;
+                    answered.incrementAndGet();
+                    binds.incrementAndGet();
                 }
                 watch.bound(index, node, slices);
             }
@@ -251,11 +251,6 @@ final class ExtenderWarmUp implements AutoCloseable {
             placed[index % LIVE] = node;
             index++;
         }
-        return new Driven(sent, binds);
-    }
-
-    /** Calls the warm-up sent, all answered, and how many of them were binds. */
-    private record Driven(int calls, int binds) {
     }
 
     /**
@@ -296,6 +291,11 @@ final class ExtenderWarmUp implements AutoCloseable {
             throw new IllegalStateException(uri.getPath() + " answered " + reply.statusCode() + ": " + reply.body());
         }
         return reply.body();
+    }
+
+    /** A reply cut to its first 500 characters: a filter's reply names every candidate, and the outcome is logged. */
+    private static String abbreviated(String reply) {
+        return reply.length() <= 500 ? reply : reply.substring(0, 500) + "… (" + reply.length() + " characters)";
     }
 
     private static String nodeName(int index) {

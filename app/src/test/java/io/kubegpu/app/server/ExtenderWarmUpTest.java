@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubegpu.cluster.it.Eventually;
 import io.kubegpu.cluster.model.ClusterConfig;
+import io.kubegpu.cluster.model.ModelLabelSource;
 import io.kubegpu.cluster.state.NodeState;
 import io.kubegpu.extender.service.NoFitReply;
 import io.kubegpu.request.GpuRequestParser;
@@ -75,6 +76,22 @@ class ExtenderWarmUpTest {
             int binds = Integer.parseInt(outcome.group(1));
             assertThat(binds).isBetween(90, 120);
             assertThat(Integer.parseInt(outcome.group(2))).isEqualTo(binds + 1);
+        }
+    }
+
+    @Test
+    void aWarmUpThatFailsPartwaySaysHowFarItGot() {
+        ServerSettings settings = ServerSettings.embedded().withExtender(ServerSettings.ExtenderRole.defaults());
+        var common = settings.common();
+        // The GPU model read from a label the synthetic nodes do not carry: the first pod, 2(V100), then fits nowhere.
+        ClusterConfig cluster = new ClusterConfig(common.grammar().vendors(), List.of(new ModelLabelSource("example.com/gpu-model", null, null)),
+                common.catalog(), ClusterConfig.GpushareResources.DEFAULT);
+        try (ExtenderWarmUp warmUp = ExtenderWarmUp.start(settings.extender(), cluster, new GpuRequestParser(common.grammar()),
+                NoFitReply.ERROR, 500, WAIT)) {
+            Eventually.until(WAIT, "the warm-up is done", warmUp::done);
+            // The first pod's filter and prioritize were answered; the filter's answer (no node) ended it.
+            assertThat(warmUp.outcome()).startsWith("failed after 2 calls: java.lang.IllegalStateException: the synthetic filter answered ")
+                    .contains("node has no GPU model label, the pod needs V100").endsWith(" characters) for warm-up-0").hasSizeLessThan(700);
         }
     }
 
