@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Names only, the filter judges a node through the counts its state keeps inline (allocatable and held amounts, blocked
  * GPUs, the shares' load); with full Node objects, through the node object sent. Both must give the same answer on every
  * node: here each random node is judged both ways, the second time through an equal node object that is not the state's.
+ * The same random nodes, often overbooked, are judged and scored under every policy, for the filter and for bind.
  */
 class InlineCountsTest {
     private static final String[] MODELS = {"T4", "V100-32GB", "A100-80GB", null};
@@ -60,6 +61,42 @@ class InlineCountsTest {
         // Both answers were exercised many times.
         assertThat(fitted).isGreaterThan(3_000);
         assertThat(refused).isGreaterThan(3_000);
+    }
+
+    @Test
+    void everyPolicyJudgesAndScoresOverbookedNodesWithoutFailing() {
+        // Pods bound by another scheduler, or before a node shrank, can hold more than a node has: each judgement, its
+        // reason and each policy's score must still come out (a throw here answered the whole filter call 500).
+        WorkloadProfile generic = WorkloadProfile.generic(CONFIG.vendors().all());
+        Random random = new Random(7);
+        for (Policy policy : Policy.values()) {
+            GpuFit fit = new GpuFit(new io.kubegpu.guard.MemoryGuard(io.kubegpu.catalog.GpuCatalog.builtIn()), CONFIG.vendors().all(), policy, generic);
+            NodeScorer scorer = new NodeScorer(policy, LiveLoad.NONE, 0, CONFIG.vendors().all(), generic);
+            for (int round = 0; round < 300; round++) {
+                List<NodeScorer.Candidate> candidates = new ArrayList<>();
+                for (int n = 0; n < 4; n++) {
+                    GpuNode node = randomNode(random);
+                    candidates.add(new NodeScorer.Candidate(node.name(), node, usage(node, randomPods(random, node).toArray(GpuPod[]::new)), null));
+                }
+                for (String request : REQUESTS) {
+                    PodDemand demand = demand(request);
+                    GpuFit.Prepared prepared = fit.prepare(demand);
+                    List<NodeScorer.Candidate> judged = new ArrayList<>();
+                    for (NodeScorer.Candidate c : candidates) {
+                        NodeVerdict verdict = prepared.judge(c.name(), c.node(), c.usage());
+                        assertThat(verdict.reason()).isNotNull();
+                        judged.add(new NodeScorer.Candidate(c.name(), c.node(), c.usage(), verdict));
+                        // Bind's choice of card (the policy's) fits wherever the filter's does.
+                        NodeVerdict bind = fit.judge(c.name(), demand, c.node(), c.usage());
+                        assertThat(bind.fits()).as(request + " on " + c.usage().pods()).isEqualTo(verdict.fits());
+                        assertThat(bind.reason()).isNotNull();
+                    }
+                    for (ScoreParts parts : scorer.score(demand, judged)) {
+                        assertThat(parts.total()).isBetween(0, 10);
+                    }
+                }
+            }
+        }
     }
 
     @Test
