@@ -211,7 +211,7 @@ public final class NodeScorer {
                 score = memo == null ? NodeMemo.UNKNOWN : memo.scoreOf(shape);
                 if (score == NodeMemo.UNKNOWN) {
                     if (placer == null) {
-                        placer = WorkloadProfile.placer(workload);
+                        placer = profile.placerFor(workload);
                     }
                     Placement placement = placer.bestOn(GpuLayout.of(c.node(), c.usage(), vendors), shape);
                     remember(c, memo, workload, shape, placement);

@@ -33,6 +33,8 @@ public final class WorkloadProfile {
 
     private final List<Vendor> vendors;
     private volatile TargetWorkload workload = GENERIC;
+    /** The placer whose constants {@link #placerFor} copies: never used to place itself, so its memo stays empty. */
+    private volatile FragmentationPlacer template;
 
     public WorkloadProfile(List<Vendor> vendors) {
         this.vendors = List.copyOf(vendors);
@@ -49,12 +51,20 @@ public final class WorkloadProfile {
 
     /** A placer for one extender call (its memo lives as long as the call). */
     public FragmentationPlacer placer() {
-        return placer(workload);
+        return placerFor(workload);
     }
 
-    /** A placer measuring against this mix: read the mix once per call, so the placer and its callers agree. */
-    static FragmentationPlacer placer(TargetWorkload workload) {
-        return new FragmentationPlacer(new Fragmentation(workload));
+    /**
+     * A placer for one call measuring against {@code workload} (read once per call, so the placer and its caller agree),
+     * with a memo of its own; its workload-derived constants come from the last mix's placer when it is this mix.
+     */
+    FragmentationPlacer placerFor(TargetWorkload workload) {
+        FragmentationPlacer known = template;
+        if (known == null || known.fragmentation().workload() != workload) {
+            known = new FragmentationPlacer(new Fragmentation(workload));
+            template = known;
+        }
+        return known.withFreshMemo();
     }
 
     /** Re-learns the mix from the pods in the snapshot. O(pods); run it off the request path. */

@@ -82,6 +82,21 @@ public final class FragmentationPlacer {
         return Map.copyOf(out);
     }
 
+    private FragmentationPlacer(Fragmentation fragmentation, double cpuPerGpuMilli, Map<String, Double> pressure) {
+        this.fragmentation = fragmentation;
+        this.cpuPerGpuMilli = cpuPerGpuMilli;
+        this.pressure = pressure;
+    }
+
+    /**
+     * A placer for the same workload with a memo of its own (the memo is not thread-safe: one placer per call), its
+     * constants taken from this one instead of computed again: the extender makes a placer per call, and computing them
+     * was 4 % of its request thread in a profile of whole-GPU pods.
+     */
+    public FragmentationPlacer withFreshMemo() {
+        return new FragmentationPlacer(new Fragmentation(fragmentation.workload()), cpuPerGpuMilli, pressure);
+    }
+
     public Fragmentation fragmentation() {
         return fragmentation;
     }

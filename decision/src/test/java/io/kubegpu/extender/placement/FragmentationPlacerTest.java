@@ -73,4 +73,31 @@ class FragmentationPlacerTest {
         assertThat(placement.gpus()).isEmpty();
         assertThat(placer.bestOn(new GpuLayout("T4", 1000, new int[] {1000}), TaskShape.cpuOnly(2000))).isNull();
     }
+
+    @Test
+    void aPlacerWithAFreshMemoPlacesAsItsTemplateWithAllItsTerms() {
+        // CPU (stranding) and model pressure terms both in play, so the copied constants matter.
+        TaskShape t4Only = TaskShape.whole(10_000, 1, Set.of("T4"));
+        FragmentationPlacer template = placer(Map.of("T4", 1_000_000L, "G2", 9_000_000L),
+                new TargetWorkload.Entry(TaskShape.whole(10_000, 1, Set.of()), 0.5), new TargetWorkload.Entry(t4Only, 0.3),
+                new TargetWorkload.Entry(SHARE_250, 0.2));
+        FragmentationPlacer copy = template.withFreshMemo();
+        assertThat(copy).isNotSameAs(template);
+        assertThat(copy.fragmentation()).isNotSameAs(template.fragmentation());
+        assertThat(copy.fragmentation().workload()).isSameAs(template.fragmentation().workload());
+        for (GpuLayout layout : List.of(new GpuLayout("T4", 40_000, new int[] {1000, 750, 0}), new GpuLayout("G2", 20_000, new int[] {1000, 1000}),
+                new GpuLayout("T4", GpuLayout.UNTRACKED, new int[] {500, 250}), new GpuLayout("G2", 5_000, new int[] {1000, 1000, 1000}))) {
+            for (TaskShape task : List.of(ONE_GPU, SHARE_250, t4Only)) {
+                Placement expected = template.bestOn(layout, task);
+                Placement actual = copy.bestOn(layout, task);
+                if (expected == null) {
+                    assertThat(actual).isNull();
+                } else {
+                    assertThat(actual.gpus()).containsExactly(expected.gpus());
+                    assertThat(actual.cost()).isEqualTo(expected.cost());
+                    assertThat(actual.score()).isEqualTo(expected.score());
+                }
+            }
+        }
+    }
 }
