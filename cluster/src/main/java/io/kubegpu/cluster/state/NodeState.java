@@ -94,21 +94,35 @@ public final class NodeState {
         }
         this.placeable = node != null && node.ready() && !node.unschedulable();
         this.gpuCount = node == null ? 0 : node.gpuCount();
-        int blocked = sharedGpusInUse();
+        this.blockedGpus = node == null ? sharedGpusInUse() : blockedGpus(node, this);
         double load = 0;
         if (node != null) {
-            for (int index : node.unhealthyGpus()) {
-                if (index < node.gpuCount() && sharedHolders(index) == 0) {
-                    blocked++;
-                }
-            }
             int card = Math.max(1, node.usableMemoryMiB());
             for (int i = 0; i < node.gpuCount(); i++) {
-                load += Math.max(Math.min(1.0, sharedMemoryMiB(i) / (double) card), sharedMilli(i) / 1000.0);
+                load += cardLoad(sharedMemoryMiB(i), sharedMilli(i), card);
             }
         }
-        this.blockedGpus = blocked;
         this.sharedLoad = load;
+    }
+
+    /**
+     * GPUs of {@code node} whole-GPU pods cannot take besides those they hold: each carrying a share in {@code usage}
+     * (null: nothing held), and each unhealthy one carrying none. For a node other than the state's own (one sent in a
+     * full-nodes call); the state keeps its own node's in {@link #blockedGpus()}.
+     */
+    public static int blockedGpus(GpuNode node, NodeState usage) {
+        int blocked = usage == null ? 0 : usage.sharedGpusInUse();
+        for (int index : node.unhealthyGpus()) {
+            if (index < node.gpuCount() && (usage == null || usage.sharedHolders(index) == 0)) {
+                blocked++;
+            }
+        }
+        return blocked;
+    }
+
+    /** How much of one GPU its shares take: the fuller of its memory (at most the card's {@code cardMiB}) and compute. */
+    public static double cardLoad(long memoryMiB, long milli, int cardMiB) {
+        return Math.max(Math.min(1.0, memoryMiB / (double) cardMiB), milli / 1000.0);
     }
 
     private void addSlices(List<GpuSlice> slices) {

@@ -111,8 +111,7 @@ public final class GpuFit {
             for (Vendor vendor : vendors) {
                 wholeUsed += used(usage, vendor.resource());
             }
-            int sharedInUse = usage == null ? 0 : usage.sharedGpusInUse();
-            if (node.gpuCount() - sharedInUse - wholeUsed - unhealthyUnshared(node, usage) <= 0) {
+            if (node.gpuCount() - wholeUsed - NodeState.blockedGpus(node, usage) <= 0) {
                 return NodeVerdict.occupied(nodeName, new FitReason.EarlierChoiceGone("GPU " + i + " is no longer free of whole-GPU pods"));
             }
         }
@@ -224,7 +223,7 @@ public final class GpuFit {
             }
         }
         long free = own ? usage.freeWhole(demand.resource())
-                : total - used(usage, demand.resource()) - (usage == null ? 0 : usage.sharedGpusInUse()) - unhealthyUnshared(node, usage);
+                : total - used(usage, demand.resource()) - NodeState.blockedGpus(node, usage);
         if (free < demand.count()) {
             return NodeVerdict.occupied(nodeName, new FitReason.GpusTaken(demand.resource(), free, total, demand.count()));
         }
@@ -279,13 +278,12 @@ public final class GpuFit {
                 }
             }
         }
-        int sharedInUse = usage == null ? 0 : usage.sharedGpusInUse();
         long wholeUsed = 0;
         for (Vendor vendor : vendors) {
             wholeUsed += used(usage, vendor.resource());
         }
         int fresh = -1;
-        if (gpus - sharedInUse - wholeUsed - unhealthyUnshared(node, usage) > 0) {
+        if (gpus - wholeUsed - NodeState.blockedGpus(node, usage) > 0) {
             for (int i = 0; i < gpus && fresh < 0; i++) {
                 if ((usage == null || usage.sharedHolders(i) == 0) && node.healthy(i)) {
                     fresh = i;
@@ -378,17 +376,6 @@ public final class GpuFit {
         }
         return new FitReason.WrongModel(node.modelLabel() == null ? null : node.model() != null ? node.model().describe() : node.modelLabel(),
                 wanted);
-    }
-
-    /** Unhealthy GPUs that carry no share: each takes one GPU from what whole-GPU pods and fresh shares may use. */
-    private static int unhealthyUnshared(GpuNode node, NodeState usage) {
-        int count = 0;
-        for (int index : node.unhealthyGpus()) {
-            if (index < node.gpuCount() && (usage == null || usage.sharedHolders(index) == 0)) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private static long used(NodeState usage, String resource) {

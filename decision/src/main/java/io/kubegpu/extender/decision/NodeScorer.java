@@ -278,7 +278,7 @@ public final class NodeScorer {
                 memory += c.verdict().slices().get(0).memoryMiB();
                 milli += c.verdict().slices().get(0).milli();
             }
-            allocated += Math.max(Math.min(1.0, memory / (double) card), milli / 1000.0);
+            allocated += NodeState.cardLoad(memory, milli, card);
         }
         return clamp(allocated / gpus);
     }
